@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { allCommands, type Command, registerCommands } from './commands/index.ts';
+import type { Config } from './config.ts';
+import { healthRoutes } from './http/health.ts';
+import type { InFlight } from './inflight.ts';
+import { boltLogger, type Logger } from './log.ts';
+import { requestContextMiddleware } from './middleware/request-context.ts';
+import type { Readiness } from './readiness.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'slack' | 'port'>;
+  log: Logger;
+  readiness: Readiness;
+  inFlight: InFlight;
+  /** Subcommands; defaults to the full set. Tests and benchmarks pass their own. */
+  commands?: Command[];
+}
+
+export interface BotApp {
+  app: App;
+  /** Starts serving; resolves with the HTTP port (custom routes' port in Socket Mode). */
+  start(port?: number): Promise<number>;
+  /** Stops taking requests; what is already in flight keeps running (see InFlight). */
+  stop(): Promise<void>;
+}
+
+/** Builds the Bolt app from its dependencies; nothing here reads the environment or globals. */
+export function createApp(deps: AppDeps): BotApp {
+  const { config, log } = deps;
+  const logger = boltLogger(log);
+  const customRoutes = healthRoutes(deps.readiness);
+  const socketMode = config.slack.appToken !== undefined;
+  const receiver: Receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken ?? '',
+        logger,
+        customRoutes,
+        installerOptions: { port: config.port },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret,
+        endpoints: '/slack/events',
+        logger,
+        customRoutes,
+        // Ack as soon as the listener calls ack(); slow work continues after the response.
+        processBeforeResponse: false,
+      });
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+  });
+  app.use(requestContextMiddleware(log, deps.inFlight));
+  registerCommands(app, deps.commands ?? allCommands());
+  app.error(async (error) => {
+    log.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    app,
+    async start(port = config.port) {
+      if (receiver instanceof HTTPReceiver) {
+        const server = (await receiver.start(port)) as Server;
+        return (server.address() as AddressInfo).port;
+      }
+      await app.start();
+      return config.port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

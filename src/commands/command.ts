@@ -1,0 +1,23 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from '../log.ts';
+
+/** What a subcommand's handler gets: Bolt's own arguments plus the parsed text. */
+export interface CommandInput {
+  /** The text after the subcommand name, trimmed. */
+  args: string;
+  ack: SlackCommandMiddlewareArgs['ack'];
+  respond: SlackCommandMiddlewareArgs['respond'];
+  command: SlackCommandMiddlewareArgs['command'];
+  client: AllMiddlewareArgs['client'];
+  log: Logger;
+}
+
+/** One `/alation <name>` subcommand: how it is described in help, and what it does. */
+export interface Command {
+  name: string;
+  /** Arguments as shown in help, e.g. `<query_id> [--thread <ts>]`. */
+  usage: string;
+  summary: string;
+  example: string;
+  run(input: CommandInput): Promise<void>;
+}

@@ -1,0 +1,35 @@
+import type { App } from '@slack/bolt';
+import { requestContext } from '../middleware/request-context.ts';
+import { buildHelpMessage } from '../views/help.ts';
+import type { Command } from './command.ts';
+import { helpCommand } from './help.ts';
+import { closestName, parseCommandText } from './parse.ts';
+
+export type { Command, CommandInput } from './command.ts';
+
+/** Every subcommand, in the order help lists them. */
+export function allCommands(): Command[] {
+  const commands: Command[] = [];
+  commands.push(helpCommand(() => commands));
+  return commands;
+}
+
+/** Registers `/alation` and routes its first word to a subcommand. */
+export function registerCommands(app: App, commands: readonly Command[]): void {
+  const byName = new Map(commands.map((c) => [c.name, c]));
+  app.command(/^\/alation/, async ({ command, ack, respond, client, context }) => {
+    const { log } = requestContext(context);
+    const { name, args } = parseCommandText(command.text);
+    const found = byName.get(name);
+    if (!found) {
+      const suggestion = closestName(name, [...byName.keys()]);
+      const notice = `Unknown command \`${name}\`.${suggestion ? ` Did you mean \`${command.command} ${suggestion}\`?` : ''}`;
+      await ack({
+        response_type: 'ephemeral',
+        ...buildHelpMessage(commands, { slashCommand: command.command, notice }),
+      });
+      return;
+    }
+    await found.run({ args, ack, respond, command, client, log: log.child({ subcommand: name }) });
+  });
+}

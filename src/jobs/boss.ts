@@ -1,0 +1,36 @@
+import { fromPglite, PgBoss } from 'pg-boss';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/db.ts';
+
+export interface Jobs {
+  readonly boss: PgBoss;
+  /** True from a successful start until stop begins. */
+  readonly running: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * pg-boss on the bot's own database: PGlite's single connection through pg-boss's adapter when
+ * embedded, its own small pool on PostgreSQL (where replicas share the queue).
+ */
+export async function startJobs(db: Db, log: Logger, stopTimeoutMs = 10_000): Promise<Jobs> {
+  const boss = db.pglite
+    ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite' })
+    : new PgBoss({ connectionString: db.url ?? '', max: 4 });
+  const jobsLog = log.child({ component: 'jobs' });
+  boss.on('error', (err) => jobsLog.error({ err }, 'background job system error'));
+  boss.on('warning', (warning) => jobsLog.warn({ warning }, 'background job system warning'));
+  await boss.start();
+  let running = true;
+  return {
+    boss,
+    get running() {
+      return running;
+    },
+    async stop() {
+      running = false;
+      // graceful: lets handlers that are mid-job finish; close: false because the Db owns PGlite.
+      await boss.stop({ graceful: true, timeout: stopTimeoutMs, close: !db.pglite });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyMiddlewareArgs, Context, Middleware } from '@slack/bolt';
+import type { InFlight } from '../inflight.ts';
+import type { Logger } from '../log.ts';
+
+/** What every listener can rely on finding in Bolt's `context`. */
+export interface RequestContext {
+  requestId: string;
+  /** A child logger carrying the request id, team, user and kind of request. */
+  log: Logger;
+}
+
+export function requestContext(context: Context): RequestContext {
+  const { requestId, log } = context as Context & Partial<RequestContext>;
+  if (!requestId || !log) throw new Error('requestContextMiddleware is not installed');
+  return { requestId, log };
+}
+
+function describe(body: AnyMiddlewareArgs['body']): Record<string, unknown> {
+  const b = body as Record<string, unknown> & {
+    user?: { id?: string };
+    team?: { id?: string };
+    event?: { type?: string; user?: string };
+  };
+  return {
+    kind: b.command ? 'command' : (b.type ?? 'unknown'),
+    command: b.command,
+    subtype: b.event?.type,
+    team: b.team_id ?? b.team?.id,
+    user: b.user_id ?? b.user?.id ?? b.event?.user,
+  };
+}
+
+/**
+ * Gives each request an id and logger, logs how it ended, and counts the listener as in flight
+ * until it finishes (which, for slow work, is long after the ack).
+ */
+export function requestContextMiddleware(
+  log: Logger,
+  inFlight: InFlight,
+): Middleware<AnyMiddlewareArgs> {
+  return async ({ context, body, next }) => {
+    const requestId = randomUUID();
+    const child = log.child({ reqId: requestId, ...describe(body) });
+    Object.assign(context, { requestId, log: child } satisfies RequestContext);
+    const started = performance.now();
+    try {
+      await inFlight.track(next());
+      child.debug({ ms: Math.round(performance.now() - started) }, 'request handled');
+    } catch (error) {
+      child.error({ err: error, ms: Math.round(performance.now() - started) }, 'request failed');
+      throw error;
+    }
+  };
+}

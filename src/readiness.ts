@@ -1,0 +1,9 @@
+/** What `/readyz` reports: each dependency the bot needs before it can do real work. */
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | string>;
+}

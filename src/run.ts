@@ -1,0 +1,66 @@
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { createInFlight } from './inflight.ts';
+import type { Logger } from './log.ts';
+import type { Readiness, ReadinessReport } from './readiness.ts';
+import { type Services, startServices, stopServices } from './services.ts';
+
+/** How long shutdown waits for work that was acked but has not finished (a CSV upload, say). */
+const DRAIN_TIMEOUT_MS = 20_000;
+
+export interface Running {
+  port: number;
+  /** Resolves once storage and workers are up (the HTTP server answers before that). */
+  ready: Promise<void>;
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * Starts the bot. The HTTP server comes first so `/healthz` answers within moments of launch;
+ * storage (a fresh embedded database takes a few seconds) and workers follow, and `/readyz`
+ * reports 503 until they are up.
+ */
+export async function run(config: Config, log: Logger): Promise<Running> {
+  const inFlight = createInFlight();
+  let services: Services | undefined;
+  let stopping = false;
+  const readiness: Readiness = {
+    async check(): Promise<ReadinessReport> {
+      if (stopping) return { ready: false, checks: { process: 'shutting down' } };
+      if (!services) return { ready: false, checks: { database: 'starting', workers: 'starting' } };
+      const database = await services.db.query('SELECT 1').then(
+        () => 'ok',
+        (e: unknown) => `unreachable: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      const workers = services.jobs.running ? 'ok' : 'stopped';
+      return { ready: database === 'ok' && workers === 'ok', checks: { database, workers } };
+    },
+  };
+  const bot = createApp({ config, log, readiness, inFlight });
+  const port = await bot.start();
+  log.info(
+    { port, mode: config.slack.appToken ? 'socket' : 'http' },
+    'alation-slack-bot is listening',
+  );
+
+  const servicesStarting = startServices(config, log).then((s) => {
+    services = s;
+  });
+
+  return {
+    port,
+    ready: servicesStarting,
+    async shutdown(reason) {
+      if (stopping) return;
+      stopping = true;
+      log.info({ reason }, 'shutting down: no new requests');
+      await bot.stop().catch((err: unknown) => log.warn({ err }, 'stopping the receiver failed'));
+      if (!(await inFlight.drain(DRAIN_TIMEOUT_MS))) {
+        log.warn({ unfinished: inFlight.count }, 'gave up waiting for in-flight work');
+      }
+      await servicesStarting.catch(() => {});
+      if (services) await stopServices(services);
+      log.info('shut down cleanly');
+    },
+  };
+}
