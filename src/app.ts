@@ -20,8 +20,11 @@ export interface AppDeps {
 
 export interface BotApp {
   app: App;
-  /** Starts serving; resolves with the HTTP port (custom routes' port in Socket Mode). */
-  start(port?: number): Promise<number>;
+  /**
+   * Starts serving; resolves with the HTTP port (custom routes' port in Socket Mode). `host`
+   * defaults to every interface; tests pass 127.0.0.1.
+   */
+  start(port?: number, host?: string): Promise<number>;
   /** Stops taking requests; what is already in flight keeps running (see InFlight). */
   stop(): Promise<void>;
 }
@@ -62,9 +65,9 @@ export function createApp(deps: AppDeps): BotApp {
 
   return {
     app,
-    async start(port = config.port) {
+    async start(port = config.port, host) {
       if (receiver instanceof HTTPReceiver) {
-        const server = (await receiver.start(port)) as Server;
+        const server = (await receiver.start(host ? { port, host } : port)) as Server;
         return (server.address() as AddressInfo).port;
       }
       await app.start();

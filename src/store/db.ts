@@ -35,7 +35,11 @@ export function openDb(options: DbOptions): Promise<Db> {
 /** `dir` undefined → an in-memory database (tests). */
 export async function openPglite(dir: string | undefined): Promise<Db> {
   if (dir) await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir ?? 'memory://');
+  return pgliteDb(await PGlite.create(dir ?? 'memory://'));
+}
+
+/** Wraps an open PGlite; closing the Db closes it. */
+export function pgliteDb(db: PGlite): Db {
   const on = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     query: async <T>(sql: string, params?: unknown[]) => (await q.query<T>(sql, params)).rows,
     exec: async (sql: string) => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 
 export interface Migration {
   version: number;
@@ -56,13 +56,17 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * previous version intact.
  */
 export async function migrate(db: Db, migrations: Migration[]): Promise<MigrationReport> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
   const known = migrations.length;
-  const from = await currentVersion(db);
+  const from = await db.transaction(async (tx) => {
+    // Even IF NOT EXISTS races on PostgreSQL's catalog when two replicas start together.
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    return currentVersion(tx);
+  });
   if (from > known) throw new SchemaTooNewError(from, known);
   const applied: Migration[] = [];
   for (const migration of migrations) {
@@ -84,7 +88,7 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<Migratio
   return { from, to: await currentVersion(db), applied };
 }
 
-export async function currentVersion(db: Db): Promise<number> {
+export async function currentVersion(db: Queryable): Promise<number> {
   const [row] = await db.query<{ v: number | null }>(
     'SELECT max(version)::int AS v FROM schema_migrations',
   );

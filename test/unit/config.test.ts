@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+
+const valid = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'signing-secret',
+  ALATION_BASE_URL: 'https://alation.example.com/',
+};
+const key = Buffer.alloc(32, 7).toString('base64');
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const result = loadConfig(valid);
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        production: false,
+        slack: {
+          botToken: 'xoxb-1-2-abc',
+          signingSecret: 'signing-secret',
+          appToken: undefined,
+          apiUrl: undefined,
+        },
+        port: 3000,
+        alationBaseUrl: 'https://alation.example.com',
+        modeBaseUrl: 'https://app.mode.com',
+        databaseUrl: undefined,
+        dataDir: './data',
+        tokenEncryptionKey: undefined,
+        logLevel: 'info',
+      },
+    });
+  });
+
+  it('reads every variable', () => {
+    const result = loadConfig({
+      ...valid,
+      NODE_ENV: 'production',
+      SLACK_APP_TOKEN: 'xapp-1-A1-xyz',
+      SLACK_API_URL: 'http://127.0.0.1:4000/api/',
+      PORT: '8080',
+      MODE_BASE_URL: 'https://mode.internal',
+      DATABASE_URL: 'postgres://bot:pw@db:5432/bot',
+      DATA_DIR: '/var/lib/bot',
+      TOKEN_ENCRYPTION_KEY: key,
+      LOG_LEVEL: 'debug',
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config).toMatchObject({
+      production: true,
+      slack: { appToken: 'xapp-1-A1-xyz', apiUrl: 'http://127.0.0.1:4000/api/' },
+      port: 8080,
+      modeBaseUrl: 'https://mode.internal',
+      databaseUrl: 'postgres://bot:pw@db:5432/bot',
+      dataDir: '/var/lib/bot',
+      logLevel: 'debug',
+    });
+    expect(result.config.tokenEncryptionKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+
+  it('names both variables, one line each, for a bad URL and a missing signing secret', () => {
+    const { SLACK_SIGNING_SECRET: _omitted, ...rest } = valid;
+    const result = loadConfig({ ...rest, ALATION_BASE_URL: 'not a url' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(2);
+    expect(result.problems[0]).toMatch(/^SLACK_SIGNING_SECRET is required/);
+    expect(result.problems[1]).toMatch(/^ALATION_BASE_URL must be an http\(s\) URL .*"not a url"/);
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-user-token', /starts with xoxb-/],
+    ['SLACK_APP_TOKEN', 'xoxb-wrong-kind', /starts with xapp-/],
+    ['PORT', 'eighty', /TCP port/],
+    ['PORT', '70000', /TCP port/],
+    ['ALATION_BASE_URL', 'ftp://alation.example.com', /http\(s\) URL/],
+    ['MODE_BASE_URL', 'mode.com', /http\(s\) URL/],
+    ['DATABASE_URL', 'mysql://db/bot', /PostgreSQL URL/],
+    ['TOKEN_ENCRYPTION_KEY', Buffer.alloc(16).toString('base64'), /exactly 32 random bytes/],
+    ['TOKEN_ENCRYPTION_KEY', 'not base64!', /exactly 32 random bytes/],
+    ['LOG_LEVEL', 'verbose', /one of fatal, error, warn, info, debug, trace, silent/],
+  ])('rejects %s=%s with a message naming it', (name, value, message) => {
+    const result = loadConfig({ ...valid, [name]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]?.startsWith(`${name} `)).toBe(true);
+    expect(result.problems[0]).toMatch(message);
+  });
+
+  it('treats empty strings as unset', () => {
+    const result = loadConfig({ ...valid, PORT: '', DATA_DIR: '', SLACK_APP_TOKEN: '' });
+    expect(result.ok && result.config).toMatchObject({ port: 3000, dataDir: './data' });
+    expect(result.ok && result.config.slack.appToken).toBeUndefined();
+  });
+
+  it('requires TOKEN_ENCRYPTION_KEY in production, reported with the other problems', () => {
+    const result = loadConfig({ ...valid, NODE_ENV: 'production', PORT: 'x' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'TOKEN_ENCRYPTION_KEY']);
+    expect(result.problems[1]).toMatch(/required when NODE_ENV=production/);
+  });
+
+  it('never echoes a secret value back in a problem', () => {
+    const result = loadConfig({ ...valid, SLACK_BOT_TOKEN: 'xoxp-secret-value' });
+    expect(JSON.stringify(result)).not.toContain('secret-value');
+  });
+});
