@@ -41,14 +41,24 @@ export function requestContextMiddleware(
 ): Middleware<AnyMiddlewareArgs> {
   return async ({ context, body, next }) => {
     const requestId = randomUUID();
-    const child = log.child({ reqId: requestId, ...describe(body) });
-    Object.assign(context, { requestId, log: child } satisfies RequestContext);
+    // Built on first use: most requests never log, and a child logger is not free under load.
+    let child: Logger | undefined;
+    const childLog = () => {
+      child ??= log.child({ reqId: requestId, ...describe(body) });
+      return child;
+    };
+    Object.defineProperties(context, {
+      requestId: { value: requestId, enumerable: true },
+      log: { get: childLog, enumerable: false },
+    });
     const started = performance.now();
     try {
       await inFlight.track(next());
-      child.debug({ ms: Math.round(performance.now() - started) }, 'request handled');
+      if (log.isLevelEnabled('debug')) {
+        childLog().debug({ ms: Math.round(performance.now() - started) }, 'request handled');
+      }
     } catch (error) {
-      child.error({ err: error, ms: Math.round(performance.now() - started) }, 'request failed');
+      childLog().error({ err: error, ms: Math.round(performance.now() - started) }, 'request failed');
       throw error;
     }
   };
