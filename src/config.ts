@@ -76,6 +76,9 @@ const schema = z.object({
 
 type Parsed = z.infer<typeof schema>;
 
+/** Every environment variable the bot reads (the README documents each). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   production: boolean;
   slack: {
