@@ -37,3 +37,5 @@ if (kind === 'ours') {
   port = (server.address() as import('node:net').AddressInfo).port;
 }
 process.stdout.write(`${port}\n`);
+// Exit normally on SIGTERM so exit hooks (e.g. --cpu-prof) get to run.
+process.on('SIGTERM', () => process.exit(0));

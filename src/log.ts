@@ -144,6 +144,8 @@ export function boltLogger(base: Logger): BoltLogger {
   const write =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...msg: unknown[]) => {
+      // Bolt logs at debug several times per request; skip the formatting when nobody listens.
+      if (!log.isLevelEnabled(level)) return;
       const errors = msg.filter((m): m is Error => m instanceof Error);
       const text = msg
         .filter((m) => !(m instanceof Error))

@@ -20,10 +20,7 @@ export function helpCommand(commands: () => readonly Command[]): Command {
     example: '/alation help',
     async run({ ack, command }) {
       // Answered in the ack itself: the fastest possible reply, and no extra API call.
-      await ack({
-        response_type: 'ephemeral',
-        ...buildHelpMessage(commands(), { slashCommand: command.command }),
-      });
+      await ack({ response_type: 'ephemeral', ...render(command.command) });
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { buildHelpMessage } from '../views/help.ts';
 import type { Command } from './command.ts';
@@ -18,7 +19,6 @@ export function allCommands(): Command[] {
 export function registerCommands(app: App, commands: readonly Command[]): void {
   const byName = new Map(commands.map((c) => [c.name, c]));
   app.command(/^\/alation/, async ({ command, ack, respond, client, context }) => {
-    const { log } = requestContext(context);
     const { name, args } = parseCommandText(command.text);
     const found = byName.get(name);
     if (!found) {
@@ -30,6 +30,18 @@ export function registerCommands(app: App, commands: readonly Command[]): void {
       });
       return;
     }
-    await found.run({ args, ack, respond, command, client, log: log.child({ subcommand: name }) });
+    let log: Logger | undefined;
+    await found.run({
+      args,
+      ack,
+      respond,
+      command,
+      client,
+      // Built on first use, like the request logger it derives from.
+      get log() {
+        log ??= requestContext(context).log.child({ subcommand: name });
+        return log;
+      },
+    });
   });
 }

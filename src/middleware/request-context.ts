@@ -58,7 +58,10 @@ export function requestContextMiddleware(
         childLog().debug({ ms: Math.round(performance.now() - started) }, 'request handled');
       }
     } catch (error) {
-      childLog().error({ err: error, ms: Math.round(performance.now() - started) }, 'request failed');
+      childLog().error(
+        { err: error, ms: Math.round(performance.now() - started) },
+        'request failed',
+      );
       throw error;
     }
   };
