@@ -28,6 +28,27 @@ const base64Key = z
       'must be the base64 encoding of exactly 32 random bytes (generate one with `openssl rand -base64 32`)',
   });
 
+/** `label:base64,label:base64,…`, newest first; labels are for people, rows record a fingerprint. */
+const keyring = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const entries: { label: string; key: Buffer }[] = [];
+    for (const [i, part] of value.split(',').entries()) {
+      const match = /^\s*([\w.-]+):([A-Za-z0-9+/]+={0,2})\s*$/.exec(part);
+      const key = match?.[2] ? Buffer.from(match[2], 'base64') : undefined;
+      if (!match?.[1] || key?.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${i + 1} must look like label:<base64 of 32 random bytes> (entries separated by commas, newest first)`,
+        });
+        return z.NEVER;
+      }
+      entries.push({ label: match[1], key });
+    }
+    return entries;
+  });
+
 const schema = z.object({
   NODE_ENV: optional(z.string()).default('development'),
   SLACK_BOT_TOKEN: z
@@ -69,6 +90,10 @@ const schema = z.object({
   ),
   DATA_DIR: optional(z.string().trim()).default('./data'),
   TOKEN_ENCRYPTION_KEY: optional(base64Key),
+  TOKEN_ENCRYPTION_KEYS: optional(keyring),
+  PUBLIC_URL: optional(httpUrl('https://slack-bot.example.com')),
+  ALATION_OAUTH_CLIENT_ID: optional(z.string().trim().min(1)),
+  ALATION_OAUTH_CLIENT_SECRET: optional(z.string().trim().min(1)),
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
   ).default('info'),
@@ -95,8 +120,15 @@ export interface Config {
   /** undefined → embedded PGlite in `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
-  /** undefined → generated into `dataDir` outside production (see `resolveEncryptionKey`). */
-  tokenEncryptionKey: Buffer | undefined;
+  /**
+   * Keys that seal stored credentials, newest first: TOKEN_ENCRYPTION_KEYS, then
+   * TOKEN_ENCRYPTION_KEY. Empty → one generated into `dataDir` outside production.
+   */
+  tokenEncryptionKeys: { label: string; key: Buffer }[];
+  /** The bot's public origin; OAuth sends people back to `${publicUrl}/oauth/alation/callback`. */
+  publicUrl: string | undefined;
+  /** Set → "Sign in with Alation" (OAuth 2.0 + PKCE) replaces pasting a refresh token. */
+  alationOAuth: { clientId: string; clientSecret: string | undefined } | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -104,22 +136,97 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 
 /** Parses the environment; returns every problem at once, one line per variable. */
 export function loadConfig(env: Env): ConfigResult {
-  const result = schema.safeParse(env);
+  const parsed = parse(schema, env);
+  return parsed.ok ? { ok: true, config: toConfig(parsed.data) } : parsed;
+}
+
+/** What maintenance commands such as `npm run rotate-keys` need: storage and keys, no Slack. */
+const storageSchema = schema.pick({
+  NODE_ENV: true,
+  DATABASE_URL: true,
+  DATA_DIR: true,
+  TOKEN_ENCRYPTION_KEY: true,
+  TOKEN_ENCRYPTION_KEYS: true,
+  LOG_LEVEL: true,
+});
+
+export type StorageConfig = Pick<
+  Config,
+  'production' | 'databaseUrl' | 'dataDir' | 'tokenEncryptionKeys' | 'logLevel'
+>;
+
+export function loadStorageConfig(
+  env: Env,
+): { ok: true; config: StorageConfig } | { ok: false; problems: string[] } {
+  const parsed = parse(storageSchema, env);
+  if (!parsed.ok) return parsed;
+  const d = parsed.data;
+  return {
+    ok: true,
+    config: {
+      production: d.NODE_ENV === 'production',
+      databaseUrl: d.DATABASE_URL,
+      dataDir: d.DATA_DIR,
+      tokenEncryptionKeys: keysFrom(d),
+      logLevel: d.LOG_LEVEL,
+    },
+  };
+}
+
+function parse<T extends z.ZodType>(
+  which: T,
+  env: Env,
+): { ok: true; data: z.infer<T> } | { ok: false; problems: string[] } {
+  const result = which.safeParse(env);
   // One line per variable: the first complaint is the one worth fixing first.
   const problems = new Map<string, string>();
   for (const issue of result.error?.issues ?? []) {
     const name = String(issue.path[0] ?? 'environment');
     if (!problems.has(name)) problems.set(name, `${name} ${issue.message}`);
   }
-  // Checked on the raw environment so it is reported together with every other problem.
-  if (env.NODE_ENV === 'production' && !env.TOKEN_ENCRYPTION_KEY?.trim()) {
-    problems.set(
+  // Checked on the raw environment so they are reported together with every other problem.
+  for (const [name, problem] of crossChecks(env)) problems.set(name, problem);
+  if (!result.success || problems.size > 0) return { ok: false, problems: [...problems.values()] };
+  return { ok: true, data: result.data };
+}
+
+function crossChecks(env: Env): [string, string][] {
+  const problems: [string, string][] = [];
+  if (
+    env.NODE_ENV === 'production' &&
+    !env.TOKEN_ENCRYPTION_KEY?.trim() &&
+    !env.TOKEN_ENCRYPTION_KEYS?.trim()
+  ) {
+    problems.push([
       'TOKEN_ENCRYPTION_KEY',
       'TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production: base64 of 32 random bytes (`openssl rand -base64 32`); keep it safe, stored credentials cannot be read without it',
-    );
+    ]);
   }
-  if (!result.success || problems.size > 0) return { ok: false, problems: [...problems.values()] };
-  return { ok: true, config: toConfig(result.data) };
+  if (env.ALATION_OAUTH_CLIENT_ID?.trim() && !env.PUBLIC_URL?.trim()) {
+    problems.push([
+      'PUBLIC_URL',
+      'PUBLIC_URL is required when ALATION_OAUTH_CLIENT_ID is set: the https address Slack reaches the bot at, so Alation can send people back to /oauth/alation/callback',
+    ]);
+  }
+  if (env.ALATION_OAUTH_CLIENT_SECRET?.trim() && !env.ALATION_OAUTH_CLIENT_ID?.trim()) {
+    problems.push([
+      'ALATION_OAUTH_CLIENT_ID',
+      'ALATION_OAUTH_CLIENT_ID is required when ALATION_OAUTH_CLIENT_SECRET is set',
+    ]);
+  }
+  return problems;
+}
+
+function keysFrom(env: {
+  TOKEN_ENCRYPTION_KEY?: string | undefined;
+  TOKEN_ENCRYPTION_KEYS?: { label: string; key: Buffer }[] | undefined;
+}): { label: string; key: Buffer }[] {
+  return [
+    ...(env.TOKEN_ENCRYPTION_KEYS ?? []),
+    ...(env.TOKEN_ENCRYPTION_KEY
+      ? [{ label: 'TOKEN_ENCRYPTION_KEY', key: Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64') }]
+      : []),
+  ];
 }
 
 function toConfig(env: Parsed): Config {
@@ -136,10 +243,11 @@ function toConfig(env: Parsed): Config {
     modeBaseUrl: env.MODE_BASE_URL,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
-    tokenEncryptionKey:
-      env.TOKEN_ENCRYPTION_KEY === undefined
-        ? undefined
-        : Buffer.from(env.TOKEN_ENCRYPTION_KEY, 'base64'),
+    tokenEncryptionKeys: keysFrom(env),
+    publicUrl: env.PUBLIC_URL,
+    alationOAuth: env.ALATION_OAUTH_CLIENT_ID
+      ? { clientId: env.ALATION_OAUTH_CLIENT_ID, clientSecret: env.ALATION_OAUTH_CLIENT_SECRET }
+      : undefined,
     logLevel: env.LOG_LEVEL,
   };
 }

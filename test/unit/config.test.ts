@@ -26,7 +26,9 @@ describe('loadConfig', () => {
         modeBaseUrl: 'https://app.mode.com',
         databaseUrl: undefined,
         dataDir: './data',
-        tokenEncryptionKey: undefined,
+        tokenEncryptionKeys: [],
+        publicUrl: undefined,
+        alationOAuth: undefined,
         logLevel: 'info',
       },
     });
@@ -55,7 +57,9 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/bot',
       logLevel: 'debug',
     });
-    expect(result.config.tokenEncryptionKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(result.config.tokenEncryptionKeys).toEqual([
+      { label: 'TOKEN_ENCRYPTION_KEY', key: Buffer.alloc(32, 7) },
+    ]);
   });
 
   it('names both variables, one line each, for a bad URL and a missing signing secret', () => {
@@ -86,6 +90,67 @@ describe('loadConfig', () => {
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]?.startsWith(`${name} `)).toBe(true);
     expect(result.problems[0]).toMatch(message);
+  });
+
+  it('reads a keyring newest first, then TOKEN_ENCRYPTION_KEY', () => {
+    const newer = Buffer.alloc(32, 1).toString('base64');
+    const older = Buffer.alloc(32, 2).toString('base64');
+    const result = loadConfig({
+      ...valid,
+      TOKEN_ENCRYPTION_KEYS: ` k2026:${newer} , k2025:${older}`,
+      TOKEN_ENCRYPTION_KEY: key,
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.config.tokenEncryptionKeys.map((k) => k.label)).toEqual([
+      'k2026',
+      'k2025',
+      'TOKEN_ENCRYPTION_KEY',
+    ]);
+    expect(result.config.tokenEncryptionKeys[0]?.key.equals(Buffer.alloc(32, 1))).toBe(true);
+  });
+
+  it.each([
+    ['no label', Buffer.alloc(32).toString('base64')],
+    ['short key', `k1:${Buffer.alloc(16).toString('base64')}`],
+    ['second entry bad', `k1:${Buffer.alloc(32).toString('base64')},k2:nope`],
+  ])('rejects TOKEN_ENCRYPTION_KEYS with %s', (_why, value) => {
+    const result = loadConfig({ ...valid, TOKEN_ENCRYPTION_KEYS: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^TOKEN_ENCRYPTION_KEYS entry \d must look like label:<base64/),
+    ]);
+    expect(result.problems[0]).not.toContain(Buffer.alloc(32).toString('base64'));
+  });
+
+  it('accepts a keyring instead of TOKEN_ENCRYPTION_KEY in production', () => {
+    const result = loadConfig({
+      ...valid,
+      NODE_ENV: 'production',
+      TOKEN_ENCRYPTION_KEYS: `k1:${key}`,
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it('configures Sign in with Alation, which needs PUBLIC_URL', () => {
+    const missing = loadConfig({ ...valid, ALATION_OAUTH_CLIENT_ID: 'slack-bot' });
+    expect(missing.ok || missing.problems).toEqual([
+      expect.stringMatching(/^PUBLIC_URL is required when ALATION_OAUTH_CLIENT_ID is set/),
+    ]);
+    const secretOnly = loadConfig({ ...valid, ALATION_OAUTH_CLIENT_SECRET: 's' });
+    expect(secretOnly.ok || secretOnly.problems).toEqual([
+      expect.stringMatching(/^ALATION_OAUTH_CLIENT_ID is required/),
+    ]);
+    const ok = loadConfig({
+      ...valid,
+      ALATION_OAUTH_CLIENT_ID: 'slack-bot',
+      ALATION_OAUTH_CLIENT_SECRET: 'shh',
+      PUBLIC_URL: 'https://bot.example.com/',
+    });
+    expect(ok.ok && ok.config).toMatchObject({
+      publicUrl: 'https://bot.example.com',
+      alationOAuth: { clientId: 'slack-bot', clientSecret: 'shh' },
+    });
   });
 
   it('treats empty strings as unset', () => {
