@@ -1,0 +1,111 @@
+// Mode Analytics: the query runs of a report run and their CSV results. HAL+JSON behind HTTP
+// Basic auth (API token : secret); related resources are reached through `_links`.
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Logger } from '../log.ts';
+import { BadResponseError } from './errors.ts';
+import {
+  createHttp,
+  type Http,
+  type HttpTimeouts,
+  type RetryPolicy,
+  type StreamResponse,
+} from './http.ts';
+import {
+  type ModeQueryRun,
+  type ModeQueryRunList,
+  queryRunListSchema,
+  queryRunSchema,
+} from './mode/schemas.ts';
+
+export type { HalLinks, ModeQueryRun, ModeQueryRunList, ModeRunState } from './mode/schemas.ts';
+export { isRunDone, isRunTerminal, queryRunListSchema, queryRunSchema } from './mode/schemas.ts';
+
+export interface ModeCredentials {
+  token: string;
+  secret: string;
+}
+
+export interface ReportRunRef {
+  /** Workspace (or user) name. */
+  account: string;
+  report: string;
+  run: string;
+}
+
+export interface ModeClient {
+  listQueryRuns(ref: ReportRunRef): Promise<ModeQueryRunList>;
+  getQueryRun(ref: ReportRunRef & { queryRun: string }): Promise<ModeQueryRun>;
+  /** GETs a `_links.*.href` and checks it against `schema`; only ever on the configured origin. */
+  follow<T>(href: string, schema: z.ZodType<T>): Promise<T>;
+  /** Streams the run's `result` link (`…/results/content.csv`), gunzipped if it came gzipped. */
+  queryRunCsv(queryRun: ModeQueryRun, options?: { signal?: AbortSignal }): Promise<StreamResponse>;
+}
+
+export type ModeConnection =
+  | { http: Http }
+  | {
+      /** https://app.mode.com (without `/api`). */
+      baseUrl: string;
+      dispatcher?: Dispatcher;
+      log?: Logger;
+      timeouts?: Partial<HttpTimeouts>;
+      retry?: Partial<RetryPolicy>;
+    };
+
+const HAL = 'application/hal+json, application/json;q=0.9';
+
+export function createModeClient(
+  options: ModeConnection & { credentials: ModeCredentials },
+): ModeClient {
+  const http = 'http' in options ? options.http : createHttp({ ...options, service: 'Mode' });
+  const pair = `${options.credentials.token}:${options.credentials.secret}`;
+  const headers = {
+    authorization: `Basic ${Buffer.from(pair).toString('base64')}`,
+    accept: HAL,
+  };
+  const seg = encodeURIComponent;
+  const runPath = (ref: ReportRunRef) =>
+    `/api/${seg(ref.account)}/reports/${seg(ref.report)}/runs/${seg(ref.run)}`;
+
+  return {
+    async listQueryRuns(ref) {
+      const res = await http.json(
+        { path: `${runPath(ref)}/query_runs`, headers },
+        queryRunListSchema,
+      );
+      return res.data;
+    },
+
+    async getQueryRun(ref) {
+      const res = await http.json(
+        { path: `${runPath(ref)}/query_runs/${seg(ref.queryRun)}`, headers },
+        queryRunSchema,
+      );
+      return res.data;
+    },
+
+    async follow(href, schema) {
+      const res = await http.json({ link: href, headers }, schema);
+      return res.data;
+    },
+
+    async queryRunCsv(queryRun, streamOptions = {}) {
+      const href = queryRun._links.result?.href;
+      if (!href) {
+        throw new BadResponseError({
+          service: http.service,
+          method: 'GET',
+          path: queryRun._links.self?.href ?? '(query run)',
+          reason: 'schema_mismatch',
+          issues: '_links.result: missing',
+        });
+      }
+      return http.stream({
+        link: href,
+        headers: { ...headers, accept: 'text/csv, */*;q=0.5' },
+        signal: streamOptions.signal,
+      });
+    },
+  };
+}
