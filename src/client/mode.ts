@@ -12,14 +12,28 @@ import {
   type StreamResponse,
 } from './http.ts';
 import {
+  accountSchema,
+  type ModeAccount,
   type ModeQueryRun,
   type ModeQueryRunList,
   queryRunListSchema,
   queryRunSchema,
 } from './mode/schemas.ts';
 
-export type { HalLinks, ModeQueryRun, ModeQueryRunList, ModeRunState } from './mode/schemas.ts';
-export { isRunDone, isRunTerminal, queryRunListSchema, queryRunSchema } from './mode/schemas.ts';
+export type {
+  HalLinks,
+  ModeAccount,
+  ModeQueryRun,
+  ModeQueryRunList,
+  ModeRunState,
+} from './mode/schemas.ts';
+export {
+  accountSchema,
+  isRunDone,
+  isRunTerminal,
+  queryRunListSchema,
+  queryRunSchema,
+} from './mode/schemas.ts';
 
 export interface ModeCredentials {
   token: string;
@@ -34,6 +48,8 @@ export interface ReportRunRef {
 }
 
 export interface ModeClient {
+  /** "Get an account": reads a workspace (or user) to check that the credentials work. */
+  getAccount(account: string): Promise<ModeAccount>;
   listQueryRuns(ref: ReportRunRef): Promise<ModeQueryRunList>;
   getQueryRun(ref: ReportRunRef & { queryRun: string }): Promise<ModeQueryRun>;
   /** GETs a `_links.*.href` and checks it against `schema`; only ever on the configured origin. */
@@ -69,6 +85,11 @@ export function createModeClient(
     `/api/${seg(ref.account)}/reports/${seg(ref.report)}/runs/${seg(ref.run)}`;
 
   return {
+    async getAccount(account) {
+      const res = await http.json({ path: `/api/${seg(account)}`, headers }, accountSchema);
+      return res.data;
+    },
+
     async listQueryRuns(ref) {
       const res = await http.json(
         { path: `${runPath(ref)}/query_runs`, headers },

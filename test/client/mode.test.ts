@@ -130,6 +130,35 @@ describe('query runs', () => {
   });
 });
 
+describe('accounts', () => {
+  it('reads the workspace account with HTTP Basic', async () => {
+    emu.addWorkspace('acme', { name: 'Acme Analytics', id: 7 });
+    const account = await mode.getAccount('acme');
+    expect(account).toMatchObject({ username: 'acme', name: 'Acme Analytics', id: 7 });
+    expect(account._links?.self?.href).toBe('/api/acme');
+    const [request] = emu.requests;
+    expect(request?.path).toBe('/api/acme');
+    expect(request?.headers.authorization).toBe(
+      `Basic ${Buffer.from('tok123:sec456').toString('base64')}`,
+    );
+  });
+
+  it('maps a wrong secret to unauthorized and an unknown workspace to not_found', async () => {
+    const wrong = createModeClient({ http, credentials: { token: 'tok123', secret: 'nope' } });
+    const denied = await rejectionOf(wrong.getAccount('acme'));
+    expect(denied).toBeInstanceOf(UnauthorizedError);
+    const missing = (await rejectionOf(mode.getAccount('nobody'))) as NotFoundError;
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing.code).toBe('not_found');
+    expect(missing.detail).toBe('Account not found');
+  });
+
+  it('encodes the account segment', async () => {
+    await rejectionOf(mode.getAccount('a/b?c'));
+    expect(emu.requests[0]?.path).toBe('/api/a%2Fb%3Fc');
+  });
+});
+
 describe('CSV results', () => {
   it('streams the CSV behind the result link', async () => {
     const run = await mode.getQueryRun({ ...RUN, queryRun: 'qr1' });

@@ -107,6 +107,38 @@ describe('Mode auth', () => {
   });
 });
 
+describe('Mode accounts', () => {
+  it('gets a seeded workspace as HAL+JSON', async () => {
+    const ws = emu.addWorkspace('acme', { name: 'Acme Analytics', id: 42 });
+    const res = await get('/api/acme');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/hal+json');
+    expect(await res.json()).toMatchObject({
+      id: 42,
+      token: ws.token,
+      username: 'acme',
+      name: 'Acme Analytics',
+      _links: { self: { href: '/api/acme' } },
+    });
+    expect(emu.requestsTo('GET', '/api/acme')[0]?.userId).toBe('tok123');
+  });
+
+  it('answers 401 for bad credentials', async () => {
+    const res = await get('/api/acme', { authorization: basicAuth('tok123', 'wrong') });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ id: 'unauthorized', message: 'Unauthorized' });
+  });
+
+  it('answers 404 for unknown accounts and ones the token may not read', async () => {
+    const unknown = await get('/api/nobody');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ id: 'not_found', message: 'Account not found' });
+    const scoped = emu.addApiToken({ workspaces: ['other'] });
+    const hidden = await get('/api/acme', { authorization: scoped.authorization });
+    expect(hidden.status).toBe(404);
+  });
+});
+
 describe('Mode query runs', () => {
   it('lists the query runs of a report run as HAL+JSON', async () => {
     const res = await get(`${RUN_BASE}/query_runs`);

@@ -1,6 +1,6 @@
-// In-process emulator of the two Mode API endpoints the bot uses (mode-query-runs.txt): list
-// the query runs of a report run and get one, as HAL+JSON behind HTTP Basic auth, plus the
-// CSV behind each query run's `result` link.
+// In-process emulator of the Mode API endpoints the bot uses (mode-query-runs.txt): list the
+// query runs of a report run and get one, as HAL+JSON behind HTTP Basic auth, plus the CSV
+// behind each query run's `result` link and "Get an account" for checking credentials.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -36,6 +36,15 @@ export interface ModeApiToken {
   secret: string;
   /** Workspaces the token may read; null = all of them. */
   workspaces: string[] | null;
+}
+
+/** A workspace account, as `GET /api/{account}` shows it. */
+export interface ModeWorkspace {
+  username: string;
+  /** Display name. */
+  name: string;
+  id: number;
+  token: string;
 }
 
 export interface ModeReport {
@@ -111,13 +120,14 @@ export interface ModeEmulatorOptions {
 function createModeState() {
   return {
     tokens: new Map<string, ModeApiToken>(),
-    workspaces: new Set<string>(),
+    workspaces: new Map<string, ModeWorkspace>(),
     reports: new Map<string, ModeReport>(),
     reportRuns: new Map<string, ModeReportRun>(),
     queryRuns: new Map<string, ModeQueryRun>(),
     /** Request times per API token, for the optional rate limit. */
     hits: new Map<string, number[]>(),
     lastQueryRunId: 0,
+    lastWorkspaceId: 0,
   };
 }
 
@@ -138,7 +148,8 @@ export interface ModeEmulator {
   reset(): void;
   close(): Promise<void>;
   addApiToken(seed?: Partial<ModeApiToken>): ModeApiToken & { authorization: string };
-  addWorkspace(username: string): void;
+  /** Creates the workspace, or updates the given fields of an existing one. */
+  addWorkspace(username: string, seed?: Partial<Omit<ModeWorkspace, 'username'>>): ModeWorkspace;
   addReport(seed: { workspace: string; token?: string; name?: string }): ModeReport;
   addReportRun(seed: ReportRunSeed): ModeReportRun;
   addQueryRun(seed: QueryRunSeed): ModeQueryRun;
@@ -254,6 +265,27 @@ function csvReply(knobs: ModeKnobs, call: IncomingCall, qr: ModeQueryRun): Reply
   };
 }
 
+// Assumption beyond the contract docs (which only name `{account}` in paths): "Get an account"
+// answers a HAL body with id, token, username, name and self/web links, as Mode's public API
+// reference shows it. Only seeded workspaces exist; user accounts are not emulated.
+function renderWorkspace(ws: ModeWorkspace) {
+  return {
+    id: ws.id,
+    token: ws.token,
+    username: ws.username,
+    name: ws.name,
+    user: false,
+    _links: {
+      self: link(`/api/${ws.username}`),
+      web: link(`/${ws.username}`),
+      spaces: link(`/api/${ws.username}/spaces`),
+    },
+    _embedded: {},
+  };
+}
+
+const ACCOUNT_PATH = /^\/api\/([^/]+)\/?$/;
+
 const RUN_PATH =
   /^\/api\/([^/]+)\/reports\/([^/]+)\/runs\/([^/]+)\/query_runs(?:\/([^/]+))?(\/results\/content\.csv)?\/?$/;
 
@@ -267,11 +299,19 @@ function route(state: ModeState, knobs: ModeKnobs, call: IncomingCall): Reply {
   }
   const limited = rateLimited(state, knobs, token.token);
   if (limited) return limited;
+  const canSee = (workspace: string) =>
+    token.workspaces === null || token.workspaces.includes(workspace);
+  const account = call.method === 'GET' ? call.path.match(ACCOUNT_PATH)?.[1] : undefined;
+  if (account !== undefined) {
+    const ws = state.workspaces.get(account);
+    return ws && canSee(account)
+      ? hal(renderWorkspace(ws))
+      : modeError(404, 'not_found', 'Account not found');
+  }
   const match = call.method === 'GET' ? call.path.match(RUN_PATH) : null;
   if (!match) return modeError(404, 'not_found', 'Not found');
   const [, workspace = '', report = '', run = '', queryRunToken, csv] = match;
-  const canRead = token.workspaces === null || token.workspaces.includes(workspace);
-  if (!canRead || !state.reportRuns.has(key(workspace, report, run))) {
+  if (!canSee(workspace) || !state.reportRuns.has(key(workspace, report, run))) {
     return modeError(404, 'not_found', 'ReportRun not found');
   }
   if (queryRunToken === undefined) {
@@ -294,8 +334,31 @@ function identify(state: ModeState, call: IncomingCall): string | null {
   return credentials(state, call)?.token ?? null;
 }
 
+function ensureWorkspace(
+  state: ModeState,
+  username: string,
+  seed: Partial<Omit<ModeWorkspace, 'username'>> = {},
+): ModeWorkspace {
+  const given = Object.fromEntries(
+    Object.entries(seed).filter(([, value]) => value !== undefined),
+  ) as typeof seed;
+  const existing = state.workspaces.get(username);
+  if (existing) return Object.assign(existing, given);
+  state.lastWorkspaceId = Math.max(state.lastWorkspaceId, given.id ?? state.lastWorkspaceId + 1);
+  const ws: ModeWorkspace = {
+    id: state.lastWorkspaceId,
+    token: randomToken(),
+    // Default display name: the username, so tests that don't care still get a name.
+    name: username,
+    ...given,
+    username,
+  };
+  state.workspaces.set(username, ws);
+  return ws;
+}
+
 function ensureReportRun(state: ModeState, seed: ReportRunSeed): ModeReportRun {
-  state.workspaces.add(seed.workspace);
+  ensureWorkspace(state, seed.workspace);
   const reportKey = key(seed.workspace, seed.report);
   if (!state.reports.has(reportKey)) {
     state.reports.set(reportKey, {
@@ -403,11 +466,9 @@ export async function startModeEmulator(opts: ModeEmulatorOptions = {}): Promise
       state.tokens.set(token.token, token);
       return { ...token, authorization: basicAuth(token.token, token.secret) };
     },
-    addWorkspace(username) {
-      state.workspaces.add(username);
-    },
+    addWorkspace: (username, seed) => ensureWorkspace(state, username, seed),
     addReport(seed) {
-      state.workspaces.add(seed.workspace);
+      ensureWorkspace(state, seed.workspace);
       const report = {
         workspace: seed.workspace,
         token: seed.token ?? randomToken(),

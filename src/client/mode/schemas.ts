@@ -46,6 +46,18 @@ export const queryRunListSchema = z.looseObject({
 
 export type ModeQueryRunList = z.infer<typeof queryRunListSchema>;
 
+// "Get an account" (`GET /api/{account}`): only `username` is relied on, to check credentials;
+// the rest is beyond the contract docs, so it is optional and left open.
+export const accountSchema = z.looseObject({
+  username: z.string(),
+  name: z.string().optional(),
+  id: z.union([z.number(), z.string()]).optional(),
+  token: z.string().optional(),
+  _links: linksSchema.optional(),
+});
+
+export type ModeAccount = z.infer<typeof accountSchema>;
+
 /** README: `succeeded`/`completed` are done. */
 export function isRunDone(state: ModeRunState): boolean {
   return state === 'succeeded' || state === 'completed';
