@@ -3,19 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { allCommands, type Command, registerCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
+import type { Features } from './features.ts';
 import { healthRoutes } from './http/health.ts';
+import { oauthCallbackRoute } from './http/oauth-callback.ts';
 import type { InFlight } from './inflight.ts';
 import { boltLogger, type Logger } from './log.ts';
 import { requestContextMiddleware } from './middleware/request-context.ts';
 import type { Readiness } from './readiness.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'slack' | 'port'>;
+  config: Pick<Config, 'slack' | 'port' | 'alationBaseUrl' | 'alationOAuth'>;
   log: Logger;
   readiness: Readiness;
   inFlight: InFlight;
-  /** Subcommands; defaults to the full set. Tests and benchmarks pass their own. */
-  commands?: Command[];
+  /** Storage-backed services; resolves once storage is up (handlers ack before awaiting it). */
+  features: () => Promise<Features>;
+  /** Subcommands; defaults to the full set. Tests and benchmarks add their own. */
+  commands?: (defaults: Command[]) => Command[];
 }
 
 export interface BotApp {
@@ -33,7 +37,20 @@ export interface BotApp {
 export function createApp(deps: AppDeps): BotApp {
   const { config, log } = deps;
   const logger = boltLogger(log);
-  const customRoutes = healthRoutes(deps.readiness);
+  // The OAuth callback answers Slack users' browsers; it needs the app's Slack client, which
+  // exists only once the App below is built.
+  let slackClient: App['client'] | undefined;
+  const customRoutes = [
+    ...healthRoutes(deps.readiness),
+    oauthCallbackRoute({
+      features: deps.features,
+      log,
+      client: () => {
+        if (!slackClient) throw new Error('Slack client not ready');
+        return slackClient;
+      },
+    }),
+  ];
   const socketMode = config.slack.appToken !== undefined;
   const receiver: Receiver = socketMode
     ? new SocketModeReceiver({
@@ -57,8 +74,14 @@ export function createApp(deps: AppDeps): BotApp {
     logger,
     clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
   });
+  slackClient = app.client;
   app.use(requestContextMiddleware(log, deps.inFlight));
-  registerCommands(app, deps.commands ?? allCommands());
+  const defaults = allCommands({
+    features: deps.features,
+    alationBaseUrl: config.alationBaseUrl,
+    oauthEnabled: config.alationOAuth !== undefined,
+  });
+  registerCommands(app, deps.commands ? deps.commands(defaults) : defaults);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
 import type { Logger } from './log.ts';
 import type { Readiness, ReadinessReport } from './readiness.ts';
@@ -36,15 +37,22 @@ export async function run(config: Config, log: Logger): Promise<Running> {
       return { ready: database === 'ok' && workers === 'ok', checks: { database, workers } };
     },
   };
-  const bot = createApp({ config, log, readiness, inFlight });
+  let resolveFeatures: (f: Features) => void = () => {};
+  const featuresReady = new Promise<Features>((resolve) => {
+    resolveFeatures = resolve;
+  });
+  const bot = createApp({ config, log, readiness, inFlight, features: () => featuresReady });
   const port = await bot.start();
   log.info(
     { port, mode: config.slack.appToken ? 'socket' : 'http' },
     'alation-slack-bot is listening',
   );
 
+  let features: Features | undefined;
   const servicesStarting = startServices(config, log).then((s) => {
     services = s;
+    features = createFeatures({ config, db: s.db, keyring: s.keyring, log });
+    resolveFeatures(features);
   });
 
   return {
@@ -59,6 +67,7 @@ export async function run(config: Config, log: Logger): Promise<Running> {
         log.warn({ unfinished: inFlight.count }, 'gave up waiting for in-flight work');
       }
       await servicesStarting.catch(() => {});
+      await features?.close();
       if (services) await stopServices(services);
       log.info('shut down cleanly');
     },

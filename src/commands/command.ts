@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 
 /** What a subcommand's handler gets: Bolt's own arguments plus the parsed text. */
@@ -20,4 +21,15 @@ export interface Command {
   summary: string;
   example: string;
   run(input: CommandInput): Promise<void>;
+  /** Buttons and modals that belong to this command register here. */
+  register?(app: App): void;
+}
+
+/** What commands need beyond Bolt's arguments; passed in, never read from globals. */
+export interface CommandDeps {
+  /** Storage-backed services; resolves once the database is up (seconds after a cold start). */
+  features(): Promise<Features>;
+  alationBaseUrl: string;
+  /** "Sign in with Alation" instead of pasting a refresh token. */
+  oauthEnabled: boolean;
 }

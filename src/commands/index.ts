@@ -2,22 +2,35 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { buildHelpMessage } from '../views/help.ts';
-import type { Command } from './command.ts';
+import type { Command, CommandDeps } from './command.ts';
 import { helpCommand } from './help.ts';
+import { loginCommand } from './login.ts';
+import { logoutCommand } from './logout.ts';
+import { modeCommand } from './mode.ts';
 import { closestName, parseCommandText } from './parse.ts';
+import { sqlCommand } from './sql.ts';
+import { whoamiCommand } from './whoami.ts';
 
-export type { Command, CommandInput } from './command.ts';
+export type { Command, CommandDeps, CommandInput } from './command.ts';
 
 /** Every subcommand, in the order help lists them. */
-export function allCommands(): Command[] {
+export function allCommands(deps: CommandDeps): Command[] {
   const commands: Command[] = [];
-  commands.push(helpCommand(() => commands));
+  commands.push(
+    sqlCommand(deps),
+    loginCommand(deps),
+    whoamiCommand(deps),
+    logoutCommand(deps),
+    modeCommand(deps),
+    helpCommand(() => commands),
+  );
   return commands;
 }
 
 /** Registers `/alation` and routes its first word to a subcommand. */
 export function registerCommands(app: App, commands: readonly Command[]): void {
   const byName = new Map(commands.map((c) => [c.name, c]));
+  for (const command of commands) command.register?.(app);
   app.command(/^\/alation/, async ({ command, ack, respond, client, context }) => {
     const { name, args } = parseCommandText(command.text);
     const found = byName.get(name);

@@ -28,6 +28,13 @@ export type ReconnectReason =
   | 'refresh_token_expired'
   | 'credentials_rejected';
 
+export interface ConnectionRow {
+  provider: Provider;
+  status: 'active' | 'reconnect';
+  status_reason: string | null;
+  profile: Profile;
+}
+
 export interface CredentialStore {
   load<S>(owner: Owner, provider: Provider): Promise<Loaded<S>>;
   /** Creates or replaces the credential and marks it usable. */
@@ -40,7 +47,7 @@ export interface CredentialStore {
   /** Re-seals every readable row under the current key; reports what it could not read. */
   rotateAll(): Promise<{ resealed: number; current: number; unreadable: number }>;
   /** Which providers the user has rows for, without opening any secret. */
-  list(owner: Owner): Promise<{ provider: Provider; status: string; profile: Profile }[]>;
+  list(owner: Owner): Promise<ConnectionRow[]>;
 }
 
 interface Row {
@@ -180,8 +187,8 @@ export function createCredentialStore(
     },
 
     async list(owner) {
-      return db.query<{ provider: Provider; status: string; profile: Profile }>(
-        `SELECT provider, status, profile FROM credentials
+      return db.query<ConnectionRow>(
+        `SELECT provider, status, status_reason, profile FROM credentials
           WHERE tenant_id = $1 AND user_id = $2 ORDER BY provider`,
         [owner.tenantId, owner.userId],
       );

@@ -1,6 +1,6 @@
 import type { SectionBlock } from '@slack/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allCommands, type Command } from '../../src/commands/index.ts';
+import type { Command } from '../../src/commands/index.ts';
 import { slashCommand } from '../driver.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 
@@ -32,7 +32,7 @@ describe('/alation help over HTTP', () => {
     const body = ack.body as HelpAck;
     expect(body.response_type).toBe('ephemeral');
     const text = sectionText(body);
-    for (const command of allCommands()) {
+    for (const command of t.commands) {
       expect(text).toContain(`\`/alation ${command.name}`);
       expect(text).toContain(command.summary);
       expect(text).toContain(`_Example:_ \`${command.example}\``);
@@ -88,7 +88,7 @@ describe('request signing', () => {
         await ack('ran');
       },
     };
-    t = await startTestBot({ commands: [...allCommands(), spy] });
+    t = await startTestBot({ commands: (defaults) => [...defaults, spy] });
   });
   afterEach(() => t.stop());
 

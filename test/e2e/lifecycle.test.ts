@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { allCommands, type Command } from '../../src/commands/index.ts';
+import type { Command } from '../../src/commands/index.ts';
 import type { ReadinessReport } from '../../src/readiness.ts';
 import { slashCommand } from '../driver.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
@@ -67,7 +67,7 @@ describe('stopping', () => {
         await respond({ response_type: 'ephemeral', text: 'done' });
       },
     };
-    t = await startTestBot({ commands: [...allCommands(), slow] });
+    t = await startTestBot({ commands: (defaults) => [...defaults, slow] });
     const responseUrl = t.slack.responseUrl();
     const ack = await slashCommand(t.target, { text: 'slow', response_url: responseUrl });
     expect(ack.raw).toBe('working…');

@@ -150,8 +150,13 @@ describe.each(testDatabases())('credential store on $name', (database) => {
       reason: 'refresh_token_expired',
     });
     expect(await store.list(alice)).toEqual([
-      { provider: 'alation', status: 'reconnect', profile: { name: 'Alice' } },
-      { provider: 'mode', status: 'active', profile: { workspace: 'acme' } },
+      {
+        provider: 'alation',
+        status: 'reconnect',
+        status_reason: 'refresh_token_expired',
+        profile: { name: 'Alice' },
+      },
+      { provider: 'mode', status: 'active', status_reason: null, profile: { workspace: 'acme' } },
     ]);
     expect(await store.remove(alice, 'alation')).toBe(true);
     expect(await store.remove(alice, 'alation')).toBe(false);

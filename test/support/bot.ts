@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { type BotApp, createApp } from '../../src/app.ts';
 import type { Command } from '../../src/commands/index.ts';
+import { createFeatures, type Features } from '../../src/features.ts';
 import { createInFlight, type InFlight } from '../../src/inflight.ts';
 import type { Readiness } from '../../src/readiness.ts';
+import type { Owner } from '../../src/store/credentials.ts';
+import { createKeyring, type Keyring } from '../../src/store/keyring.ts';
 import type { SlackTarget } from '../driver.ts';
 import { type AlationEmulator, startAlationEmulator } from '../emulators/alation.ts';
-import { type SlackEmulator, startSlackEmulator } from '../emulators/slack.ts';
+import { type ModeEmulator, startModeEmulator } from '../emulators/mode.ts';
+import { SLACK_DEFAULTS, type SlackEmulator, startSlackEmulator } from '../emulators/slack.ts';
+import { type TestDatabase, type TestDb, testDatabases } from './databases.ts';
 import { captureLog, type LogLine } from './log.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -16,45 +22,84 @@ export interface TestBot {
   origin: string;
   slack: SlackEmulator;
   alation: AlationEmulator;
+  mode: ModeEmulator;
   bot: BotApp;
+  db: TestDb;
+  keyring: Keyring;
+  features: Features;
+  commands: Command[];
   inFlight: InFlight;
   logs: () => LogLine[];
   rawLogs: () => string;
+  /** Seeds an Alation user and stores their credential for a Slack user, as if connected. */
+  connectAlation(owner: Owner, alationUserId: number): Promise<{ refreshToken: string }>;
   stop(): Promise<void>;
 }
 
 export interface TestBotOptions {
-  commands?: Command[];
+  commands?: (defaults: Command[]) => Command[];
   readiness?: Readiness;
+  database?: TestDatabase;
+  oauth?: { clientId: string; clientSecret?: string };
 }
+
+export const DEFAULT_OWNER: Owner = {
+  tenantId: SLACK_DEFAULTS.teamId,
+  userId: SLACK_DEFAULTS.userId,
+};
 
 const alwaysReady: Readiness = {
   check: async () => ({ ready: true, checks: { database: 'ok', workers: 'ok' } }),
 };
 
-/** The app over real HTTP on a loopback port, wired to fresh Slack and Alation emulators. */
+/** The app over real HTTP on a loopback port, wired to fresh Slack, Alation and Mode emulators. */
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
-  const slack = await startSlackEmulator();
-  const alation = await startAlationEmulator();
+  const [slack, alation, mode] = await Promise.all([
+    startSlackEmulator(),
+    startAlationEmulator(),
+    startModeEmulator(),
+  ]);
+  const database = options.database ?? testDatabases()[0];
+  if (!database) throw new Error('no test database');
+  const db = await database.migrated();
+  const keyring = createKeyring([{ label: 'test', key: randomBytes(32) }]);
   const { log, lines, raw } = captureLog();
   const inFlight = createInFlight();
-  const bot = createApp({
-    config: {
-      port: 0,
-      slack: {
-        botToken: slack.botToken,
-        signingSecret: SIGNING_SECRET,
-        appToken: undefined,
-        apiUrl: slack.apiUrl,
-      },
+  const publicUrl = 'http://127.0.0.1:1'; // replaced below once the port is known
+  const config = {
+    port: 0,
+    slack: {
+      botToken: slack.botToken,
+      signingSecret: SIGNING_SECRET,
+      appToken: undefined,
+      apiUrl: slack.apiUrl,
     },
+    alationBaseUrl: alation.url,
+    modeBaseUrl: mode.url,
+    alationOAuth: options.oauth
+      ? { clientId: options.oauth.clientId, clientSecret: options.oauth.clientSecret }
+      : undefined,
+    publicUrl,
+  };
+  let features: Features | undefined;
+  let commands: Command[] = [];
+  const bot = createApp({
+    config,
     log,
     inFlight,
     readiness: options.readiness ?? alwaysReady,
-    ...(options.commands ? { commands: options.commands } : {}),
+    features: async () => {
+      if (!features) throw new Error('features not ready');
+      return features;
+    },
+    commands: (defaults) => {
+      commands = options.commands ? options.commands(defaults) : defaults;
+      return commands;
+    },
   });
   const port = await bot.start(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
+  features = createFeatures({ config: { ...config, publicUrl: origin }, db, keyring, log });
   // Bolt checks the bot token with auth.test from its constructor; wait so no test races it.
   await slack.waitFor('auth.test');
   return {
@@ -62,14 +107,30 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     origin,
     slack,
     alation,
+    mode,
     bot,
+    db,
+    keyring,
+    features,
+    commands,
     inFlight,
     logs: lines,
     rawLogs: raw,
+    async connectAlation(owner, alationUserId) {
+      const { refreshToken } = alation.addUser({ id: alationUserId });
+      await features?.credentials.save(
+        owner,
+        'alation',
+        { method: 'refresh_token', alationUserId, refreshToken },
+        { method: 'refresh_token', alationUserId },
+      );
+      return { refreshToken };
+    },
     async stop() {
       await bot.stop().catch(() => {});
       await inFlight.drain(5_000);
-      await Promise.all([slack.close(), alation.close()]);
+      await features?.close();
+      await Promise.all([slack.close(), alation.close(), mode.close(), db.drop()]);
     },
   };
 }

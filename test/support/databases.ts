@@ -21,32 +21,37 @@ export interface TestDb extends Db {
   drop(): Promise<void>;
 }
 
+// One per test worker (a vitest worker runs one file at a time): booting PGlite is the slow part.
+let cached: TestDatabase[] | undefined;
+
 export function testDatabases(): TestDatabase[] {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? [pgliteDatabase(), postgresDatabase(url)] : [pgliteDatabase()];
+  cached ??= url ? [pgliteDatabase(), postgresDatabase(url)] : [pgliteDatabase()];
+  return cached;
 }
 
-/** Booting PGlite takes seconds; loading a dump of a booted one takes a few hundred ms. */
+/**
+ * Booting PGlite takes seconds (even from a dump), so each test worker boots one and every test
+ * gets a schema of its own in it, made current with search_path. PGlite has one session, and
+ * tests within a file run one after another, so the current schema is always the test's own.
+ */
 function pgliteDatabase(): TestDatabase {
-  const templates = new Map<string, Promise<Blob>>();
-  const template = (withMigrations: boolean) => {
-    const key = String(withMigrations);
-    let dump = templates.get(key);
-    if (!dump) {
-      dump = (async () => {
-        const db = await PGlite.create();
-        if (withMigrations) await migrate(wrapPglite(db), await loadMigrations());
-        const blob = await db.dumpDataDir('none');
-        await db.close();
-        return blob;
-      })();
-      templates.set(key, dump);
-    }
-    return dump;
-  };
+  let shared: Promise<PGlite> | undefined;
   const open = async (withMigrations: boolean): Promise<TestDb> => {
-    const db = wrapPglite(await PGlite.create({ loadDataDir: await template(withMigrations) }));
-    return { ...db, drop: () => db.close() };
+    shared ??= PGlite.create();
+    const pglite = await shared;
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    await pglite.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema};`);
+    const db = wrapPglite(pglite);
+    if (withMigrations) await migrate(db, await loadMigrations());
+    return {
+      ...db,
+      // The instance outlives the test; only the test's schema goes.
+      close: async () => {},
+      drop: async () => {
+        await pglite.exec(`SET search_path TO public; DROP SCHEMA ${schema} CASCADE;`);
+      },
+    };
   };
   return { name: 'pglite', empty: () => open(false), migrated: () => open(true) };
 }

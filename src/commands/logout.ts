@@ -1,0 +1,77 @@
+import type { AlationSecret } from '../auth/alation-session.ts';
+import { ownerOf } from '../auth/owner.ts';
+import type { Provider } from '../store/credentials.ts';
+import type { Command, CommandDeps } from './command.ts';
+
+const PROVIDERS: Record<string, Provider[]> = {
+  '': ['alation', 'mode'],
+  all: ['alation', 'mode'],
+  alation: ['alation'],
+  mode: ['mode'],
+};
+
+export function logoutCommand(deps: CommandDeps): Command {
+  return {
+    name: 'logout',
+    usage: '[alation | mode]',
+    summary:
+      'Disconnect your accounts and delete your stored credentials (both, unless you name one).',
+    example: '/alation logout',
+    async run({ ack, respond, command, args, log }) {
+      const which = PROVIDERS[args.toLowerCase()];
+      if (!which) {
+        await ack({
+          response_type: 'ephemeral',
+          text: `I can log you out of \`alation\`, \`mode\` or both; \`${args}\` is neither. Try \`/alation logout\`.`,
+        });
+        return;
+      }
+      await ack();
+      const owner = ownerOf(command);
+      const features = await deps.features();
+      const lines: string[] = [];
+      for (const provider of which) {
+        const loaded = await features.credentials.load<AlationSecret>(owner, provider);
+        let revoked = false;
+        if (
+          provider === 'alation' &&
+          loaded.state === 'connected' &&
+          loaded.secret.method === 'refresh_token'
+        ) {
+          // Access tokens the bot minted die with the connection; the refresh token is the
+          // user's own, made in Alation, and stays theirs to delete there.
+          revoked = await features.alationAuth
+            .revokeAccessTokens({
+              refreshToken: loaded.secret.refreshToken,
+              userId: loaded.secret.alationUserId,
+            })
+            .then(
+              () => true,
+              (err: unknown) => {
+                log.warn({ err }, 'revoking Alation access tokens at logout failed');
+                return false;
+              },
+            );
+        }
+        const removed = await features.credentials.remove(owner, provider);
+        const name = provider === 'alation' ? 'Alation' : 'Mode';
+        if (!removed) {
+          lines.push(`You were not connected to ${name}.`);
+        } else if (
+          provider === 'alation' &&
+          loaded.state === 'connected' &&
+          loaded.secret.method === 'refresh_token'
+        ) {
+          lines.push(
+            revoked
+              ? ':wave: Disconnected from Alation: stored credentials deleted and the access tokens the bot used revoked. Your refresh token still exists in Alation; delete it under your profile → Authentication if you no longer need it.'
+              : ':wave: Disconnected from Alation: stored credentials deleted. Alation could not be reached to revoke the access tokens the bot used; they expire on their own within a day.',
+          );
+        } else {
+          lines.push(`:wave: Disconnected from ${name}: stored credentials deleted.`);
+        }
+      }
+      await respond({ response_type: 'ephemeral', text: lines.join('\n') });
+    },
+  };
+}

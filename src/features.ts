@@ -1,0 +1,90 @@
+import { alationSession, NotConnectedError } from './auth/alation-session.ts';
+import { createOAuthStates, type OAuthStates } from './auth/oauth-states.ts';
+import {
+  type AlationAuth,
+  type AlationClient,
+  createAlationAuth,
+  createAlationClient,
+} from './client/alation.ts';
+import { createHttp, type Http } from './client/http.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
+import type { Db } from './store/db.ts';
+import type { Keyring } from './store/keyring.ts';
+
+/** The callback path Alation redirects to after "Sign in with Alation". */
+export const OAUTH_CALLBACK_PATH = '/oauth/alation/callback';
+
+/**
+ * What Slack handlers use once storage is up: the credential store, and upstream clients that
+ * act as a given user. Built once per process; no request state lives here.
+ */
+export interface Features {
+  credentials: CredentialStore;
+  oauthStates: OAuthStates;
+  /** Token endpoints (and OAuth when configured); no user token involved. */
+  alationAuth: AlationAuth;
+  /** Data calls as `owner`; throws NotConnectedError (at call time) when they have no credential. */
+  alationFor(owner: Owner): AlationClient;
+  /** Resolves to a client only when the user has a usable credential. */
+  requireAlation(owner: Owner): Promise<AlationClient>;
+  alationBaseUrl: string;
+  modeHttp: Http;
+  now(): Date;
+  /** Closes the upstream connection pools. */
+  close(): Promise<void>;
+}
+
+export interface FeatureDeps {
+  config: Pick<Config, 'alationBaseUrl' | 'modeBaseUrl' | 'publicUrl' | 'alationOAuth'>;
+  db: Db;
+  keyring: Keyring;
+  log: Logger;
+  /** Tests inject a clock. */
+  now?: () => Date;
+}
+
+export function createFeatures(deps: FeatureDeps): Features {
+  const { config, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const credentials = createCredentialStore(deps.db, deps.keyring, log);
+  // One pooled connection set per upstream, shared by every user's client.
+  const alationHttp = createHttp({ baseUrl: config.alationBaseUrl, service: 'Alation', log });
+  const modeHttp = createHttp({ baseUrl: config.modeBaseUrl, service: 'Mode', log });
+  const alationAuth = createAlationAuth({
+    http: alationHttp,
+    ...(config.alationOAuth && config.publicUrl
+      ? {
+          oauth: {
+            clientId: config.alationOAuth.clientId,
+            clientSecret: config.alationOAuth.clientSecret ?? null,
+            redirectUri: `${config.publicUrl}${OAUTH_CALLBACK_PATH}`,
+          },
+        }
+      : {}),
+  });
+  const alationFor = (owner: Owner) =>
+    createAlationClient({
+      http: alationHttp,
+      credentials: alationSession({ store: credentials, auth: alationAuth, now }, owner),
+    });
+  return {
+    credentials,
+    oauthStates: createOAuthStates(deps.db, deps.keyring, now),
+    alationAuth,
+    alationFor,
+    async requireAlation(owner) {
+      const loaded = await credentials.load(owner, 'alation');
+      if (loaded.state === 'missing') throw new NotConnectedError('alation');
+      if (loaded.state === 'reconnect') throw new NotConnectedError('alation', loaded.reason);
+      return alationFor(owner);
+    },
+    alationBaseUrl: config.alationBaseUrl,
+    modeHttp,
+    now,
+    async close() {
+      await Promise.all([alationHttp.close(), modeHttp.close()]);
+    },
+  };
+}

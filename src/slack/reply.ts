@@ -1,0 +1,53 @@
+import type { AllMiddlewareArgs } from '@slack/bolt';
+import { request } from 'undici';
+import type { SlackMessage } from '../views/help.ts';
+
+type Client = AllMiddlewareArgs['client'];
+
+/**
+ * Posts to a response_url (ephemeral unless told otherwise). Slack allows five posts in 30
+ * minutes per URL; a failure is returned, not thrown, so callers can fall back to a DM.
+ */
+export async function postToResponseUrl(
+  url: string,
+  message: SlackMessage & {
+    response_type?: 'ephemeral' | 'in_channel';
+    replace_original?: boolean;
+  },
+): Promise<boolean> {
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', ...message }),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+    await res.body.dump();
+    return res.statusCode >= 200 && res.statusCode < 300;
+  } catch {
+    return false;
+  }
+}
+
+/** Tells one person something privately: where they asked if possible, else in a DM. */
+export async function tellUser(
+  client: Client,
+  userId: string,
+  message: SlackMessage,
+  responseUrl?: string,
+): Promise<void> {
+  if (responseUrl && (await postToResponseUrl(responseUrl, message))) return;
+  // Posting to a user id lands in the app's DM with them (the Messages tab).
+  await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+}
+
+/** The user's Slack time zone (IANA name), or undefined if Slack will not say. */
+export async function userTimeZone(client: Client, userId: string): Promise<string | undefined> {
+  try {
+    const info = await client.users.info({ user: userId });
+    return info.user?.tz ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
