@@ -17,7 +17,14 @@ if (kind === 'ours') {
   // the cost being measured, terminal I/O is not.
   const sink = new Writable({ write: (_c, _e, done) => done() });
   const bot = createApp({
-    config: { port: 0, slack: { botToken, signingSecret, appToken: undefined, apiUrl } },
+    config: {
+      port: 0,
+      slack: { botToken, signingSecret, appToken: undefined, apiUrl },
+      alationBaseUrl: 'http://127.0.0.1:9',
+      alationOAuth: undefined,
+    },
+    // Help needs no storage; nothing here ever resolves features.
+    features: () => new Promise(() => {}),
     log: createLogger({ level: 'info', destination: sink }),
     inFlight: createInFlight(),
     readiness: { check: async () => ({ ready: true, checks: {} }) },
