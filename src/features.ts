@@ -6,7 +6,7 @@ import {
   createAlationAuth,
   createAlationClient,
 } from './client/alation.ts';
-import { createHttp, type Http } from './client/http.ts';
+import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
@@ -43,6 +43,8 @@ export interface FeatureDeps {
   log: Logger;
   /** Tests inject a clock. */
   now?: () => Date;
+  /** Upstream HTTP timeouts; tests shorten them. */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 export function createFeatures(deps: FeatureDeps): Features {
@@ -50,8 +52,14 @@ export function createFeatures(deps: FeatureDeps): Features {
   const now = deps.now ?? (() => new Date());
   const credentials = createCredentialStore(deps.db, deps.keyring, log);
   // One pooled connection set per upstream, shared by every user's client.
-  const alationHttp = createHttp({ baseUrl: config.alationBaseUrl, service: 'Alation', log });
-  const modeHttp = createHttp({ baseUrl: config.modeBaseUrl, service: 'Mode', log });
+  const timeouts = deps.timeouts ?? {};
+  const alationHttp = createHttp({
+    baseUrl: config.alationBaseUrl,
+    service: 'Alation',
+    log,
+    timeouts,
+  });
+  const modeHttp = createHttp({ baseUrl: config.modeBaseUrl, service: 'Mode', log, timeouts });
   const alationAuth = createAlationAuth({
     http: alationHttp,
     ...(config.alationOAuth && config.publicUrl

@@ -99,7 +99,14 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   });
   const port = await bot.start(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
-  features = createFeatures({ config: { ...config, publicUrl: origin }, db, keyring, log });
+  features = createFeatures({
+    config: { ...config, publicUrl: origin },
+    db,
+    keyring,
+    log,
+    // Short enough that timeout tests finish quickly, long enough for a loaded CI machine.
+    timeouts: { headersMs: 1_500, bodyMs: 1_500 },
+  });
   // Bolt checks the bot token with auth.test from its constructor; wait so no test races it.
   await slack.waitFor('auth.test');
   return {
