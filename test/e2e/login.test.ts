@@ -197,6 +197,6 @@ describe('the Connect button', () => {
     expect(ack.status).toBe(200);
     const [open] = await t.slack.waitFor('views.open');
     expect(open?.args.trigger_id).toBe('T.connect.1');
-    expect((open?.args.view as { callback_id: string }).callback_id).toBe('alation_login');
+    expect(open?.args.view).toMatchObject({ callback_id: 'alation_login' });
   });
 });

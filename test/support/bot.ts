@@ -10,7 +10,7 @@ import type { SlackTarget } from '../driver.ts';
 import { type AlationEmulator, startAlationEmulator } from '../emulators/alation.ts';
 import { type ModeEmulator, startModeEmulator } from '../emulators/mode.ts';
 import { SLACK_DEFAULTS, type SlackEmulator, startSlackEmulator } from '../emulators/slack.ts';
-import { type TestDatabase, type TestDb, testDatabases } from './databases.ts';
+import { defaultTestDatabase, type TestDatabase, type TestDb } from './databases.ts';
 import { captureLog, type LogLine } from './log.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -48,6 +48,29 @@ export const DEFAULT_OWNER: Owner = {
   userId: SLACK_DEFAULTS.userId,
 };
 
+/**
+ * Every test bot checks, as it stops, that no credential the emulators issued reached the
+ * bot's logs or anything it sent to Slack, so the whole suite guards against leaks.
+ */
+function assertNoSecretLeaked(seen: {
+  alation: AlationEmulator;
+  mode: ModeEmulator;
+  slack: SlackEmulator;
+  logs: string;
+}): void {
+  const secrets = [
+    ...seen.alation.state.refreshTokens.keys(),
+    ...seen.alation.state.accessTokens.keys(),
+    ...seen.alation.state.oauthTokens.flatMap((t) => [t.accessToken, t.refreshToken]),
+    ...[...seen.mode.state.tokens.values()].flatMap((t) => [t.token, t.secret]),
+  ];
+  const sentToSlack = JSON.stringify([seen.slack.calls, seen.slack.responses]);
+  for (const secret of secrets) {
+    if (seen.logs.includes(secret)) throw new Error('a credential appeared in the bot’s logs');
+    if (sentToSlack.includes(secret)) throw new Error('a credential was sent to Slack');
+  }
+}
+
 const alwaysReady: Readiness = {
   check: async () => ({ ready: true, checks: { database: 'ok', workers: 'ok' } }),
 };
@@ -59,9 +82,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     startAlationEmulator(),
     startModeEmulator(),
   ]);
-  const database = options.database ?? testDatabases()[0];
-  if (!database) throw new Error('no test database');
-  const db = await database.migrated();
+  const db = await (options.database ?? defaultTestDatabase()).migrated();
   const keyring = createKeyring([{ label: 'test', key: randomBytes(32) }]);
   const { log, lines, raw } = captureLog();
   const inFlight = createInFlight();
@@ -136,6 +157,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     async stop() {
       await bot.stop().catch(() => {});
       await inFlight.drain(5_000);
+      assertNoSecretLeaked({ alation, mode, slack, logs: raw() });
       await features?.close();
       await Promise.all([slack.close(), alation.close(), mode.close(), db.drop()]);
     },

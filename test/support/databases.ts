@@ -24,6 +24,13 @@ export interface TestDb extends Db {
 // One per test worker (a vitest worker runs one file at a time): booting PGlite is the slow part.
 let cached: TestDatabase[] | undefined;
 
+/** PGlite: the database every test can count on. */
+export function defaultTestDatabase(): TestDatabase {
+  const [first] = testDatabases();
+  if (!first) throw new Error('no test database');
+  return first;
+}
+
 export function testDatabases(): TestDatabase[] {
   const url = process.env.TEST_DATABASE_URL;
   cached ??= url ? [pgliteDatabase(), postgresDatabase(url)] : [pgliteDatabase()];
