@@ -11,7 +11,7 @@ export async function openedView(t: TestBot, callbackId?: string): Promise<Json 
         callbackId === undefined || (c.args.view as Json | undefined)?.callback_id === callbackId,
     })
   ).slice(-1);
-  const view = (call?.response as { view?: Json & { id: string } }).view;
+  const view = (call?.response as { view?: Json & { id: string } } | undefined)?.view;
   if (!view) throw new Error(`views.open for ${callbackId} returned no view`);
   return view;
 }
