@@ -1,5 +1,5 @@
 import { tz } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format, formatDistanceStrict } from 'date-fns';
 
 /** Slack sends IANA zone names; one it does not know (or none) falls back to UTC, said so. */
 export function inZone(date: Date, zone: string | undefined): string {
@@ -12,4 +12,14 @@ export function inZone(date: Date, zone: string | undefined): string {
     }
   }
   return format(date, pattern, { in: tz('UTC') }).replace('UTC+00:00', 'UTC');
+}
+
+/** "3 hours ago" (or "in 2 days"), whole units, for when something happened relative to now. */
+export function relative(date: Date, now: Date): string {
+  return formatDistanceStrict(date, now, { addSuffix: true, roundingMethod: 'floor' });
+}
+
+/** "3 hours ago (Sun 22 Nov 2026, 09:00 UTC+01:00)": relative first, exact time in the user's zone. */
+export function when(date: Date, now: Date, zone: string | undefined): string {
+  return `${relative(date, now)} (${inZone(date, zone)})`;
 }
