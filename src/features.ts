@@ -12,6 +12,7 @@ import type { Logger } from './log.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
 import type { Keyring } from './store/keyring.ts';
+import { createPrefStore, type PrefStore } from './store/prefs.ts';
 
 /** The callback path Alation redirects to after "Sign in with Alation". */
 export const OAUTH_CALLBACK_PATH = '/oauth/alation/callback';
@@ -23,6 +24,8 @@ export const OAUTH_CALLBACK_PATH = '/oauth/alation/callback';
 export interface Features {
   credentials: CredentialStore;
   oauthStates: OAuthStates;
+  /** Small per-user preferences, such as the last data source a query was created on. */
+  prefs: PrefStore;
   /** Token endpoints (and OAuth when configured); no user token involved. */
   alationAuth: AlationAuth;
   /** Data calls as `owner`; throws NotConnectedError (at call time) when they have no credential. */
@@ -80,6 +83,7 @@ export function createFeatures(deps: FeatureDeps): Features {
   return {
     credentials,
     oauthStates: createOAuthStates(deps.db, deps.keyring, now),
+    prefs: createPrefStore(deps.db),
     alationAuth,
     alationFor,
     async requireAlation(owner) {

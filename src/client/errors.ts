@@ -196,7 +196,7 @@ function badResponseMessage(init: UpstreamErrorInit & { reason: BadResponseReaso
     case 'malformed':
       return `${who} sent a reply that could not be read (status ${status}).`;
     case 'schema_mismatch':
-      return `${who} sent a reply in a shape this app does not understand.`;
+      return `${who} returned something unexpected: its reply did not have the shape this app expects.`;
     case 'status_failed':
       return `${who} reported that the request failed${init.detail ? `: ${clip(init.detail)}` : '.'}`;
     case 'unexpected_status':

@@ -8,6 +8,9 @@ import { loginCommand } from './login.ts';
 import { logoutCommand } from './logout.ts';
 import { modeCommand } from './mode.ts';
 import { closestName, parseCommandText } from './parse.ts';
+import { queryCommand } from './query/index.ts';
+import { resultCommand } from './result.ts';
+import { runsCommand } from './runs.ts';
 import { sqlCommand } from './sql.ts';
 import { whoamiCommand } from './whoami.ts';
 
@@ -17,6 +20,9 @@ export type { Command, CommandDeps, CommandInput } from './command.ts';
 export function allCommands(deps: CommandDeps): Command[] {
   const commands: Command[] = [];
   commands.push(
+    queryCommand(deps),
+    runsCommand(deps),
+    resultCommand(deps),
     sqlCommand(deps),
     loginCommand(deps),
     whoamiCommand(deps),

@@ -1,5 +1,8 @@
+import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
+import type { Logger } from '../log.ts';
 import { uploadFile } from '../slack/upload.ts';
+import type { Owner } from '../store/credentials.ts';
 import { buildSqlMessage, INLINE_SQL_LIMIT } from '../views/sql.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
@@ -30,36 +33,64 @@ export function sqlCommand(deps: CommandDeps): Command {
         return;
       }
       await ack();
-      try {
-        const features = await deps.features();
-        const alation = await features.requireAlation(ownerOf(command));
-        const sql = await alation.queries.sql(queryId);
-        const queryUrl = `${deps.alationBaseUrl}/query/${queryId}/`;
-        if (sql.length <= INLINE_SQL_LIMIT) {
-          await respond({
-            response_type: 'in_channel',
-            ...buildSqlMessage({ queryId, sql, queryUrl }),
-          });
-          return;
-        }
-        try {
-          await uploadFile(client, {
-            channelId: command.channel_id,
-            filename: `query-${queryId}.sql`,
-            title: `SQL of query ${queryId}`,
-            bytes: Buffer.from(sql, 'utf8'),
-            initialComment: `SQL of query ${queryId} (${sql.split('\n').length} lines): ${queryUrl}`,
-          });
-        } catch (error) {
-          log.warn({ err: error }, 'uploading the SQL file failed');
-          await respond({
-            response_type: 'ephemeral',
-            text: `The SQL of query ${queryId} is too long to post inline, and I could not attach it as a file here. Invite me to this channel (\`/invite @Alation\`) and try again, or open it in Alation: ${queryUrl}`,
-          });
-        }
-      } catch (error) {
-        await reportFailure(error, respond, log, `get the SQL of query ${queryId}`);
-      }
+      await postQuerySql(deps, {
+        owner: ownerOf(command),
+        queryId,
+        channelId: command.channel_id,
+        respond,
+        client,
+        log,
+      });
     },
   };
+}
+
+export interface PostSqlInput {
+  owner: Owner;
+  queryId: number;
+  /** Where a long query's .sql file is shared. */
+  channelId: string;
+  respond: RespondFn;
+  client: AllMiddlewareArgs['client'];
+  log: Logger;
+}
+
+/**
+ * Posts a query's SQL to the conversation: inline when short, as a .sql file when long. Shared
+ * by `/alation sql` and the SQL button on a query's details card.
+ */
+export async function postQuerySql(
+  deps: Pick<CommandDeps, 'features' | 'alationBaseUrl'>,
+  { owner, queryId, channelId, respond, client, log }: PostSqlInput,
+): Promise<void> {
+  try {
+    const features = await deps.features();
+    const alation = await features.requireAlation(owner);
+    const sql = await alation.queries.sql(queryId);
+    const queryUrl = `${deps.alationBaseUrl}/query/${queryId}/`;
+    if (sql.length <= INLINE_SQL_LIMIT) {
+      await respond({
+        response_type: 'in_channel',
+        ...buildSqlMessage({ queryId, sql, queryUrl }),
+      });
+      return;
+    }
+    try {
+      await uploadFile(client, {
+        channelId,
+        filename: `query-${queryId}.sql`,
+        title: `SQL of query ${queryId}`,
+        content: { bytes: Buffer.from(sql, 'utf8') },
+        initialComment: `SQL of query ${queryId} (${sql.split('\n').length} lines): ${queryUrl}`,
+      });
+    } catch (error) {
+      log.warn({ err: error }, 'uploading the SQL file failed');
+      await respond({
+        response_type: 'ephemeral',
+        text: `The SQL of query ${queryId} is too long to post inline, and I could not attach it as a file here. Invite me to this channel (\`/invite @Alation\`) and try again, or open it in Alation: ${queryUrl}`,
+      });
+    }
+  } catch (error) {
+    await reportFailure(error, respond, log, `get the SQL of query ${queryId}`);
+  }
 }

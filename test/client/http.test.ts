@@ -195,7 +195,9 @@ describe('bad answers', () => {
     )) as BadResponseError;
     expect(error.reason).toBe('schema_mismatch');
     expect(error.issues).toContain('0.id');
-    expect(error.message).toBe('Alation sent a reply in a shape this app does not understand.');
+    expect(error.message).toBe(
+      'Alation returned something unexpected: its reply did not have the shape this app expects.',
+    );
     const warning = capture.lines().find((line) => line.msg.includes('does not match'));
     expect(warning).toMatchObject({ path: LIST, reason: 'schema_mismatch' });
     expect(capture.raw()).not.toContain('Revenue');

@@ -992,6 +992,10 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
           ts: nextTs(),
           ...(threadTs ? { thread_ts: threadTs } : {}),
           text: initialComment ?? '',
+          // Slack takes blocks for the share message, and ignores them when initial_comment is set.
+          ...(initialComment === undefined && Array.isArray(args.blocks)
+            ? { blocks: args.blocks as unknown[] }
+            : {}),
           files: titled.map(({ record, title }) => ({
             id: record.id,
             name: record.filename,

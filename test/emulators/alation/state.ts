@@ -225,6 +225,8 @@ export interface ExecutionResult {
   storageStatus: ResultStorageStatus;
   dataSchema: DataSchemaColumn[];
   csv: CsvSource;
+  /** Byte length of `csv`, measured when first needed. */
+  csvBytes?: number;
 }
 
 export interface ScheduledRun {
@@ -294,6 +296,11 @@ export interface AlationKnobs {
   browserUserId: number | null;
   /** What GET /integration/v1/otype/ lists and flags accept. */
   otypes: string[];
+  /**
+   * Result CSVs carry Content-Length, as a plain (non-streaming) Django response would; off,
+   * they stream chunked with no length. The docs do not say which Alation does.
+   */
+  csvContentLength: boolean;
 }
 
 export const DEFAULT_OTYPES = [
@@ -326,6 +333,7 @@ export function defaultKnobs(): AlationKnobs {
     absoluteNextPage: false,
     browserUserId: null,
     otypes: [...DEFAULT_OTYPES],
+    csvContentLength: false,
   };
 }
 

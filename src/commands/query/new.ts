@@ -1,0 +1,228 @@
+// `/alation query new [datasource_id]`: the Create Query modal, its submission, and the
+// announcement in the conversation it was opened from.
+import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import { NotConnectedError } from '../../auth/alation-session.ts';
+import { ownerOf } from '../../auth/owner.ts';
+import type { CreatedQuery } from '../../client/alation.ts';
+import { BadRequestError, isUpstreamError } from '../../client/errors.ts';
+import type { Logger } from '../../log.ts';
+import { requestContext } from '../../middleware/request-context.ts';
+import { postToResponseUrl, tellUser } from '../../slack/reply.ts';
+import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
+import type { Owner } from '../../store/credentials.ts';
+import type { SlackMessage } from '../../views/help.ts';
+import {
+  ACTION_OPEN_CATALOG,
+  ACTION_OPEN_COMPOSE,
+  BLOCK_DATASOURCE,
+  BLOCK_SQL,
+  buildCreatedMessage,
+  buildCreatedModal,
+  buildCreatingModal,
+  buildNewQueryModal,
+  VIEW_QUERY_NEW,
+} from '../../views/query.ts';
+import type { CommandDeps, CommandInput } from '../command.ts';
+import { reportFailure } from '../failure.ts';
+import {
+  checkForm,
+  type FormErrors,
+  fieldErrorsToForm,
+  readForm,
+  type ViewStateValues,
+} from './form.ts';
+
+type Client = AllMiddlewareArgs['client'];
+
+const LAST_DATASOURCE = 'query.last_datasource_id';
+
+/** Where the command ran, so the new query can be announced there. */
+interface NewQueryMetadata {
+  responseUrl?: string;
+  channelId?: string;
+}
+
+type Outcome = { ok: true; query: CreatedQuery } | { ok: false; error: unknown };
+
+/** The remembered data source, when it is still a plausible id. */
+function rememberedId(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0
+    ? String(value)
+    : undefined;
+}
+
+/** What went wrong, next to the field it concerns; always says that nothing was created. */
+export function outcomeErrors(error: unknown): FormErrors {
+  if (error instanceof BadRequestError && Object.keys(error.fieldErrors).length > 0) {
+    return fieldErrorsToForm(error.fieldErrors);
+  }
+  if (error instanceof NotConnectedError) {
+    return {
+      [BLOCK_DATASOURCE]:
+        'Your Alation account is not connected (or needs reconnecting): run `/alation login`, then try again. Nothing was created.',
+    };
+  }
+  const reason = isUpstreamError(error)
+    ? error.message
+    : 'Something went wrong on the bot’s side; it has been logged.';
+  return { [BLOCK_SQL]: `Could not create the query. ${reason} Nothing was created.` };
+}
+
+function logFailure(log: Logger, error: unknown): void {
+  if (isUpstreamError(error)) log.warn({ upstream: error.toLog() }, 'could not create a query');
+  else if (!(error instanceof NotConnectedError)) {
+    log.error({ err: error }, 'could not create a query');
+  }
+}
+
+export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
+  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
+
+  async function announce(
+    client: Client,
+    owner: Owner,
+    metadata: NewQueryMetadata,
+    message: SlackMessage,
+    log: Logger,
+  ): Promise<void> {
+    if (
+      metadata.responseUrl &&
+      (await postToResponseUrl(metadata.responseUrl, { response_type: 'in_channel', ...message }))
+    ) {
+      return;
+    }
+    try {
+      if (metadata.channelId) {
+        await client.chat.postMessage({
+          channel: metadata.channelId,
+          text: message.text,
+          blocks: message.blocks,
+        });
+        return;
+      }
+    } catch (error) {
+      log.warn({ err: error }, 'could not announce the new query in its channel');
+    }
+    await tellUser(client, owner.userId, message);
+  }
+
+  async function succeeded(
+    client: Client,
+    owner: Owner,
+    query: CreatedQuery,
+    metadata: NewQueryMetadata,
+    log: Logger,
+  ): Promise<void> {
+    const features = await deps.features();
+    try {
+      await features.prefs.set(owner, LAST_DATASOURCE, query.datasource_id);
+    } catch (error) {
+      // Only a convenience for next time; the query exists either way.
+      log.warn({ err: error }, 'could not remember the data source');
+    }
+    const message = buildCreatedMessage({
+      query,
+      alationBaseUrl: deps.alationBaseUrl,
+      creatorUserId: owner.userId,
+    });
+    await announce(client, owner, metadata, message, log);
+  }
+
+  return {
+    /** `args` is what follows `new`: an optional data source id. */
+    async run({ ack, respond, command, client, log }: CommandInput, args: string) {
+      if (args !== '' && !/^\d{1,12}$/.test(args)) {
+        await ack({
+          response_type: 'ephemeral',
+          text: `\`${args}\` is not a data source id. Use the number in its Alation URL (/data/7/ → 7), e.g. \`/alation query new 7\`, or leave it out.`,
+        });
+        return;
+      }
+      await ack();
+      const owner = ownerOf(command);
+      try {
+        const features = await deps.features();
+        await features.requireAlation(owner);
+        const datasourceId =
+          args !== '' ? args : rememberedId(await features.prefs.get(owner, LAST_DATASOURCE));
+        const metadata: NewQueryMetadata = {
+          responseUrl: command.response_url,
+          channelId: command.channel_id,
+        };
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: buildNewQueryModal({
+            privateMetadata: JSON.stringify(metadata),
+            values: datasourceId ? { datasourceId } : {},
+          }),
+        });
+      } catch (error) {
+        await reportFailure(error, respond, log, 'open the new query form');
+      }
+    },
+
+    register(app: App) {
+      // Link buttons still send an action; there is nothing to do but acknowledge it.
+      app.action(ACTION_OPEN_COMPOSE, async ({ ack }) => {
+        await ack();
+      });
+      app.action(ACTION_OPEN_CATALOG, async ({ ack }) => {
+        await ack();
+      });
+      app.view(VIEW_QUERY_NEW, async ({ ack, body, view, client, context }) => {
+        const log = requestContext(context).log;
+        const owner = ownerOf(body);
+        const form = readForm(view.state.values as ViewStateValues);
+        const checked = checkForm(form);
+        if (!checked.ok) {
+          await ack({ response_action: 'errors', errors: checked.errors });
+          return;
+        }
+        const metadata = parseMetadata(view.private_metadata);
+        const work: Promise<Outcome> = deps
+          .features()
+          .then((f) => f.requireAlation(owner))
+          .then((alation) => alation.queries.create(checked.body))
+          .then(
+            (query): Outcome => ({ ok: true, query }),
+            (error: unknown): Outcome => ({ ok: false, error }),
+          );
+        const early = await withinBudget(work, ackBudgetMs);
+        if (early.done) {
+          if (!early.value.ok) {
+            logFailure(log, early.value.error);
+            await ack({ response_action: 'errors', errors: outcomeErrors(early.value.error) });
+            return;
+          }
+          await ack();
+          await succeeded(client, owner, early.value.query, metadata, log);
+          return;
+        }
+        // Too slow for Slack's window: show progress now, the outcome when it comes.
+        await ack({ response_action: 'update', view: buildCreatingModal() });
+        const outcome = await work;
+        if (!outcome.ok) logFailure(log, outcome.error);
+        await client.views.update({
+          view_id: view.id,
+          view: outcome.ok
+            ? buildCreatedModal(outcome.query)
+            : buildNewQueryModal({
+                privateMetadata: view.private_metadata,
+                values: form,
+                problem: Object.values(outcomeErrors(outcome.error)).join(' '),
+              }),
+        });
+        if (outcome.ok) await succeeded(client, owner, outcome.query, metadata, log);
+      });
+    },
+  };
+}
+
+function parseMetadata(raw: string): NewQueryMetadata {
+  try {
+    const parsed = JSON.parse(raw) as NewQueryMetadata;
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}

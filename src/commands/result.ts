@@ -1,0 +1,166 @@
+import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
+import { ownerOf } from '../auth/owner.ts';
+import type { Logger } from '../log.ts';
+import { requestContext } from '../middleware/request-context.ts';
+import { latestResultOf } from '../results/latest.ts';
+import { relayCsv } from '../results/relay.ts';
+import { userTimeZone } from '../slack/reply.ts';
+import type { Owner } from '../store/credentials.ts';
+import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
+import type { Command, CommandDeps } from './command.ts';
+import { reportFailure } from './failure.ts';
+import { parseQueryId } from './sql.ts';
+
+/** The details card and search results carry this button; its value is the query id. */
+export const ACTION_LATEST_RESULT = 'query_latest_result';
+
+export interface ResultArgs {
+  queryId: number;
+  threadTs: string | undefined;
+}
+
+/** `<query_id> [--thread <ts>]`; a message link's `p1700000000123456` works as the ts too. */
+export function parseResultArgs(args: string): ResultArgs | { problem: string } {
+  const thread = /(?:^|\s)--thread\s+(\S+)/.exec(args);
+  const rest = args.replace(/(?:^|\s)--thread\s+\S+/, '').trim();
+  const queryId = parseQueryId(rest);
+  if (queryId === undefined) {
+    return {
+      problem: rest
+        ? `\`${rest}\` is not a query id. Use the number from the query's URL, e.g. \`/alation result 42\`.`
+        : 'Which query? Give its id, e.g. `/alation result 42` (add `--thread <ts>` to answer in a thread).',
+    };
+  }
+  if (!thread) return { queryId, threadTs: undefined };
+  const raw = thread[1] ?? '';
+  const ts = /^\d{10}\.\d{6}$/.test(raw)
+    ? raw
+    : /\/p(\d{10})(\d{6})/.exec(raw)?.slice(1, 3).join('.');
+  if (!ts) {
+    return {
+      problem: `\`${raw}\` is not a message timestamp. Use the message's ts (like 1700000000.123456) or paste its link.`,
+    };
+  }
+  return { queryId, threadTs: ts };
+}
+
+/** A file name people can read, from a title anyone could have typed. */
+export function csvFileName(title: string, queryId: number, resultId: number): string {
+  const base = title
+    .normalize('NFKD')
+    // Accents come apart into combining marks; drop them so "Café" stays one word.
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
+  return `${base || `query-${queryId}`}-${resultId}.csv`;
+}
+
+interface ShareInput {
+  client: AllMiddlewareArgs['client'];
+  respond: RespondFn;
+  log: Logger;
+  owner: Owner;
+  channelId: string;
+  threadTs: string | undefined;
+  queryId: number;
+}
+
+export function resultCommand(deps: CommandDeps): Command {
+  /** Latest result → CSV spooled to disk with a preview → one message with the file attached. */
+  async function share({ client, respond, log, owner, channelId, threadTs, queryId }: ShareInput) {
+    const doing = `share the latest result of query ${queryId}`;
+    try {
+      const features = await deps.features();
+      const alation = await features.requireAlation(owner);
+      const [{ query, state }, zone] = await Promise.all([
+        latestResultOf(alation, queryId),
+        userTimeZone(client, owner.userId),
+      ]);
+      const ctx: ResultContext = {
+        queryId,
+        title: query.title || `Query ${queryId}`,
+        queryUrl: `${deps.alationBaseUrl}${query.catalog_url ?? `/query/${queryId}/`}`,
+        composeUrl: `${deps.alationBaseUrl}${query.compose_url ?? `/compose/query/${queryId}/`}`,
+        now: features.now(),
+        zone,
+      };
+      if (state.kind !== 'ready') {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...buildNoResultMessage(state, ctx),
+        });
+        return;
+      }
+      const csv = await alation.queries.resultCsv(state.resultId);
+      const filename = csvFileName(ctx.title, queryId, state.resultId);
+      const target = {
+        channelId,
+        threadTs,
+        filename,
+        title: `${ctx.title} (result ${state.resultId})`,
+      };
+      const shared = await relayCsv(client, target, csv, (preview, bytes) =>
+        buildResultMessage(state, { ...preview, bytes, filename }, ctx),
+      );
+      if (!shared.ok) {
+        log.warn({ slackError: shared.slackError }, 'Slack refused the result file here');
+        await respond({
+          response_type: 'ephemeral',
+          text: `I could not share the result in this conversation. Invite me (\`/invite @Alation\`) and try again, or open it in Alation: ${ctx.queryUrl}`,
+        });
+        return;
+      }
+      log.info({ queryId, resultId: state.resultId }, 'shared a query result');
+    } catch (error) {
+      await reportFailure(error, respond, log, doing);
+    }
+  }
+
+  return {
+    name: 'result',
+    usage: '<query_id> [--thread <ts>]',
+    summary:
+      'Share the latest result of a query with the channel: a readable preview and the full CSV.',
+    example: '/alation result 42',
+    async run({ ack, args, command, client, respond, log }) {
+      const parsed = parseResultArgs(args);
+      if ('problem' in parsed) {
+        await ack({ response_type: 'ephemeral', text: parsed.problem });
+        return;
+      }
+      await ack({
+        response_type: 'ephemeral',
+        text: `:hourglass_flowing_sand: Fetching the latest result of query ${parsed.queryId}…`,
+      });
+      await share({
+        client,
+        respond,
+        log,
+        owner: ownerOf(command),
+        channelId: command.channel_id,
+        threadTs: parsed.threadTs,
+        queryId: parsed.queryId,
+      });
+    },
+    register(app: App) {
+      app.action(ACTION_LATEST_RESULT, async ({ ack, body, action, client, respond, context }) => {
+        await ack();
+        const queryId = parseQueryId('value' in action ? String(action.value ?? '') : '');
+        const channelId = 'channel' in body ? body.channel?.id : undefined;
+        if (queryId === undefined || !channelId) return;
+        await share({
+          client,
+          respond,
+          log: requestContext(context).log,
+          owner: ownerOf(body),
+          channelId,
+          threadTs: undefined,
+          queryId,
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { pipeline, type Readable } from 'node:stream';
+import type { AllMiddlewareArgs } from '@slack/bolt';
+import type { StreamResponse } from '../client/http.ts';
+import { type Upload, uploadFile } from '../slack/upload.ts';
+import type { SlackMessage } from '../views/help.ts';
+import { createPreviewTap, type Preview } from './preview.ts';
+import { spoolCsv } from './spool.ts';
+
+const PREVIEW_ROWS = 10;
+
+type Client = AllMiddlewareArgs['client'];
+export type RelayTarget = Pick<Upload, 'channelId' | 'threadTs' | 'filename' | 'title'>;
+/** The message shared with the file, from the preview and the size. */
+export type Render = (preview: Preview, bytes: number) => SlackMessage;
+export type Shared = { ok: true } | { ok: false; slackError: string };
+
+/**
+ * A result CSV from Alation into a Slack channel, with a preview message. With a stated length
+ * the bytes go straight through in one pass; without, they are spooled to disk first, because
+ * Slack wants the length before the bytes. Memory stays bounded either way.
+ */
+export function relayCsv(
+  client: Client,
+  target: RelayTarget,
+  csv: StreamResponse,
+  render: Render,
+): Promise<Shared> {
+  const length = knownLength(csv.headers);
+  return length
+    ? relayDirect(client, target, csv.body, length, render)
+    : relaySpooled(client, target, csv.body, render);
+}
+
+/**
+ * The CSV's length when Alation states it for the bytes as they arrive; a Content-Encoding
+ * means the stated length is of the compressed bytes, so it does not count.
+ */
+export function knownLength(
+  headers: Record<string, string | string[] | undefined>,
+): number | undefined {
+  if (headers['content-encoding'] && headers['content-encoding'] !== 'identity') return undefined;
+  const length = Number(headers['content-length']);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
+/** Slack errors that mean "not here", which inviting the bot (or another channel) fixes. */
+const CHANNEL_REFUSALS = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'invalid_channel',
+  'is_archived',
+  'restricted_action',
+]);
+
+/** A refusal of the conversation is reported as such; anything else goes up as a failure. */
+function refusal(error: unknown): Shared {
+  const slackError = (error as { data?: { error?: string } }).data?.error;
+  if (slackError && CHANNEL_REFUSALS.has(slackError)) return { ok: false, slackError };
+  throw error;
+}
+
+/** Length known: one pass, Alation's stream straight into Slack's upload, preview on the way. */
+async function relayDirect(
+  client: AllMiddlewareArgs['client'],
+  target: RelayTarget,
+  body: Readable,
+  length: number,
+  render: Render,
+): Promise<Shared> {
+  const preview = createPreviewTap(PREVIEW_ROWS);
+  // pipeline (not .pipe) so a break in Alation's stream destroys what Slack is reading.
+  let streamError: unknown;
+  const stream = pipeline(body, preview.tap, (error) => {
+    streamError ??= error ?? undefined;
+  });
+  try {
+    await uploadFile(client, {
+      ...target,
+      content: { stream, length },
+      blocks: async () => render(await preview.preview(), length).blocks,
+    });
+    return { ok: true };
+  } catch (error) {
+    stream.destroy();
+    // The upload fails with undici's own words; the stream's error says what really broke.
+    return refusal(streamError ?? error);
+  }
+}
+
+/** Length unknown: spool to disk (reading the preview), then upload the file. */
+async function relaySpooled(
+  client: AllMiddlewareArgs['client'],
+  target: RelayTarget,
+  body: Readable,
+  render: Render,
+): Promise<Shared> {
+  const spooled = await spoolCsv(body, { previewRows: PREVIEW_ROWS });
+  try {
+    await uploadFile(client, {
+      ...target,
+      content: { path: spooled.path, length: spooled.bytes },
+      blocks: render(spooled, spooled.bytes).blocks,
+    });
+    return { ok: true };
+  } catch (error) {
+    return refusal(error);
+  } finally {
+    await spooled.remove();
+  }
+}

@@ -1,0 +1,429 @@
+import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import type { QuerySchedule } from '../client/alation/query-schemas.ts';
+import type { Query, ScheduledRun } from '../client/alation.ts';
+import { cronToWords } from './cron.ts';
+import type { SlackMessage } from './help.ts';
+import { when } from './time.ts';
+
+export const VIEW_QUERY_NEW = 'query_new';
+/** Handled by the result feature: value is the query id as a decimal string. */
+export const ACTION_QUERY_LATEST_RESULT = 'query_latest_result';
+export const ACTION_QUERY_RUN_HISTORY = 'query_run_history';
+export const ACTION_QUERY_SQL = 'query_sql';
+export const ACTION_QUERY_SHOW = 'query_show';
+export const ACTION_QUERY_SEARCH_MORE = 'query_search_more';
+/** Link buttons: Slack opens the URL and still sends an action, which is only acknowledged. */
+export const ACTION_OPEN_COMPOSE = 'query_open_compose';
+export const ACTION_OPEN_CATALOG = 'query_open_catalog';
+
+export const BLOCK_DATASOURCE = 'query_datasource';
+export const BLOCK_TITLE = 'query_title';
+export const BLOCK_SQL = 'query_sql';
+export const BLOCK_DESCRIPTION = 'query_description';
+export const BLOCK_TAGS = 'query_tags';
+export const BLOCK_DOMAINS = 'query_domains';
+export const BLOCK_OPTIONS = 'query_options';
+export const INPUT = 'value';
+export const OPTION_SAVED = 'saved';
+export const OPTION_PUBLISHED = 'published';
+
+const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
+const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
+const section = (t: string): KnownBlock => ({ type: 'section', text: mrkdwn(t) });
+const context = (t: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(t)] });
+
+/** Slack mrkdwn treats &, < and > as markup; text from Alation must not turn into links. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The first lines of SQL in a code block, short enough for a card. */
+export function sqlPreview(sql: string, maxChars = 500, maxLines = 8): string {
+  const trimmed = sql.trim();
+  if (trimmed === '') return '_(no SQL saved)_';
+  const lines = trimmed.split('\n');
+  let shown = lines.slice(0, maxLines).join('\n');
+  let cut = lines.length > maxLines;
+  if (shown.length > maxChars) {
+    shown = shown.slice(0, maxChars);
+    cut = true;
+  }
+  // A stray ``` inside the SQL would end Slack's code block early.
+  return `\`\`\`${shown.replace(/```/g, '`\u200b``')}${cut ? '\n…' : ''}\`\`\``;
+}
+
+/** An Alation path (`/query/6/`) made absolute on the instance's base URL. */
+export function alationLink(alationBaseUrl: string, path: string | undefined, fallback: string) {
+  const chosen = path?.startsWith('/') ? path : fallback;
+  return `${alationBaseUrl.replace(/\/+$/, '')}${chosen}`;
+}
+
+function titleOf(query: Pick<Query, 'id' | 'title'>): string {
+  return query.title.trim() === '' ? `Untitled query ${query.id}` : query.title.trim();
+}
+
+function datasourceOf(query: Pick<Query, 'datasource' | 'datasource_id'>): string {
+  const title = query.datasource?.title?.trim();
+  return title
+    ? `${escapeMrkdwn(title)} (id ${query.datasource_id})`
+    : `data source ${query.datasource_id}`;
+}
+
+function linkButtons(alationBaseUrl: string, query: Query): Button[] {
+  return [
+    {
+      type: 'button',
+      action_id: ACTION_OPEN_COMPOSE,
+      text: plain('Open in Compose'),
+      url: alationLink(alationBaseUrl, query.compose_url, `/compose/query/${query.id}/`),
+    },
+    {
+      type: 'button',
+      action_id: ACTION_OPEN_CATALOG,
+      text: plain('Open in catalog'),
+      url: alationLink(alationBaseUrl, query.catalog_url, `/query/${query.id}/`),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create Query modal
+
+export interface NewQueryForm {
+  datasourceId?: string;
+  title?: string;
+  sql?: string;
+  description?: string;
+  tags?: string;
+  domains?: string;
+  saved?: boolean;
+  published?: boolean;
+}
+
+export interface NewQueryModalInput {
+  privateMetadata: string;
+  /** Prefilled values: the remembered data source, or what was typed before a slow failure. */
+  values?: NewQueryForm;
+  /** Shown above the fields when Alation failed after the modal was already answered. */
+  problem?: string;
+}
+
+function textInput(
+  blockId: string,
+  label: string,
+  options: {
+    initial?: string | undefined;
+    hint?: string;
+    placeholder?: string;
+    optional?: boolean;
+    multiline?: boolean;
+    maxLength?: number;
+  },
+): KnownBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: options.optional ?? false,
+    ...(options.hint ? { hint: plain(options.hint) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: INPUT,
+      multiline: options.multiline ?? false,
+      ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
+      ...(options.maxLength ? { max_length: options.maxLength } : {}),
+      ...(options.initial ? { initial_value: options.initial } : {}),
+    },
+  };
+}
+
+/** Every field of Alation's Create Query, one input each. */
+export function buildNewQueryModal(input: NewQueryModalInput): ModalView {
+  const v = input.values ?? {};
+  const options = [
+    { text: plain('Saved (not a draft)'), value: OPTION_SAVED },
+    { text: plain('Published (visible to others)'), value: OPTION_PUBLISHED },
+  ];
+  const initial = options.filter(
+    (o) =>
+      (o.value === OPTION_SAVED && (v.saved ?? true)) ||
+      (o.value === OPTION_PUBLISHED && (v.published ?? false)),
+  );
+  const blocks: KnownBlock[] = [];
+  if (input.problem) blocks.push(section(`:warning: ${escapeMrkdwn(input.problem)}`));
+  blocks.push(
+    textInput(BLOCK_DATASOURCE, 'Data source ID', {
+      initial: v.datasourceId,
+      hint: 'The number in the data source’s Alation URL: /data/7/ → 7',
+      placeholder: '7',
+      maxLength: 12,
+    }),
+    textInput(BLOCK_TITLE, 'Title', { initial: v.title, optional: true, maxLength: 250 }),
+    textInput(BLOCK_SQL, 'SQL', {
+      initial: v.sql,
+      multiline: true,
+      placeholder: 'SELECT …',
+    }),
+    textInput(BLOCK_DESCRIPTION, 'Description', {
+      initial: v.description,
+      optional: true,
+      multiline: true,
+    }),
+    textInput(BLOCK_TAGS, 'Tags', {
+      initial: v.tags,
+      optional: true,
+      hint: 'Comma-separated tag names, e.g. finance, weekly',
+    }),
+    textInput(BLOCK_DOMAINS, 'Domain IDs', {
+      initial: v.domains,
+      optional: true,
+      hint: 'Comma-separated domain numbers, e.g. 3, 12',
+    }),
+    {
+      type: 'input',
+      block_id: BLOCK_OPTIONS,
+      label: plain('Options'),
+      optional: true,
+      element: {
+        type: 'checkboxes',
+        action_id: INPUT,
+        options,
+        ...(initial.length > 0 ? { initial_options: initial } : {}),
+      },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: VIEW_QUERY_NEW,
+    private_metadata: input.privateMetadata,
+    title: plain('New Compose query'),
+    submit: plain('Create'),
+    close: plain('Cancel'),
+    blocks,
+  };
+}
+
+/** Shown while a slow Alation finishes creating the query after Slack's 3-second window. */
+export function buildCreatingModal(): ModalView {
+  return {
+    type: 'modal',
+    title: plain('New Compose query'),
+    close: plain('Close'),
+    blocks: [section(':hourglass_flowing_sand: Creating the query in Alation…')],
+  };
+}
+
+export function buildCreatedModal(query: Query): ModalView {
+  return {
+    type: 'modal',
+    title: plain('New Compose query'),
+    close: plain('Done'),
+    blocks: [
+      section(
+        `:white_check_mark: Created *${escapeMrkdwn(titleOf(query))}* (query ${query.id}). You can close this.`,
+      ),
+    ],
+  };
+}
+
+/** Posted to the conversation the command ran in, for everyone there. */
+export function buildCreatedMessage(input: {
+  query: Query;
+  alationBaseUrl: string;
+  creatorUserId: string;
+}): SlackMessage {
+  const { query } = input;
+  const title = titleOf(query);
+  const state = [query.saved === false ? 'draft' : 'saved', query.published ? 'published' : null]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    text: `New Compose query: ${title} (query ${query.id})`,
+    blocks: [
+      section(
+        `:sparkles: <@${input.creatorUserId}> created *${escapeMrkdwn(title)}* (query ${query.id}) on ${datasourceOf(query)}, ${state}.`,
+      ),
+      section(sqlPreview(query.content, 400, 6)),
+      { type: 'actions', elements: linkButtons(input.alationBaseUrl, query) },
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Details card
+
+export interface QueryCardInput {
+  query: Query;
+  alationBaseUrl: string;
+  now: Date;
+  zone: string | undefined;
+  /** Recent scheduled runs of this query, newest first (empty when Alation keeps none). */
+  scheduledRuns: ScheduledRun[];
+}
+
+function dateLine(iso: string | null | undefined, now: Date, zone: string | undefined) {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : when(date, now, zone);
+}
+
+function scheduleLine(s: QuerySchedule, now: Date, zone: string | undefined): string {
+  const parts = [
+    `${s.enabled ? ':calendar:' : ':double_vertical_bar:'} *${cronToWords(s.cron_expression)}*`,
+  ];
+  if (!s.enabled) parts.push('(paused)');
+  if (s.overdue) parts.push(':warning: *overdue*');
+  const lines = [parts.join(' ')];
+  const next = s.enabled ? dateLine(s.ts_next_run, now, zone) : undefined;
+  if (next) lines.push(`    Next run ${next}`);
+  const last = dateLine(s.ts_last_attempt, now, zone);
+  lines.push(last ? `    Last attempt ${last}` : '    Not attempted yet');
+  if (s.user?.username) {
+    const inactive = s.user.is_active === false ? ' (inactive user: runs may fail)' : '';
+    lines.push(`    Runs as ${escapeMrkdwn(s.user.username)}${inactive}`);
+  }
+  return lines.join('\n');
+}
+
+function scheduledRunLine(run: ScheduledRun, now: Date, zone: string | undefined): string {
+  const sent = dateLine(run.ts_sent_to_broker, now, zone) ?? run.ts_sent_to_broker;
+  const status = run.ts_postrun ? 'finished' : run.ts_prerun ? 'started, not finished' : 'queued';
+  return `• ${sent}: ${status}`;
+}
+
+/** Actions every query card offers; each value is the query id. */
+export function queryButtons(queryId: number): Button[] {
+  const value = String(queryId);
+  return [
+    {
+      type: 'button',
+      action_id: ACTION_QUERY_LATEST_RESULT,
+      text: plain('Latest result'),
+      value,
+    },
+    { type: 'button', action_id: ACTION_QUERY_RUN_HISTORY, text: plain('Run history'), value },
+    { type: 'button', action_id: ACTION_QUERY_SQL, text: plain('SQL'), value },
+  ];
+}
+
+/** Everything about one query a person asks about first, with what they can do next. */
+export function buildQueryCard(input: QueryCardInput): SlackMessage {
+  const { query, now, zone } = input;
+  const title = titleOf(query);
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain(clip(title, 150)) }];
+  const description = query.description?.trim();
+  blocks.push(section(description ? clip(escapeMrkdwn(description), 2900) : '_No description._'));
+  const saved = dateLine(query.ts_last_saved, now, zone);
+  const state = [
+    query.saved === false ? 'Draft' : 'Saved',
+    query.published ? 'published' : 'not published',
+    query.has_unsaved_changes ? 'has unsaved changes' : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  blocks.push({
+    type: 'section',
+    fields: [
+      mrkdwn(`*Query*\n${query.id}`),
+      mrkdwn(`*Data source*\n${datasourceOf(query)}`),
+      mrkdwn(`*State*\n${state}`),
+      mrkdwn(`*Last saved*\n${saved ?? 'never'}`),
+    ],
+  });
+  const schedules = query.schedules ?? [];
+  if (schedules.length === 0) {
+    blocks.push(section('*Schedule*\nNot scheduled.'));
+  } else {
+    const lines = schedules.slice(0, 5).map((s) => scheduleLine(s, now, zone));
+    blocks.push(
+      section(clip(`*Schedule${schedules.length > 1 ? 's' : ''}*\n${lines.join('\n')}`, 2900)),
+    );
+    if (input.scheduledRuns.length > 0) {
+      const runs = input.scheduledRuns.slice(0, 3).map((r) => scheduledRunLine(r, now, zone));
+      blocks.push(section(`*Recent scheduled runs*\n${runs.join('\n')}`));
+    }
+  }
+  blocks.push(section(`*SQL*\n${sqlPreview(query.content)}`));
+  const actions: ActionsBlock = {
+    type: 'actions',
+    elements: [...queryButtons(query.id), ...linkButtons(input.alationBaseUrl, query)],
+  };
+  blocks.push(actions);
+  if (schedules.length > 0) {
+    blocks.push(
+      context('Schedule times are on the Alation server’s clock; dates are in your time zone.'),
+    );
+  }
+  return { text: `Query ${query.id}: ${title}`, blocks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search results
+
+export interface SearchResultsInput {
+  text: string;
+  queries: Query[];
+  /** The More button's value, or undefined on the last page. */
+  more: string | undefined;
+  /** 1 for the first page, so the header can say which results these are. */
+  firstIndex: number;
+}
+
+export function buildSearchResults(input: SearchResultsInput): SlackMessage {
+  const shown = escapeMrkdwn(input.text);
+  if (input.queries.length === 0) {
+    const line =
+      input.firstIndex === 1
+        ? `No queries match “${shown}” in their title or SQL. Try a shorter or different word; only queries you can see in Alation are searched.`
+        : `No more queries match “${shown}”.`;
+    return { text: line, blocks: [section(`:mag: ${line}`)] };
+  }
+  const last = input.firstIndex + input.queries.length - 1;
+  const header = `:mag: Queries whose title or SQL contains “${shown}” (${input.firstIndex}–${last}${input.more ? ', more below' : ''})`;
+  const blocks: KnownBlock[] = [section(header)];
+  for (const query of input.queries) {
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(clip(titleOf(query), 200))}*  ·  query ${query.id}  ·  ${datasourceOf(query)}`,
+      ),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_QUERY_SHOW,
+            text: plain('Show'),
+            value: String(query.id),
+          },
+          {
+            type: 'button',
+            action_id: ACTION_QUERY_LATEST_RESULT,
+            text: plain('Latest result'),
+            value: String(query.id),
+          },
+        ],
+      },
+    );
+  }
+  if (input.more) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_QUERY_SEARCH_MORE,
+          text: plain('More'),
+          value: input.more,
+        },
+      ],
+    });
+  }
+  return {
+    text: `Queries matching “${input.text}”: ${input.queries.map((q) => q.id).join(', ')}`,
+    blocks,
+  };
+}
