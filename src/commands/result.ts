@@ -13,6 +13,18 @@ import { parseQueryId } from './sql.ts';
 
 /** The details card and search results carry this button; its value is the query id. */
 export const ACTION_LATEST_RESULT = 'query_latest_result';
+/** Message shortcut "Share latest result here" (manifest.yml). */
+export const SHORTCUT_SHARE_RESULT = 'share_latest_result';
+
+/**
+ * The first Alation query a message links to: `/query/<id>/` or `/compose/query/<id>/` on the
+ * configured Alation host, inside Slack's `<url|label>` markup or bare.
+ */
+export function queryLinkedIn(text: string, alationBaseUrl: string): number | undefined {
+  const host = alationBaseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${host}/(?:compose/)?query/(\\d{1,12})(?:/|\\b)`).exec(text);
+  return match?.[1] ? Number(match[1]) : undefined;
+}
 
 export interface ResultArgs {
   queryId: number;
@@ -146,6 +158,28 @@ export function resultCommand(deps: CommandDeps): Command {
       });
     },
     register(app: App) {
+      app.shortcut(SHORTCUT_SHARE_RESULT, async ({ ack, shortcut, client, respond, context }) => {
+        await ack();
+        if (shortcut.type !== 'message_action') return;
+        const queryId = queryLinkedIn(shortcut.message.text ?? '', deps.alationBaseUrl);
+        if (queryId === undefined) {
+          await respond({
+            response_type: 'ephemeral',
+            text: `That message has no link to an Alation query. Use it on a message with a link like ${deps.alationBaseUrl}/query/42/, or run \`/alation result 42\`.`,
+          });
+          return;
+        }
+        await share({
+          client,
+          respond,
+          log: requestContext(context).log,
+          owner: ownerOf(shortcut),
+          channelId: shortcut.channel.id,
+          // Into the message's thread: the thread it is in, or a new one under it.
+          threadTs: shortcut.message.thread_ts ?? shortcut.message.ts,
+          queryId,
+        });
+      });
       app.action(ACTION_LATEST_RESULT, async ({ ack, body, action, client, respond, context }) => {
         await ack();
         const queryId = parseQueryId('value' in action ? String(action.value ?? '') : '');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blockAction, slashCommand } from '../driver.ts';
+import { blockAction, messageAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { bigCsv } from '../support/csv.ts';
@@ -249,5 +249,36 @@ describe('/alation result', () => {
     });
     const { upload } = await shared();
     expect(upload?.bytes?.toString('utf8')).toBe(CSV);
+  });
+
+  describe('the “Share latest result here” message shortcut', () => {
+    it.each([
+      ['a top-level message', { ts: '1700000000.000100' }, '1700000000.000100'],
+      ['a reply', { ts: '1700000000.000200', thread_ts: '1700000000.000100' }, '1700000000.000100'],
+    ])('answers in the thread of %s that links to a query', async (_case, at, thread) => {
+      const { query } = seed();
+      const ack = await messageAction(t.target, {
+        callback_id: 'share_latest_result',
+        message: { ...at, text: `numbers? <${t.alation.url}/compose/query/${query.id}/|this one>` },
+        response_url: t.slack.responseUrl(),
+      });
+      expect(ack.status).toBe(200);
+      const { complete, upload } = await shared();
+      expect(complete?.args.thread_ts).toBe(thread);
+      expect(upload?.bytes?.toString('utf8')).toBe(CSV);
+    });
+
+    it('explains a message without a query link', async () => {
+      const responseUrl = t.slack.responseUrl();
+      await messageAction(t.target, {
+        callback_id: 'share_latest_result',
+        message: { ts: '1700000000.000100', text: 'see https://example.com/query/5/' },
+        response_url: responseUrl,
+      });
+      expect(textOf(await nextResponse(t, responseUrl))).toContain(
+        'has no link to an Alation query',
+      );
+      expect(t.alation.requests).toEqual([]);
+    });
   });
 });
