@@ -1,3 +1,4 @@
+import type { PgBoss } from 'pg-boss';
 import { alationSession, NotConnectedError } from './auth/alation-session.ts';
 import { createOAuthStates, type OAuthStates } from './auth/oauth-states.ts';
 import {
@@ -8,11 +9,13 @@ import {
 } from './client/alation.ts';
 import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import type { Config } from './config.ts';
+import { createWatchScheduler, type WatchScheduler } from './jobs/job-watch.ts';
 import type { Logger } from './log.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
 import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
+import { createWatchStore, type WatchStore } from './store/watches.ts';
 
 /** The callback path Alation redirects to after "Sign in with Alation". */
 export const OAUTH_CALLBACK_PATH = '/oauth/alation/callback';
@@ -34,6 +37,10 @@ export interface Features {
   requireAlation(owner: Owner): Promise<AlationClient>;
   alationBaseUrl: string;
   modeHttp: Http;
+  /** Job status cards being kept up to date (issue: job watching). */
+  watches: WatchStore;
+  /** Queues polls; throws when background workers are not running (no pg-boss). */
+  watchScheduler(): WatchScheduler;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
@@ -48,6 +55,8 @@ export interface FeatureDeps {
   now?: () => Date;
   /** Upstream HTTP timeouts; tests shorten them. */
   timeouts?: Partial<HttpTimeouts>;
+  /** The job queue; without it nothing can be watched in the background. */
+  boss?: PgBoss;
 }
 
 export function createFeatures(deps: FeatureDeps): Features {
@@ -75,6 +84,7 @@ export function createFeatures(deps: FeatureDeps): Features {
         }
       : {}),
   });
+  const scheduler = deps.boss ? createWatchScheduler(deps.boss, now) : undefined;
   const alationFor = (owner: Owner) =>
     createAlationClient({
       http: alationHttp,
@@ -94,6 +104,11 @@ export function createFeatures(deps: FeatureDeps): Features {
     },
     alationBaseUrl: config.alationBaseUrl,
     modeHttp,
+    watches: createWatchStore(deps.db),
+    watchScheduler: () => {
+      if (!scheduler) throw new Error('background workers are not running');
+      return scheduler;
+    },
     now,
     async close() {
       await Promise.all([alationHttp.close(), modeHttp.close()]);

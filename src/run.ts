@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
+import { ensureJobWatchQueue, startJobWatchWorker } from './jobs/job-watch.ts';
 import type { Logger } from './log.ts';
 import type { Readiness, ReadinessReport } from './readiness.ts';
 import { type Services, startServices, stopServices } from './services.ts';
@@ -49,10 +50,21 @@ export async function run(config: Config, log: Logger): Promise<Running> {
   );
 
   let features: Features | undefined;
-  const servicesStarting = startServices(config, log).then((s) => {
+  const servicesStarting = startServices(config, log).then(async (s) => {
     services = s;
-    features = createFeatures({ config, db: s.db, keyring: s.keyring, log });
-    resolveFeatures(features);
+    const boss = s.jobs.boss;
+    await ensureJobWatchQueue(boss);
+    const ready = createFeatures({ config, db: s.db, keyring: s.keyring, log, boss });
+    features = ready;
+    await startJobWatchWorker(boss, {
+      watches: ready.watches,
+      scheduler: ready.watchScheduler(),
+      alationFor: ready.alationFor,
+      slack: bot.app.client,
+      log,
+      now: ready.now,
+    });
+    resolveFeatures(ready);
   });
 
   return {

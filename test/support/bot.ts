@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { fromPglite, PgBoss } from 'pg-boss';
 import { type BotApp, createApp } from '../../src/app.ts';
 import type { Command } from '../../src/commands/index.ts';
 import { createFeatures, type Features } from '../../src/features.ts';
 import { createInFlight, type InFlight } from '../../src/inflight.ts';
+import { ensureJobWatchQueue, startJobWatchWorker } from '../../src/jobs/job-watch.ts';
 import type { Readiness } from '../../src/readiness.ts';
 import type { Owner } from '../../src/store/credentials.ts';
 import { createKeyring, type Keyring } from '../../src/store/keyring.ts';
@@ -31,9 +33,12 @@ export interface TestBot {
   inFlight: InFlight;
   logs: () => LogLine[];
   rawLogs: () => string;
+  /** pg-boss, when started with `jobs`. */
+  boss: PgBoss | undefined;
   /** Seeds an Alation user and stores their credential for a Slack user, as if connected. */
   connectAlation(owner: Owner, alationUserId: number): Promise<{ refreshToken: string }>;
-  stop(): Promise<void>;
+  /** Stops the bot; with `keep`, its emulators and database stay for another bot. */
+  stop(options?: { keep?: boolean }): Promise<void>;
 }
 
 export interface TestBotOptions {
@@ -41,6 +46,18 @@ export interface TestBotOptions {
   readiness?: Readiness;
   database?: TestDatabase;
   oauth?: { clientId: string; clientSecret?: string };
+  /** Run pg-boss and the background workers, with a short poll schedule. */
+  jobs?: {
+    /** pg-boss's schema; bots that share one act as replicas of one deployment. */
+    schema?: string;
+    delays?: { firstMs: number; maxMs: number };
+  };
+  /**
+   * Another bot's emulators, database and keys: a second replica (the first bot still owns and
+   * closes them) or, with `takeOver`, a restart that owns them from now on.
+   */
+  reuse?: Pick<TestBot, 'slack' | 'alation' | 'mode' | 'db' | 'keyring'>;
+  takeOver?: boolean;
 }
 
 export const DEFAULT_OWNER: Owner = {
@@ -71,19 +88,32 @@ function assertNoSecretLeaked(seen: {
   }
 }
 
+/** pg-boss in a schema of its own, on the test's database (the shared PGlite or PostgreSQL). */
+async function startBoss(
+  db: TestDb,
+  schema = `pgboss_${randomBytes(5).toString('hex')}`,
+): Promise<{ boss: PgBoss; schema: string }> {
+  const boss = db.pglite
+    ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema })
+    : new PgBoss({ connectionString: db.url ?? '', schema, max: 3 });
+  boss.on('error', () => {});
+  await boss.start();
+  await ensureJobWatchQueue(boss);
+  return { boss, schema };
+}
+
 const alwaysReady: Readiness = {
   check: async () => ({ ready: true, checks: { database: 'ok', workers: 'ok' } }),
 };
 
 /** The app over real HTTP on a loopback port, wired to fresh Slack, Alation and Mode emulators. */
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
-  const [slack, alation, mode] = await Promise.all([
-    startSlackEmulator(),
-    startAlationEmulator(),
-    startModeEmulator(),
-  ]);
-  const db = await (options.database ?? defaultTestDatabase()).migrated();
-  const keyring = createKeyring([{ label: 'test', key: randomBytes(32) }]);
+  const [slack, alation, mode] = options.reuse
+    ? [options.reuse.slack, options.reuse.alation, options.reuse.mode]
+    : await Promise.all([startSlackEmulator(), startAlationEmulator(), startModeEmulator()]);
+  const db = options.reuse?.db ?? (await (options.database ?? defaultTestDatabase()).migrated());
+  const keyring =
+    options.reuse?.keyring ?? createKeyring([{ label: 'test', key: randomBytes(32) }]);
   const { log, lines, raw } = captureLog();
   const inFlight = createInFlight();
   const publicUrl = 'http://127.0.0.1:1'; // replaced below once the port is known
@@ -120,14 +150,30 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   });
   const port = await bot.start(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
-  features = createFeatures({
+  const jobs = options.jobs ? await startBoss(db, options.jobs.schema) : undefined;
+  const boss = jobs?.boss;
+  const ready = createFeatures({
     config: { ...config, publicUrl: origin },
     db,
     keyring,
     log,
     // Short enough that timeout tests finish quickly, long enough for a loaded CI machine.
     timeouts: { headersMs: 1_500, bodyMs: 1_500 },
+    ...(boss ? { boss } : {}),
   });
+  features = ready;
+  if (boss) {
+    await startJobWatchWorker(boss, {
+      watches: ready.watches,
+      scheduler: ready.watchScheduler(),
+      alationFor: ready.alationFor,
+      slack: bot.app.client,
+      log,
+      now: ready.now,
+      delays: options.jobs?.delays ?? { firstMs: 50, maxMs: 200 },
+      pollingIntervalSeconds: 0.5,
+    });
+  }
   // Bolt checks the bot token with auth.test from its constructor; wait so no test races it.
   await slack.waitFor('auth.test');
   return {
@@ -154,11 +200,15 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       );
       return { refreshToken };
     },
-    async stop() {
+    boss,
+    async stop(stopOptions = {}) {
       await bot.stop().catch(() => {});
       await inFlight.drain(5_000);
+      await boss?.stop({ graceful: true, timeout: 5_000, close: !db.pglite });
       assertNoSecretLeaked({ alation, mode, slack, logs: raw() });
       await features?.close();
+      if (stopOptions.keep || (options.reuse && !options.takeOver)) return;
+      if (jobs) await db.exec(`DROP SCHEMA IF EXISTS ${jobs.schema} CASCADE`);
       await Promise.all([slack.close(), alation.close(), mode.close(), db.drop()]);
     },
   };

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parseJobRef } from '../../src/commands/job.ts';
+import { buildJobCard, slackDate } from '../../src/views/job.ts';
+import { textOf } from '../support/flows.ts';
+
+const now = new Date('2026-11-22T12:00:00Z');
+
+describe('parseJobRef', () => {
+  it.each([
+    ['42', { id: 42 }],
+    [' "MetadataExtraction#1_2017" ', { name: 'MetadataExtraction#1_2017' }],
+    ['bulk_api_job_2017-09-10', { name: 'bulk_api_job_2017-09-10' }],
+    ['', undefined],
+  ])('%j', (args, ref) => {
+    expect(parseJobRef(args)).toEqual(ref);
+  });
+});
+
+describe('buildJobCard', () => {
+  const watch = {
+    id: 'w1',
+    status: 'watching' as const,
+    startedAt: new Date('2026-11-22T11:58:30Z'),
+    deadline: new Date('2026-11-22T14:00:00Z'),
+    ownerUserId: 'U1',
+  };
+
+  it('shows elapsed time, who watches, until when (in each reader’s zone), and Stop watching', () => {
+    const card = buildJobCard({
+      ref: { id: 3 },
+      jobStatus: 'running',
+      msg: null,
+      result: null,
+      watch,
+      now,
+    });
+    const text = textOf(card);
+    expect(text).toContain('Running for 1 min 30 s so far.');
+    expect(text).toContain('Watching for <@U1>');
+    expect(text).toContain(slackDate(watch.deadline));
+    expect(JSON.stringify(card.blocks)).toContain('"action_id":"job_stop","value":"w1"');
+  });
+
+  it('caps a long error list and says how many more there were', () => {
+    const errors = Array.from({ length: 25 }, (_, i) => `Line ${i}`);
+    const card = buildJobCard({
+      ref: { name: 'x#1' },
+      jobStatus: 'successful',
+      msg: 'done',
+      result: { error_objects: errors },
+      now,
+    });
+    expect(textOf(card)).toContain('Errors (25):');
+    expect(textOf(card)).toContain('…and 5 more');
+    expect(JSON.stringify(card.blocks)).not.toContain('job_stop');
+  });
+
+  it('renders times for Slack to localise, with a readable fallback', () => {
+    expect(slackDate(new Date('2026-11-22T14:00:00.000Z'))).toBe(
+      '<!date^1795356000^{date_short_pretty} at {time}|2026-11-22T14:00:00Z>',
+    );
+  });
+});
