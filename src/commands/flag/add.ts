@@ -1,0 +1,330 @@
+// `/alation flag add [<otype> <id>]`: the Add flag modal, its type radio (which rebuilds the
+// modal with or without the reason), the submission, and the announcement in the channel.
+import type { App } from '@slack/bolt';
+import { NotConnectedError } from '../../auth/alation-session.ts';
+import { ownerOf } from '../../auth/owner.ts';
+import {
+  type AddFlagBody,
+  FLAG_TYPES,
+  type FlagSubject,
+  type FlagType,
+  type TrustFlag,
+} from '../../client/alation.ts';
+import { BadRequestError, ForbiddenError, isUpstreamError } from '../../client/errors.ts';
+import type { Logger } from '../../log.ts';
+import { requestContext } from '../../middleware/request-context.ts';
+import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
+import type { Owner } from '../../store/credentials.ts';
+import {
+  ACTION_FLAG_OPEN,
+  buildFlagAddedMessage,
+  FLAG_LABELS,
+  type SubjectRef,
+  subjectWords,
+} from '../../views/flag.ts';
+import {
+  ACTION_FLAG_TYPE_CHOICE,
+  type AddFlagForm,
+  BLOCK_FLAG_OTYPE,
+  BLOCK_FLAG_REASON,
+  BLOCK_FLAG_SUBJECT_ID,
+  BLOCK_FLAG_TYPE,
+  buildAddFlagModal,
+  buildFlagNoticeModal,
+  INPUT,
+  VIEW_FLAG_ADD,
+} from '../../views/flag-modal.ts';
+import type { CommandDeps, CommandInput } from '../command.ts';
+import { reportFailure } from '../failure.ts';
+import {
+  announce,
+  type Client,
+  lookupSubject,
+  type ModalOrigin,
+  NOT_CONNECTED_TEXT,
+  OPEN_BUDGET_MS,
+  parseMetadata,
+  parseSubject,
+  settle,
+} from './shared.ts';
+
+/** Where the command ran, and the subject the bot looked up when it opened the modal. */
+interface AddMetadata extends ModalOrigin {
+  subject?: SubjectRef;
+}
+
+interface StateValue {
+  value?: string | null;
+  selected_option?: { value?: string } | null;
+}
+export type AddViewState = Record<string, Record<string, StateValue>>;
+
+const isFlagType = (value: unknown): value is FlagType =>
+  typeof value === 'string' && (FLAG_TYPES as readonly string[]).includes(value);
+
+export function readAddForm(values: AddViewState): AddFlagForm {
+  const flagType = values[BLOCK_FLAG_TYPE]?.[ACTION_FLAG_TYPE_CHOICE]?.selected_option?.value;
+  return {
+    otype: values[BLOCK_FLAG_OTYPE]?.[INPUT]?.value ?? undefined,
+    subjectId: values[BLOCK_FLAG_SUBJECT_ID]?.[INPUT]?.value ?? undefined,
+    flagType: isFlagType(flagType) ? flagType : undefined,
+    reason: values[BLOCK_FLAG_REASON]?.[INPUT]?.value ?? undefined,
+  };
+}
+
+export type FormErrors = Record<string, string>;
+
+/** Alation's rules, checked before asking it, each next to the field it concerns. */
+export function checkAddForm(
+  form: AddFlagForm,
+): { ok: true; body: AddFlagBody } | { ok: false; errors: FormErrors } {
+  const errors: FormErrors = {};
+  const otype = (form.otype ?? '').trim().toLowerCase();
+  const rawId = (form.subjectId ?? '').trim();
+  if (otype === '') errors[BLOCK_FLAG_OTYPE] = 'Which kind of object? e.g. table, schema, data.';
+  if (rawId === '') {
+    errors[BLOCK_FLAG_SUBJECT_ID] =
+      'Which object? Give its id from its Alation URL: /table/12/ → 12.';
+  } else if (!/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(Number(rawId))) {
+    errors[BLOCK_FLAG_SUBJECT_ID] =
+      `“${rawId}” is not an id. Use the number from the object’s Alation URL: /table/12/ → 12.`;
+  }
+  const reason = (form.reason ?? '').trim();
+  if (!form.flagType) {
+    errors[BLOCK_FLAG_TYPE] = 'Choose Endorsement, Warning or Deprecation.';
+  } else if (form.flagType === 'ENDORSEMENT') {
+    // The reason field is hidden for endorsements; this only bites if Slack had not updated
+    // the modal yet when it was submitted.
+    if (reason !== '') {
+      errors[BLOCK_FLAG_TYPE] =
+        'Endorsements carry no reason in Alation. Clear the reason, or choose Warning or Deprecation.';
+    }
+  } else if (reason === '') {
+    errors[BLOCK_FLAG_REASON] =
+      `A ${FLAG_LABELS[form.flagType]} needs a reason: Alation requires one, so people know what to watch out for.`;
+  }
+  if (Object.keys(errors).length > 0 || !form.flagType) return { ok: false, errors };
+  const subject: FlagSubject = { otype, id: Number(rawId) };
+  return {
+    ok: true,
+    body:
+      form.flagType === 'ENDORSEMENT'
+        ? { flag_type: 'ENDORSEMENT', subject }
+        : { flag_type: form.flagType, flag_reason: reason, subject },
+  };
+}
+
+/**
+ * What Alation refused, next to the field it concerns: its 400 `{"subject": ["Invalid otype"]}`
+ * at the type, any other subject problem (no such object) at the id. Says nothing was added.
+ */
+export function addErrors(error: unknown, form: AddFlagForm): FormErrors {
+  const reasonShown = form.flagType !== 'ENDORSEMENT';
+  if (error instanceof BadRequestError) {
+    const errors: FormErrors = {};
+    const subject = error.fieldErrors.subject?.join(' ');
+    if (subject) {
+      if (/invalid otype/i.test(subject)) {
+        errors[BLOCK_FLAG_OTYPE] =
+          `Alation does not know the object type “${(form.otype ?? '').trim()}” (Invalid otype). Use the word from the object’s URL: data, schema, table, attribute, query, article, glossary_term, …`;
+      } else {
+        errors[BLOCK_FLAG_SUBJECT_ID] =
+          `Alation found no ${(form.otype ?? '').trim() || 'object'} with id ${(form.subjectId ?? '').trim()} (${subject}). Check the number in its URL.`;
+      }
+    }
+    const reason = error.fieldErrors.flag_reason?.join(' ');
+    if (reason) errors[reasonShown ? BLOCK_FLAG_REASON : BLOCK_FLAG_TYPE] = reason;
+    const type = error.fieldErrors.flag_type?.join(' ');
+    if (type) errors[BLOCK_FLAG_TYPE] = type;
+    if (Object.keys(errors).length > 0) return errors;
+  }
+  if (error instanceof ForbiddenError) {
+    return {
+      [BLOCK_FLAG_TYPE]:
+        'Alation did not let you add trust flags: it takes the global flag edit permission. Ask your Alation admin. Nothing was added.',
+    };
+  }
+  if (error instanceof NotConnectedError) {
+    return { [BLOCK_FLAG_TYPE]: NOT_CONNECTED_TEXT.replace('changed', 'added') };
+  }
+  const reason = isUpstreamError(error)
+    ? error.message
+    : 'Something went wrong on the bot’s side; it has been logged.';
+  return { [BLOCK_FLAG_TYPE]: `Could not add the flag. ${reason} Nothing was added.` };
+}
+
+function sameSubject(a: FlagSubject | undefined, b: FlagSubject): boolean {
+  return a !== undefined && a.otype === b.otype && a.id === b.id;
+}
+
+export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
+  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
+
+  async function added(
+    client: Client,
+    owner: Owner,
+    flag: TrustFlag,
+    metadata: Partial<AddMetadata>,
+    log: Logger,
+  ): Promise<void> {
+    const subject = { otype: flag.subject.otype, id: flag.subject.id };
+    let named: SubjectRef = sameSubject(metadata.subject, subject)
+      ? { ...subject, name: metadata.subject?.name }
+      : subject;
+    if (named.name === undefined) {
+      try {
+        const features = await deps.features();
+        named = await lookupSubject(features.alationFor(owner), subject, log);
+      } catch (error) {
+        log.debug({ err: error }, 'no name for the flagged object');
+      }
+    }
+    log.info({ flagId: flag.id, flagType: flag.flag_type }, 'added a trust flag');
+    await announce(
+      client,
+      owner,
+      metadata,
+      buildFlagAddedMessage({
+        flag,
+        subject: named,
+        slackUserId: owner.userId,
+        alationBaseUrl: deps.alationBaseUrl,
+      }),
+      log,
+    );
+  }
+
+  return {
+    /** `args` is what follows `add`: nothing, `<otype> <id>`, or a pasted catalog link. */
+    async run({ ack, respond, command, client, log }: CommandInput, args: string) {
+      const parsed = parseSubject(args, '/alation flag add');
+      if (parsed && 'problem' in parsed) {
+        await ack({ response_type: 'ephemeral', text: parsed.problem });
+        return;
+      }
+      await ack();
+      const owner = ownerOf(command);
+      try {
+        const features = await deps.features();
+        const alation = await features.requireAlation(owner);
+        const subject = parsed?.subject;
+        let named: SubjectRef | undefined = subject;
+        if (subject) {
+          // The name is a nicety; the trigger id dies after 3 s, so never wait long for it.
+          const early = await withinBudget(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
+          if (early.done) named = early.value;
+        }
+        const metadata: AddMetadata = {
+          responseUrl: command.response_url,
+          channelId: command.channel_id,
+          ...(named?.name ? { subject: named } : {}),
+        };
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: buildAddFlagModal({
+            privateMetadata: JSON.stringify(metadata),
+            values: subject ? { otype: subject.otype, subjectId: String(subject.id) } : {},
+            subject: named,
+          }),
+        });
+      } catch (error) {
+        await reportFailure(error, respond, log, 'open the Add flag form');
+      }
+    },
+
+    register(app: App) {
+      // A link button still sends an action; there is nothing to do but acknowledge it.
+      app.action(ACTION_FLAG_OPEN, async ({ ack }) => {
+        await ack();
+      });
+
+      // The type changed: rebuild the modal so the reason appears, becomes required, or goes.
+      app.action(ACTION_FLAG_TYPE_CHOICE, async ({ ack, body, client, context }) => {
+        await ack();
+        const view = 'view' in body ? body.view : undefined;
+        if (!view || view.callback_id !== VIEW_FLAG_ADD) return;
+        const form = readAddForm(view.state.values as AddViewState);
+        const metadata = parseMetadata<AddMetadata>(view.private_metadata);
+        const typed = {
+          otype: (form.otype ?? '').trim().toLowerCase(),
+          id: Number(form.subjectId),
+        };
+        try {
+          await client.views.update({
+            view_id: view.id,
+            hash: view.hash,
+            view: buildAddFlagModal({
+              privateMetadata: view.private_metadata,
+              values: form,
+              subject: sameSubject(metadata.subject, typed) ? metadata.subject : undefined,
+            }),
+          });
+        } catch (error) {
+          // A hash conflict means a newer change already updated the modal; nothing is lost,
+          // and the submission checks the reason rule again either way.
+          requestContext(context).log.warn({ err: error }, 'could not update the Add flag modal');
+        }
+      });
+
+      app.view(VIEW_FLAG_ADD, async ({ ack, body, view, client, context }) => {
+        const log = requestContext(context).log;
+        const owner = ownerOf(body);
+        const form = readAddForm(view.state.values as AddViewState);
+        const checked = checkAddForm(form);
+        if (!checked.ok) {
+          await ack({ response_action: 'errors', errors: checked.errors });
+          return;
+        }
+        const metadata = parseMetadata<AddMetadata>(view.private_metadata);
+        const work = settle(
+          deps
+            .features()
+            .then((f) => f.requireAlation(owner))
+            .then((alation) => alation.flags.add(checked.body)),
+        );
+        const early = await withinBudget(work, ackBudgetMs);
+        if (early.done) {
+          if (!early.value.ok) {
+            logAddFailure(log, early.value.error);
+            await ack({ response_action: 'errors', errors: addErrors(early.value.error, form) });
+            return;
+          }
+          await ack();
+          await added(client, owner, early.value.value, metadata, log);
+          return;
+        }
+        // Too slow for Slack's window: show progress now, the outcome when it comes.
+        await ack({
+          response_action: 'update',
+          view: buildFlagNoticeModal(
+            'Add a trust flag',
+            ':hourglass_flowing_sand: Adding the flag in Alation…',
+          ),
+        });
+        const outcome = await work;
+        if (!outcome.ok) logAddFailure(log, outcome.error);
+        await client.views.update({
+          view_id: view.id,
+          view: outcome.ok
+            ? buildFlagNoticeModal(
+                'Add a trust flag',
+                `:white_check_mark: Added the ${FLAG_LABELS[outcome.value.flag_type].toLowerCase()} on ${subjectWords(outcome.value.subject)}. You can close this.`,
+              )
+            : buildAddFlagModal({
+                privateMetadata: view.private_metadata,
+                values: form,
+                problem: Object.values(addErrors(outcome.error, form)).join(' '),
+              }),
+        });
+        if (outcome.ok) await added(client, owner, outcome.value, metadata, log);
+      });
+    },
+  };
+}
+
+function logAddFailure(log: Logger, error: unknown): void {
+  if (error instanceof BadRequestError)
+    log.info({ upstream: error.toLog() }, 'Alation refused a flag');
+  else if (isUpstreamError(error)) log.warn({ upstream: error.toLog() }, 'could not add a flag');
+  else if (!(error instanceof NotConnectedError)) log.error({ err: error }, 'could not add a flag');
+}

@@ -1,0 +1,222 @@
+// What the flag sub-actions share: argument parsing, the subject's name, where announcements
+// go, and how Alation's refusals (403, 404) are told to people.
+import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
+import { NotConnectedError } from '../../auth/alation-session.ts';
+import type { AlationClient, FlagSubject } from '../../client/alation.ts';
+import { ForbiddenError, isUpstreamError, NotFoundError } from '../../client/errors.ts';
+import type { Logger } from '../../log.ts';
+import { postToResponseUrl, tellUser } from '../../slack/reply.ts';
+import type { Owner } from '../../store/credentials.ts';
+import {
+  buildFlagForbiddenMessage,
+  buildFlagGoneMessage,
+  type SubjectRef,
+} from '../../views/flag.ts';
+import type { FlagRef } from '../../views/flag-ref.ts';
+import type { SlackMessage } from '../../views/help.ts';
+import { reportFailure } from '../failure.ts';
+
+export type Client = AllMiddlewareArgs['client'];
+
+/** A call's outcome as a value, so one promise can be raced against Slack's clock and reused. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+export function settle<T>(work: Promise<T>): Promise<Outcome<T>> {
+  return work.then(
+    (value): Outcome<T> => ({ ok: true, value }),
+    (error: unknown): Outcome<T> => ({ ok: false, error }),
+  );
+}
+
+/** How long a command waits for Alation before opening a modal; trigger ids die after 3 s. */
+export const OPEN_BUDGET_MS = 1_500;
+
+const OTYPE = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * `<otype> <id>` (`table 12`), or a pasted catalog link (`https://…/table/12/`). Returns
+ * undefined for empty input, so callers can choose what "nothing given" means.
+ */
+export function parseSubject(
+  args: string,
+  usage: string,
+): { subject: FlagSubject } | { problem: string } | undefined {
+  const text = args.trim();
+  if (text === '') return undefined;
+  const link =
+    /^<?https?:\/\/[^/\s]+(?:\/[^\s]*)?\/([a-z][a-z0-9_]*)\/(\d{1,15})\/?(?:[|>].*)?$/i.exec(text);
+  const words = text.split(/\s+/);
+  const [rawOtype, rawId] = link ? [link[1], link[2]] : words;
+  if (!link && words.length !== 2) {
+    return {
+      problem: `Give the object’s type and id, e.g. \`${usage} table 12\` (or paste its Alation link).`,
+    };
+  }
+  const otype = (rawOtype ?? '').toLowerCase();
+  if (!OTYPE.test(otype)) {
+    return {
+      problem: `\`${rawOtype}\` is not an object type. Use the word from its Alation URL, e.g. \`table\` in /table/12/: \`${usage} table 12\`.`,
+    };
+  }
+  if (!/^\d{1,15}$/.test(rawId ?? '') || !Number.isSafeInteger(Number(rawId))) {
+    return {
+      problem: `\`${rawId}\` is not an object id. Use the number from its Alation URL (/table/12/ → 12), e.g. \`${usage} table 12\`.`,
+    };
+  }
+  return { subject: { otype, id: Number(rawId) } };
+}
+
+export function parseFlagId(args: string, usage: string): { flagId: number } | { problem: string } {
+  const text = args.trim();
+  const id = /^\d{1,15}$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(id) && id > 0) return { flagId: id };
+  return {
+    problem: text
+      ? `\`${text}\` is not a flag id. Flag ids are numbers; \`/alation flag list <otype> <id>\` shows them, e.g. \`${usage} 9\`.`
+      : `Which flag? Give its id, e.g. \`${usage} 9\`; \`/alation flag list <otype> <id>\` shows them.`,
+  };
+}
+
+/**
+ * The object's name where Alation offers a way to read it (queries, today). Only a nicety:
+ * any failure leaves the subject known by type and id.
+ */
+export async function lookupSubject(
+  alation: AlationClient,
+  subject: FlagSubject,
+  log: Logger,
+): Promise<SubjectRef> {
+  if (subject.otype !== 'query') return subject;
+  try {
+    const query = await alation.queries.get(subject.id);
+    return { ...subject, name: query.title.trim() || undefined };
+  } catch (error) {
+    log.debug(
+      isUpstreamError(error) ? { upstream: error.toLog() } : { err: error },
+      'could not look up a flag subject’s name',
+    );
+    return subject;
+  }
+}
+
+/** Where a modal was opened from, so its outcome can be posted back there. */
+export interface ModalOrigin {
+  responseUrl?: string | undefined;
+  channelId?: string | undefined;
+}
+
+/** Into the conversation for everyone: the command's response_url, the channel, else a DM. */
+export async function announce(
+  client: Client,
+  owner: Owner,
+  origin: ModalOrigin,
+  message: SlackMessage,
+  log: Logger,
+): Promise<void> {
+  if (
+    origin.responseUrl &&
+    (await postToResponseUrl(origin.responseUrl, {
+      response_type: 'in_channel',
+      replace_original: false,
+      ...message,
+    }))
+  ) {
+    return;
+  }
+  try {
+    if (origin.channelId) {
+      await client.chat.postMessage({
+        channel: origin.channelId,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      return;
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not announce the flag in its channel');
+  }
+  await tellUser(client, owner.userId, message);
+}
+
+/** Privately to the person: where they acted, else in a DM. */
+export async function tellPrivately(
+  client: Client,
+  owner: Owner,
+  origin: ModalOrigin,
+  message: SlackMessage,
+): Promise<void> {
+  if (
+    origin.responseUrl &&
+    (await postToResponseUrl(origin.responseUrl, { replace_original: false, ...message }))
+  ) {
+    return;
+  }
+  await tellUser(client, owner.userId, message);
+}
+
+/**
+ * A failed flag call as the person sees it: the permission rule for a 403, "already gone" for
+ * a 404, the connect prompt or the upstream message for anything else.
+ */
+export async function reportFlagFailure(
+  error: unknown,
+  ref: FlagRef,
+  doing: 'remove' | 'edit' | 'show',
+  respond: RespondFn,
+  log: Logger,
+): Promise<void> {
+  if (error instanceof NotFoundError) {
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...buildFlagGoneMessage(ref, doing),
+    });
+    return;
+  }
+  if (error instanceof ForbiddenError && doing !== 'show') {
+    log.info({ upstream: error.toLog() }, `Alation refused to ${doing} a flag`);
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...buildFlagForbiddenMessage(ref, doing),
+    });
+    return;
+  }
+  const what = { remove: 'remove', edit: 'change the reason of', show: 'read' }[doing];
+  await reportFailure(error, respond, log, `${what} flag ${ref.flagId}`);
+}
+
+/** A modal can only show text, so the Connect button becomes what to type. */
+export const NOT_CONNECTED_TEXT =
+  'Your Alation account is not connected (or needs reconnecting): run `/alation login`, then try again. Nothing was changed.';
+
+/** The text of a refusal, for an inline error in a modal (which cannot show buttons). */
+export function flagFailureText(error: unknown, ref: FlagRef, doing: 'remove' | 'edit'): string {
+  if (error instanceof NotFoundError) return buildFlagGoneMessage(ref, doing).text;
+  if (error instanceof ForbiddenError) return buildFlagForbiddenMessage(ref, doing).text;
+  if (error instanceof NotConnectedError) return NOT_CONNECTED_TEXT;
+  return isUpstreamError(error)
+    ? `${error.message} Nothing was changed.`
+    : 'Something went wrong on the bot’s side; it has been logged. Nothing was changed.';
+}
+
+export function logFlagFailure(log: Logger, error: unknown, doing: string): void {
+  if (isUpstreamError(error)) log.warn({ upstream: error.toLog() }, `could not ${doing}`);
+  else log.error({ err: error }, `could not ${doing}`);
+}
+
+/** Parses a modal's private_metadata written by JSON.stringify; anything else is empty. */
+export function parseMetadata<T extends object>(raw: string): Partial<T> {
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A button's string value, whatever shape Bolt's action union gives it. */
+export function buttonValue(action: unknown): string {
+  const value = (action as { value?: unknown }).value;
+  return typeof value === 'string' ? value : '';
+}
