@@ -1,8 +1,9 @@
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
 import { createModeClient } from '../client/mode.ts';
 import type { Features } from '../features.ts';
+import { requestContext } from '../middleware/request-context.ts';
 import { tellUser } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
@@ -15,7 +16,20 @@ import {
   MODE_INPUT,
   VIEW_MODE_LOGIN,
 } from '../views/mode.ts';
+import { ACTION_CONNECT_MODE } from '../views/mode-run.ts';
+import { ACTION_MODE_RUN_CSV, ACTION_MODE_RUN_DETAILS } from '../views/mode-runs.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { shareModeQueryRunCsv } from './mode/csv.ts';
+import { showModeQueryRun } from './mode/details.ts';
+import {
+  decodeQueryRunRef,
+  parseModeUrl,
+  parseRunArgs,
+  parseRunsArgs,
+  unwrapLinks,
+} from './mode/ref.ts';
+import { listModeQueryRuns } from './mode/runs.ts';
+import type { ModeSecret } from './mode/shared.ts';
 
 type Problems = Partial<
   Record<typeof BLOCK_MODE_WORKSPACE | typeof BLOCK_MODE_TOKEN | typeof BLOCK_MODE_SECRET, string>
@@ -27,7 +41,10 @@ interface ModeInput {
   secret: string;
 }
 
-export type ModeSecret = { token: string; secret: string };
+export type { ModeSecret } from './mode/shared.ts';
+
+const MODE_HELP =
+  "`/alation mode login` connects your Mode account; `/alation mode runs <workspace> <report> <run>` (or a pasted report-run URL) lists a report run's query runs; `/alation mode run <workspace> <report> <run> <query_run>` shows one query run.";
 
 /** Reads the workspace with the given token before storing anything. */
 async function connectMode(
@@ -85,23 +102,76 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
   const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
   return {
     name: 'mode',
-    usage: 'login',
-    summary: 'Connect your Mode account (API token and secret) for reading report runs.',
-    example: '/alation mode login',
-    async run({ ack, args, command, client }) {
-      if (args.toLowerCase() !== 'login') {
-        await ack({
-          response_type: 'ephemeral',
-          text: args
-            ? `\`/alation mode ${args}\` is not something I know. Try \`/alation mode login\` to connect Mode.`
-            : 'Try `/alation mode login` to connect your Mode account.',
-        });
+    usage: 'login | runs <workspace> <report> <run> | run <workspace> <report> <run> <query_run>',
+    summary:
+      'Connect Mode with your API token, then read report runs as you: `runs` lists a run’s query runs (state, times, errors, Details and CSV buttons; a pasted run URL works too), `run` shows one query run’s SQL, parameters and links.',
+    example: '/alation mode runs https://app.mode.com/acme/reports/8a1b2c3d4e5f/runs/5e6f7a8b9c0d',
+    async run({ ack, args, command, client, respond, log }) {
+      const [first = '', ...restWords] = unwrapLinks(args).split(/\s+/).filter(Boolean);
+      const sub = first.toLowerCase();
+      const rest = restWords.join(' ');
+      const input = () => ({ owner: ownerOf(command), respond, client, log });
+      if (sub === 'login' && rest === '') {
+        await ack();
+        await client.views.open({ trigger_id: command.trigger_id, view: buildModeLoginModal() });
         return;
       }
-      await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: buildModeLoginModal() });
+      // A pasted link alone: a query-run link shows that run, a report-run link lists them.
+      const pasted = sub === 'runs' || sub === 'run' ? undefined : parseModeUrl(first);
+      if (sub === 'runs' || (pasted && !pasted.queryRun && rest === '')) {
+        const parsed = parseRunsArgs(sub === 'runs' ? rest : first);
+        if (!parsed.ok) {
+          await ack({ response_type: 'ephemeral', text: parsed.message });
+          return;
+        }
+        await ack();
+        await listModeQueryRuns(deps, parsed.ref, input());
+        return;
+      }
+      if (sub === 'run' || pasted) {
+        const parsed = parseRunArgs(sub === 'run' ? rest : args);
+        if (!parsed.ok) {
+          await ack({ response_type: 'ephemeral', text: parsed.message });
+          return;
+        }
+        await ack();
+        await showModeQueryRun(deps, parsed.ref, command.channel_id, input());
+        return;
+      }
+      await ack({
+        response_type: 'ephemeral',
+        text: args
+          ? `\`/alation mode ${args}\` is not something I know. ${MODE_HELP}`
+          : `Try \`/alation mode login\` to connect your Mode account. ${MODE_HELP}`,
+      });
     },
     register(app: App) {
+      app.action(ACTION_CONNECT_MODE, async ({ ack, body, client }) => {
+        await ack();
+        if ('trigger_id' in body && body.trigger_id) {
+          await client.views.open({ trigger_id: body.trigger_id, view: buildModeLoginModal() });
+        }
+      });
+      for (const actionId of [ACTION_MODE_RUN_DETAILS, ACTION_MODE_RUN_CSV]) {
+        app.action(actionId, async ({ ack, body, action, client, respond, context }) => {
+          await ack();
+          const log = requestContext(context).log;
+          const ref = decodeQueryRunRef('value' in action ? String(action.value ?? '') : '');
+          const channelId = 'channel' in body ? body.channel?.id : undefined;
+          if (!ref || !channelId) {
+            // Only a forged or truncated payload gets here; say so rather than stay silent.
+            log.warn({ actionId }, 'Mode button without a usable value or channel');
+            await sayStale(respond);
+            return;
+          }
+          const input = { owner: ownerOf(body), respond, client, log };
+          if (actionId === ACTION_MODE_RUN_DETAILS) {
+            await showModeQueryRun(deps, ref, channelId, input);
+          } else {
+            await shareModeQueryRunCsv(deps, ref, { channelId, threadTs: undefined }, input);
+          }
+        });
+      }
       app.view(VIEW_MODE_LOGIN, async ({ ack, body, view, client }) => {
         const owner = ownerOf(body);
         const input = readInput(view.state.values);
@@ -162,4 +232,12 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
       });
     },
   };
+}
+
+async function sayStale(respond: RespondFn): Promise<void> {
+  await respond({
+    response_type: 'ephemeral',
+    replace_original: false,
+    text: 'This button no longer says which query run it is for. Run `/alation mode runs <report-run URL>` again.',
+  });
 }

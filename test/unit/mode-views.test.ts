@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimitedError, ServerError } from '../../src/client/errors.ts';
+import { type ModeQueryRun, queryRunSchema } from '../../src/client/mode.ts';
+import { decodeQueryRunRef } from '../../src/commands/mode/ref.ts';
+import {
+  buildModeConnectPrompt,
+  buildModeCsvMessage,
+  buildModeErrorMessage,
+  buildModeRunDetails,
+  limitText,
+  modeCsvFileName,
+  parametersText,
+  sqlFitsInline,
+} from '../../src/views/mode-run.ts';
+import {
+  buildModeRunsMessage,
+  duration,
+  MAX_LISTED_RUNS,
+  stateBadge,
+  timingLine,
+} from '../../src/views/mode-runs.ts';
+import { textOf } from '../support/flows.ts';
+
+const NOW = new Date('2026-03-02T12:00:00Z');
+const REF = { account: 'acme', report: 'r3p0rt', run: 'run1' };
+const BASE = 'https://app.mode.com';
+const ctx = { now: NOW, zone: 'Europe/Berlin', modeBaseUrl: BASE, ref: REF };
+
+function run(fields: Partial<Record<string, unknown>> = {}): ModeQueryRun {
+  return queryRunSchema.parse({
+    id: 1,
+    token: 'qr1',
+    state: 'succeeded',
+    query_name: 'Daily revenue',
+    created_at: '2026-03-02T10:00:00.000Z',
+    completed_at: '2026-03-02T10:01:05.000Z',
+    raw_source: 'SELECT 1',
+    rendered_source: 'SELECT 1',
+    limit: false,
+    parameters: {},
+    data_source_id: 3,
+    _links: {
+      self: { href: '/api/acme/reports/r3p0rt/runs/run1/query_runs/qr1' },
+      query_web: { href: '/acme/reports/r3p0rt/queries/q1' },
+      result_web: {
+        href: 'https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qr1/results',
+      },
+      report_run_web: { href: '/acme/reports/r3p0rt/runs/run1' },
+    },
+    ...fields,
+  });
+}
+
+describe('states, durations and times', () => {
+  it.each([
+    ['pending', ':white_circle: Pending'],
+    ['enqueued', ':hourglass: Enqueued'],
+    ['running', ':arrows_counterclockwise: Running'],
+    ['running_notebook', ':arrows_counterclockwise: Running notebook'],
+    ['cancelled', ':no_entry_sign: Cancelled'],
+    ['failed', ':x: Failed'],
+    ['succeeded', ':white_check_mark: Succeeded'],
+    ['completed', ':white_check_mark: Completed'],
+    ['exploded<b>', ':grey_question: exploded&lt;b&gt;'],
+  ])('%s → %s', (state, badge) => {
+    expect(stateBadge(state)).toBe(badge);
+  });
+
+  it.each([
+    [250, '250 ms'],
+    [4_200, '4.2 s'],
+    [42_400, '42 s'],
+    [65_000, '1 min 5 s'],
+    [120_000, '2 min'],
+    [3_600_000, '1 h'],
+    [7_830_000, '2 h 10 min'],
+    [-5, '0 s'],
+  ])('duration(%d) = %s', (ms, text) => {
+    expect(duration(ms)).toBe(text);
+  });
+
+  it('shows start, finish and duration in the user’s zone; a running one shows how long so far', () => {
+    expect(timingLine(run(), ctx)).toBe(
+      'Started 2 hours ago (Mon 2 Mar 2026, 11:00 UTC+01:00) · finished 1 hour ago (Mon 2 Mar 2026, 11:01 UTC+01:00) · took 1 min 5 s',
+    );
+    expect(timingLine(run({ state: 'running', completed_at: null }), ctx)).toBe(
+      'Started 2 hours ago (Mon 2 Mar 2026, 11:00 UTC+01:00) · going for 2 h',
+    );
+    expect(timingLine(run({ created_at: 'garbage', completed_at: null }), ctx)).toBe('');
+  });
+});
+
+describe('buildModeRunsMessage', () => {
+  it('lists each query run with its error and buttons (CSV only when done)', () => {
+    const message = buildModeRunsMessage({
+      ...ctx,
+      runs: [
+        run(),
+        run({
+          token: 'qr2',
+          state: 'failed',
+          query_name: 'Churn',
+          error_type: 'QueryError',
+          error_message: 'bad ```sql``` here',
+        }),
+      ],
+    });
+    const text = textOf(message);
+    expect(text).toContain(
+      '*Query runs of Mode report run <https://app.mode.com/acme/reports/r3p0rt/runs/run1|acme/reports/r3p0rt/runs/run1>*',
+    );
+    expect(text).toContain('2 queries: 1 succeeded, 1 failed');
+    expect(text).toContain('```QueryError: bad `\u200b``sql`\u200b`` here```');
+    const actions = message.blocks.filter((b) => b.type === 'actions');
+    const ids = actions.map((b) =>
+      ('elements' in b ? b.elements : []).map((e) => ('action_id' in e ? e.action_id : '')),
+    );
+    expect(ids).toEqual([
+      ['mode_query_run_details', 'mode_query_run_csv'],
+      ['mode_query_run_details'],
+    ]);
+    const value = (actions[1] && 'elements' in actions[1] ? actions[1].elements[0] : undefined) as
+      | { value?: string }
+      | undefined;
+    expect(decodeQueryRunRef(value?.value ?? '')).toEqual({ ...REF, queryRun: 'qr2' });
+    expect(message.text).toBe(
+      'Query runs of Mode report run acme/reports/r3p0rt/runs/run1: 2, 1 failed',
+    );
+  });
+
+  it('keeps under Slack’s block limit, failures first, and says what is left out', () => {
+    const runs = Array.from({ length: 30 }, (_, i) =>
+      run({ token: `q${i}`, state: i === 29 ? 'failed' : 'succeeded', query_name: `Q${i}` }),
+    );
+    const message = buildModeRunsMessage({ ...ctx, runs });
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(textOf(message.blocks[1])).toContain(':x: Failed  *Q29*');
+    expect(textOf(message)).toContain(
+      `${30 - MAX_LISTED_RUNS} more query runs are not listed here`,
+    );
+  });
+
+  it('says when there are none', () => {
+    expect(textOf(buildModeRunsMessage({ ...ctx, runs: [] }))).toContain(
+      'Report run `acme/reports/r3p0rt/runs/run1` has no query runs.',
+    );
+  });
+});
+
+describe('buildModeRunDetails', () => {
+  it('shows one SQL when rendering changed nothing, both when it did', () => {
+    const same = textOf(buildModeRunDetails({ ...ctx, run: run(), sql: { kind: 'inline' } }));
+    expect(same).toContain('*SQL*\n```SELECT 1```');
+    expect(same).not.toContain('Raw SQL');
+    const both = textOf(
+      buildModeRunDetails({
+        ...ctx,
+        run: run({
+          raw_source: 'SELECT {{ n }}',
+          rendered_source: 'SELECT 5',
+          parameters: { n: 5 },
+        }),
+        sql: { kind: 'inline' },
+      }),
+    );
+    expect(both).toContain('*Rendered SQL* (as it ran, parameters filled in)\n```SELECT 5```');
+    expect(both).toContain('*Raw SQL* (as written)\n```SELECT {{ n }}```');
+    expect(both).toContain('*Parameters*\n• `n` = 5');
+  });
+
+  it('links to the query, result and report run in Mode, and says where long SQL went', () => {
+    const message = buildModeRunDetails({
+      ...ctx,
+      run: run(),
+      sql: { kind: 'files', files: ['Daily-revenue.sql'] },
+    });
+    const text = textOf(message);
+    expect(text).toContain('*<https://app.mode.com/acme/reports/r3p0rt/queries/q1|Daily revenue>*');
+    expect(text).toContain('Query run `qr1` · data source 3 · limit off');
+    expect(text).toContain(
+      '<https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qr1/results|Result in Mode>',
+    );
+    expect(text).toContain(
+      '<https://app.mode.com/acme/reports/r3p0rt/runs/run1|Report run in Mode>',
+    );
+    expect(text).toContain('attached to this conversation as `Daily-revenue.sql`');
+    expect(text).not.toContain('SELECT 1');
+    const notAttached = textOf(
+      buildModeRunDetails({ ...ctx, run: run(), sql: { kind: 'not_attached' } }),
+    );
+    expect(notAttached).toContain('Invite me');
+  });
+
+  it('decides inline or file by the longest SQL', () => {
+    expect(sqlFitsInline(run())).toBe(true);
+    expect(sqlFitsInline(run({ raw_source: 'x'.repeat(2_801) }))).toBe(false);
+    expect(sqlFitsInline(run({ rendered_source: 'x'.repeat(2_801) }))).toBe(false);
+  });
+
+  it.each([
+    [true, 'on (Mode returned only the first rows)'],
+    [false, 'off'],
+    [1000, '1,000 rows'],
+    ['100', '100'],
+    [null, 'not given'],
+  ])('limit %j reads “%s”', (value, text) => {
+    expect(limitText(value)).toBe(text);
+  });
+
+  it('reads parameters as Mode sends them, and as the docs say', () => {
+    expect(parametersText({})).toBeUndefined();
+    expect(parametersText('{}')).toBeUndefined();
+    expect(parametersText(undefined)).toBeUndefined();
+    expect(parametersText({ region: 'EMEA', ids: [1, 2] })).toBe(
+      '• `region` = EMEA\n• `ids` = [1,2]',
+    );
+    expect(parametersText('region=<EMEA>')).toBe('region=&lt;EMEA&gt;');
+  });
+});
+
+describe('CSV', () => {
+  it('names the file after the query', () => {
+    expect(modeCsvFileName(run({ query_name: 'Café / revenue: 2026' }))).toBe(
+      'Cafe-revenue-2026.csv',
+    );
+    expect(modeCsvFileName(run({ query_name: '///' }))).toBe('mode-query-run-qr1.csv');
+    expect(modeCsvFileName(run({ query_name: null }))).toBe('mode-query-run-qr1.csv');
+  });
+
+  it('shares a preview with the file', () => {
+    const text = textOf(
+      buildModeCsvMessage({
+        ...ctx,
+        run: run(),
+        preview: {
+          header: ['a', 'b'],
+          rows: [['1', '2']],
+          previewOk: true,
+          bytes: 2048,
+          filename: 'x.csv',
+        },
+      }),
+    );
+    expect(text).toContain(
+      ':bar_chart: *<https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qr1/results|Daily revenue>*',
+    );
+    expect(text).toContain('a | b');
+    expect(text).toContain('The full CSV (2.0 KB) is attached: `x.csv`.');
+  });
+});
+
+describe('problems', () => {
+  it('asks to connect, or to reconnect with the reason', () => {
+    expect(buildModeConnectPrompt().text).toBe('Connect Mode first: `/alation mode login`');
+    expect(textOf(buildModeConnectPrompt('credentials_rejected'))).toContain(
+      'Mode no longer accepts your API token and secret',
+    );
+    expect(textOf(buildModeConnectPrompt('something_new'))).toContain(
+      'Your Mode connection stopped working',
+    );
+  });
+
+  it('puts the client’s message with a next step, and nothing of a bug', () => {
+    const init = { service: 'Mode', method: 'GET', path: '/api/x' };
+    expect(
+      buildModeErrorMessage(new RateLimitedError({ ...init, retryAfterSeconds: 60 }), 'do it').text,
+    ).toBe(
+      ':warning: Could not do it. Mode is throttling requests and asked to wait 60 seconds. Try again in a little while.',
+    );
+    expect(
+      buildModeErrorMessage(new ServerError({ ...init, status: 502 }), 'do it').text,
+    ).toContain('Mode had a problem (status 502).');
+    const bug = buildModeErrorMessage(new TypeError('x is undefined at foo.ts:3'), 'do it').text;
+    expect(bug).toContain("something went wrong on the bot's side");
+    expect(bug).not.toContain('foo.ts');
+  });
+});
