@@ -1,0 +1,392 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncedTable } from '../../src/client/alation.ts';
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  ServerError,
+  UnauthorizedError,
+  UpstreamTimeoutError,
+} from '../../src/client/errors.ts';
+import {
+  checkSyncForm,
+  classifySyncError,
+  parseSyncArgs,
+  readSyncForm,
+  splitWords,
+  syncOutcomeErrors,
+} from '../../src/commands/sync.ts';
+import {
+  buildSyncedTableMessage,
+  buildSyncFailureMessage,
+  buildSyncModal,
+  buildSyncUsageMessage,
+  type SyncFailure,
+  type SyncRequest,
+  syncCommandText,
+  syncFailureErrors,
+  syncFailureText,
+  tableUrl,
+} from '../../src/views/sync.ts';
+import { textOf } from '../support/flows.ts';
+
+const BASE = 'https://alation.example.com';
+const call = { service: 'Alation', method: 'POST', path: '/api/v1/table/sync/' };
+const REQUEST: SyncRequest = {
+  datasourceId: 8,
+  schema: 'main.dbo',
+  table: 'foobar',
+  tableType: 'TABLE',
+};
+
+function table(overrides: Partial<SyncedTable> = {}): SyncedTable {
+  return {
+    id: 17194,
+    url: '/table/17194/',
+    name: 'articles',
+    schema_name: 'objects',
+    title: 'Articles',
+    description: '<p>Contains one row for each Article ever created in Alation</p>\n',
+    ds_id: 107,
+    is_view: true,
+    custom_fields: [],
+    schema_id: 773,
+    synonyms: null,
+    db_comment: null,
+    ...overrides,
+  };
+}
+
+describe('parseSyncArgs', () => {
+  it('no arguments means the form', () => {
+    expect(parseSyncArgs('')).toEqual({ kind: 'form' });
+    expect(parseSyncArgs('   ')).toEqual({ kind: 'form' });
+  });
+
+  it('reads the documented sample, type in any case', () => {
+    expect(parseSyncArgs('8 main.dbo foobar VIEW')).toEqual({
+      kind: 'sync',
+      request: { datasourceId: 8, schema: 'main.dbo', table: 'foobar', tableType: 'VIEW' },
+    });
+    expect(parseSyncArgs('8 main.dbo foobar view')).toMatchObject({
+      request: { tableType: 'VIEW' },
+    });
+    expect(parseSyncArgs('8 main.dbo foobar table')).toMatchObject({
+      request: { tableType: 'TABLE' },
+    });
+    expect(parseSyncArgs('8 main.dbo foobar')).toMatchObject({ request: { tableType: 'TABLE' } });
+  });
+
+  it('accepts a pasted data source link', () => {
+    expect(parseSyncArgs(`${BASE}/data/8/ s t`)).toMatchObject({ request: { datasourceId: 8 } });
+  });
+
+  it('takes quoted words with spaces, straight or curly, and Slack-escaped characters', () => {
+    expect(parseSyncArgs('8 "my schema" “my table”')).toMatchObject({
+      request: { schema: 'my schema', table: 'my table' },
+    });
+    expect(parseSyncArgs('8 a&amp;b &lt;t&gt;')).toMatchObject({
+      request: { schema: 'a&b', table: '<t>' },
+    });
+  });
+
+  it.each([
+    ['8', 'Missing the schema and the table name after the data source id.'],
+    ['8 s', 'Missing the table name after the data source id.'],
+    ['0 s t', '“0” is not a data source id. Use the number in its Alation URL: /data/7/ → 7.'],
+    ['8 s t tbl', '“tbl” is not a table type: add `view` for a view, or leave it out for a table.'],
+    [
+      '8 s t view extra',
+      'That is 5 words; a sync takes at most 4. Put quotes around a name with spaces.',
+    ],
+    ['8 "s t', 'A quote is not closed: "s t. Close it with ".'],
+    ['8 s ""', 'Give the table name, as the database spells it.'],
+  ])('`%s` → %s', (args, problem) => {
+    expect(parseSyncArgs(args)).toEqual({ kind: 'problem', problem });
+  });
+
+  it('splits words', () => {
+    expect(splitWords(' a  "b c"  d ')).toEqual({ words: ['a', 'b c', 'd'] });
+    expect(splitWords('"" x')).toEqual({ words: ['', 'x'] });
+  });
+});
+
+describe('the form', () => {
+  it('reads and checks the submitted state', () => {
+    const form = readSyncForm({
+      sync_datasource: { value: { value: ' 8 ' } },
+      sync_schema: { value: { value: 'main.dbo' } },
+      sync_table_name: { value: { value: 'foobar' } },
+      sync_table_type: { value: { selected_option: { value: 'VIEW' } } },
+    });
+    expect(checkSyncForm(form)).toEqual({ ok: true, request: { ...REQUEST, tableType: 'VIEW' } });
+    expect(readSyncForm({}).tableType).toBe('TABLE');
+    expect(checkSyncForm(readSyncForm({}))).toEqual({
+      ok: false,
+      errors: {
+        sync_datasource: 'Give the data source id: the number in its Alation URL, /data/7/ → 7.',
+        sync_schema:
+          'Give the schema, e.g. public; sources with two levels (SQL Server) need both, e.g. main.dbo.',
+        sync_table_name: 'Give the table name, as the database spells it.',
+      },
+    });
+  });
+
+  it('defaults the type to Table and keeps what was typed', () => {
+    const modal = buildSyncModal({ privateMetadata: '{}' });
+    expect(modal.callback_id).toBe('sync_table');
+    const type = modal.blocks.find((b) => b.block_id === 'sync_table_type');
+    expect(type).toMatchObject({
+      element: { type: 'radio_buttons', initial_option: { value: 'TABLE' } },
+    });
+    const again = buildSyncModal({
+      privateMetadata: '{}',
+      values: { datasourceId: '8', schema: 'a<b', table: 't', tableType: 'VIEW' },
+      problem: 'Alation said <no>',
+    });
+    expect(textOf(again.blocks[0])).toBe(':warning: Alation said &lt;no&gt;');
+    expect(again.blocks.find((b) => b.block_id === 'sync_schema')).toMatchObject({
+      element: { initial_value: 'a<b' },
+    });
+    expect(again.blocks.find((b) => b.block_id === 'sync_table_type')).toMatchObject({
+      element: { initial_option: { value: 'VIEW' } },
+    });
+  });
+});
+
+describe('classifySyncError: one kind per row of the error table', () => {
+  it.each<[string, unknown, SyncFailure | undefined]>([
+    [
+      '400 missing value',
+      new BadRequestError({
+        ...call,
+        status: 400,
+        fieldErrors: { table: ['This field is required.'] },
+      }),
+      { kind: 'missing_value', fields: ['table'], said: 'This field is required.' },
+    ],
+    [
+      '400 missing value, said in prose',
+      new BadRequestError({ ...call, status: 400, detail: 'Missing required parameter: schema' }),
+      { kind: 'missing_value', fields: ['schema'], said: 'Missing required parameter: schema' },
+    ],
+    [
+      '400 bad table_type',
+      new BadRequestError({
+        ...call,
+        status: 400,
+        fieldErrors: { table_type: ['"X" is not a valid choice.'] },
+      }),
+      { kind: 'bad_table_type', said: '"X" is not a valid choice.' },
+    ],
+    [
+      '400 schema excluded',
+      new BadRequestError({
+        ...call,
+        status: 400,
+        detail: 'Selected schema is excluded from the catalog',
+      }),
+      { kind: 'schema_excluded', said: 'Selected schema is excluded from the catalog' },
+    ],
+    [
+      '403 not authenticated',
+      new UnauthorizedError({ ...call, status: 403, code: '403000' }),
+      { kind: 'not_authenticated' },
+    ],
+    [
+      '403 not an admin',
+      new ForbiddenError({ ...call, status: 403, detail: 'You are not an admin' }),
+      { kind: 'not_admin', said: 'You are not an admin' },
+    ],
+    [
+      '403 service account',
+      new ForbiddenError({
+        ...call,
+        status: 403,
+        detail:
+          'The configured Service Account for the data source does not have permission to view the metadata of the table',
+      }),
+      expect.objectContaining({ kind: 'service_account' }),
+    ],
+    [
+      '404 data source or schema (the docs’ own words)',
+      new NotFoundError({ ...call, status: 404, detail: 'Data Source or Schema is invalid' }),
+      { kind: 'source_not_found', which: 'either', said: 'Data Source or Schema is invalid' },
+    ],
+    [
+      '404 data source',
+      new NotFoundError({ ...call, status: 404, detail: 'Data source with id 8 does not exist.' }),
+      expect.objectContaining({ kind: 'source_not_found', which: 'datasource' }),
+    ],
+    [
+      '404 schema',
+      new NotFoundError({
+        ...call,
+        status: 404,
+        detail: 'Schema x does not exist in data source 8.',
+      }),
+      expect.objectContaining({ kind: 'source_not_found', which: 'schema' }),
+    ],
+    [
+      '404 table',
+      new NotFoundError({ ...call, status: 404, detail: 'Table not found in data source' }),
+      { kind: 'table_not_found', said: 'Table not found in data source' },
+    ],
+    [
+      '404 without a reason',
+      new NotFoundError({ ...call, status: 404, detail: 'Not found.' }),
+      { kind: 'source_not_found', which: 'either', said: null },
+    ],
+    [
+      '500 connection error',
+      new ServerError({ ...call, status: 500, detail: 'port blocked' }),
+      { kind: 'connection_error', said: 'port blocked' },
+    ],
+    ['503: not in the table', new ServerError({ ...call, status: 503 }), undefined],
+    ['timeout: not in the table', new UpstreamTimeoutError(call), undefined],
+    [
+      '400 otherwise: not in the table',
+      new BadRequestError({ ...call, status: 400, detail: 'odd' }),
+      undefined,
+    ],
+    ['a bug of ours', new TypeError('x'), undefined],
+  ])('%s', (_, error, expected) => {
+    expect(classifySyncError(error)).toEqual(expected);
+  });
+});
+
+describe('failure messages', () => {
+  const failures: SyncFailure[] = [
+    { kind: 'missing_value', fields: ['schema', 'table'], said: null },
+    { kind: 'bad_table_type', said: null },
+    { kind: 'schema_excluded', said: null },
+    { kind: 'not_authenticated' },
+    { kind: 'not_admin', said: null },
+    { kind: 'service_account', said: null },
+    { kind: 'source_not_found', which: 'datasource', said: null },
+    { kind: 'source_not_found', which: 'schema', said: null },
+    { kind: 'source_not_found', which: 'either', said: 'Data Source or Schema is invalid' },
+    { kind: 'table_not_found', said: null },
+    { kind: 'connection_error', said: 'timeout' },
+  ];
+
+  it('says something different for every row', () => {
+    const texts = failures.map((f) => syncFailureText(f, REQUEST));
+    expect(new Set(texts).size).toBe(failures.length);
+    expect(texts[0]).toContain('missing the schema and the table name');
+    expect(texts[4]).toBe(
+      'Only Alation admins can sync tables, and your Alation account is not an admin. Ask an Alation admin to run `/alation sync 8 main.dbo foobar`.',
+    );
+    expect(texts[10]).toContain(
+      'could not connect to data source 8 to read “main.dbo.foobar”: timeout.',
+    );
+  });
+
+  it('escapes names in messages and offers Reconnect only when not authenticated', () => {
+    const odd = { ...REQUEST, schema: '<!channel>', table: 'a&b' };
+    const message = buildSyncFailureMessage({ kind: 'schema_excluded', said: null }, odd);
+    expect(textOf(message.blocks)).toContain('Schema “&lt;!channel&gt;” is excluded');
+    expect(textOf(message.blocks)).not.toContain('<!channel>');
+    expect(message.blocks).toHaveLength(1);
+    const auth = buildSyncFailureMessage({ kind: 'not_authenticated' }, REQUEST);
+    expect(auth.blocks[1]).toMatchObject({
+      type: 'actions',
+      elements: [{ action_id: 'alation_connect', text: { text: 'Reconnect Alation' } }],
+    });
+  });
+
+  it('puts each failure next to the field it is about', () => {
+    const blockOf = (f: SyncFailure) => Object.keys(syncFailureErrors(f, REQUEST));
+    expect(blockOf({ kind: 'missing_value', fields: ['table'], said: null })).toEqual([
+      'sync_table_name',
+    ]);
+    expect(blockOf({ kind: 'bad_table_type', said: null })).toEqual(['sync_table_type']);
+    expect(blockOf({ kind: 'schema_excluded', said: null })).toEqual(['sync_schema']);
+    expect(blockOf({ kind: 'not_admin', said: null })).toEqual(['sync_datasource']);
+    expect(blockOf({ kind: 'service_account', said: null })).toEqual(['sync_table_name']);
+    expect(syncOutcomeErrors(new UpstreamTimeoutError(call), REQUEST)).toEqual({
+      sync_datasource: 'Could not sync table main.dbo.foobar. Alation did not answer in time.',
+    });
+  });
+
+  it('repeats a command with quotes where names need them', () => {
+    expect(
+      syncCommandText({ datasourceId: 3, schema: 'my schema', table: 't', tableType: 'VIEW' }),
+    ).toBe('/alation sync 3 "my schema" t view');
+  });
+
+  it('gives the usage with a local problem', () => {
+    expect(textOf(buildSyncUsageMessage('Missing the table name.').blocks)).toContain(
+      'Usage: `/alation sync &lt;datasource_id&gt; &lt;schema&gt; &lt;table&gt; [view]`',
+    );
+  });
+});
+
+describe('the synced table card', () => {
+  it('shows title, schema, description, kind and a catalog link', () => {
+    const message = buildSyncedTableMessage({
+      table: table(),
+      request: REQUEST,
+      alationBaseUrl: `${BASE}/`,
+      requestedBy: 'U1',
+    });
+    expect(message.text).toBe('Synced view Articles (objects.articles)');
+    const text = textOf(message.blocks);
+    expect(text).toContain(`*<${BASE}/table/17194/|Articles>* is synced from the database.`);
+    expect(text).toContain('*Schema*\nobjects');
+    expect(text).toContain('*Type*\nView');
+    expect(text).toContain('*Data source*\n107');
+    expect(text).toContain('Contains one row for each Article ever created in Alation');
+    expect(text).toContain('Synced by <@U1> · view 17194');
+    expect(message.blocks.at(-1)).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'sync_open_table',
+          text: { type: 'plain_text', text: 'Open in catalog', emoji: true },
+          url: `${BASE}/table/17194/`,
+        },
+      ],
+    });
+  });
+
+  it('falls back to the name, the requested kind and escapes what Alation sent', () => {
+    const message = buildSyncedTableMessage({
+      table: table({
+        title: ' ',
+        name: 'a<b>',
+        is_view: undefined,
+        description: null,
+        db_comment: 'raw & <x>',
+      }),
+      request: REQUEST,
+      alationBaseUrl: BASE,
+      requestedBy: 'U1',
+    });
+    const text = textOf(message.blocks);
+    expect(text).toContain('|a&lt;b&gt;>*');
+    expect(text).toContain('*Type*\nTable');
+    expect(text).toContain('_No description in Alation yet._');
+    expect(text).toContain('Database comment: raw &amp; &lt;x&gt;');
+  });
+
+  it('keeps a long description inside Slack’s section limit without cutting a link', () => {
+    const long = `<p>${'word '.repeat(576)}<a href="https://x.example/long">link text</a></p>`;
+    const message = buildSyncedTableMessage({
+      table: table({ description: long }),
+      request: REQUEST,
+      alationBaseUrl: BASE,
+      requestedBy: 'U1',
+    });
+    const description = textOf(message.blocks[2]);
+    expect(description.length).toBeLessThanOrEqual(2_900);
+    expect(description.endsWith('…')).toBe(true);
+    expect(description).not.toContain('<https');
+  });
+
+  it('makes the catalog path absolute, with a fallback', () => {
+    expect(tableUrl(BASE, { id: 4, url: '/table/4/' })).toBe(`${BASE}/table/4/`);
+    expect(tableUrl(BASE, { id: 4, url: 'odd' })).toBe(`${BASE}/table/4/`);
+  });
+});
