@@ -3,7 +3,9 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { buildHelpMessage } from '../views/help.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { flagCommand } from './flag/index.ts';
 import { helpCommand } from './help.ts';
+import { jobCommand } from './job.ts';
 import { loginCommand } from './login.ts';
 import { logoutCommand } from './logout.ts';
 import { modeCommand } from './mode.ts';
@@ -12,6 +14,7 @@ import { queryCommand } from './query/index.ts';
 import { resultCommand } from './result.ts';
 import { runsCommand } from './runs.ts';
 import { sqlCommand } from './sql.ts';
+import { syncCommand } from './sync.ts';
 import { whoamiCommand } from './whoami.ts';
 
 export type { Command, CommandDeps, CommandInput } from './command.ts';
@@ -24,6 +27,9 @@ export function allCommands(deps: CommandDeps): Command[] {
     runsCommand(deps),
     resultCommand(deps),
     sqlCommand(deps),
+    flagCommand(deps),
+    syncCommand(deps),
+    jobCommand(deps),
     loginCommand(deps),
     whoamiCommand(deps),
     logoutCommand(deps),
