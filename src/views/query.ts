@@ -10,6 +10,8 @@ export const VIEW_QUERY_NEW = 'query_new';
 export const ACTION_QUERY_LATEST_RESULT = 'query_latest_result';
 export const ACTION_QUERY_RUN_HISTORY = 'query_run_history';
 export const ACTION_QUERY_SQL = 'query_sql';
+/** Opens the Add flag form for this query (handled with the trust-flag commands). */
+export const ACTION_QUERY_FLAG = 'query_flag';
 export const ACTION_QUERY_SHOW = 'query_show';
 export const ACTION_QUERY_SEARCH_MORE = 'query_search_more';
 /** Link buttons: Slack opens the URL and still sends an action, which is only acknowledged. */
@@ -350,7 +352,16 @@ export function buildQueryCard(input: QueryCardInput): SlackMessage {
   blocks.push(section(`*SQL*\n${sqlPreview(query.content)}`));
   const actions: ActionsBlock = {
     type: 'actions',
-    elements: [...queryButtons(query.id), ...linkButtons(input.alationBaseUrl, query)],
+    elements: [
+      ...queryButtons(query.id),
+      {
+        type: 'button',
+        action_id: ACTION_QUERY_FLAG,
+        text: plain('Flag…'),
+        value: String(query.id),
+      },
+      ...linkButtons(input.alationBaseUrl, query),
+    ],
   };
   blocks.push(actions);
   if (schedules.length > 0) {

@@ -86,11 +86,11 @@ describe('/alation query <id>', () => {
     expect(text).toContain('Recent scheduled runs');
     expect(text).toMatch(/1 day ago .*: finished/);
     expect(text).toContain('```SELECT region, sum(amount)\nFROM sales\nGROUP BY 1```');
-    expect(text).not.toMatch(/flag/i);
     expect(buttonsOf(card).map((b) => [b.action_id, b.value ?? b.url])).toEqual([
       ['query_latest_result', String(query.id)],
       ['query_run_history', String(query.id)],
       ['query_sql', String(query.id)],
+      ['query_flag', String(query.id)],
       ['query_open_compose', `${t.alation.url}/compose/query/${query.id}/`],
       ['query_open_catalog', `${t.alation.url}/query/${query.id}/`],
     ]);

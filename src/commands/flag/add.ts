@@ -1,6 +1,6 @@
 // `/alation flag add [<otype> <id>]`: the Add flag modal, its type radio (which rebuilds the
 // modal with or without the reason), the submission, and the announcement in the channel.
-import type { App } from '@slack/bolt';
+import type { App, RespondFn } from '@slack/bolt';
 import { NotConnectedError } from '../../auth/alation-session.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import {
@@ -34,6 +34,7 @@ import {
   INPUT,
   VIEW_FLAG_ADD,
 } from '../../views/flag-modal.ts';
+import { ACTION_QUERY_FLAG } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import { reportFailure } from '../failure.ts';
 import {
@@ -194,6 +195,45 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
     );
   }
 
+  /** The Add flag modal, with the subject filled in (and named, if that is quick) when known. */
+  async function openAddForm(input: {
+    client: Client;
+    respond: RespondFn;
+    log: Logger;
+    owner: Owner;
+    triggerId: string;
+    subject: SubjectRef | undefined;
+    responseUrl: string | undefined;
+    channelId: string | undefined;
+  }): Promise<void> {
+    const { client, log, subject } = input;
+    try {
+      const features = await deps.features();
+      const alation = await features.requireAlation(input.owner);
+      let named: SubjectRef | undefined = subject;
+      if (subject) {
+        // The name is a nicety; the trigger id dies after 3 s, so never wait long for it.
+        const early = await withinBudget(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
+        if (early.done) named = early.value;
+      }
+      const metadata: Partial<AddMetadata> = {
+        ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
+        ...(input.channelId ? { channelId: input.channelId } : {}),
+        ...(named?.name ? { subject: named } : {}),
+      };
+      await client.views.open({
+        trigger_id: input.triggerId,
+        view: buildAddFlagModal({
+          privateMetadata: JSON.stringify(metadata),
+          values: subject ? { otype: subject.otype, subjectId: String(subject.id) } : {},
+          subject: named,
+        }),
+      });
+    } catch (error) {
+      await reportFailure(error, input.respond, log, 'open the Add flag form');
+    }
+  }
+
   return {
     /** `args` is what follows `add`: nothing, `<otype> <id>`, or a pasted catalog link. */
     async run({ ack, respond, command, client, log }: CommandInput, args: string) {
@@ -203,36 +243,36 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
         return;
       }
       await ack();
-      const owner = ownerOf(command);
-      try {
-        const features = await deps.features();
-        const alation = await features.requireAlation(owner);
-        const subject = parsed?.subject;
-        let named: SubjectRef | undefined = subject;
-        if (subject) {
-          // The name is a nicety; the trigger id dies after 3 s, so never wait long for it.
-          const early = await withinBudget(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
-          if (early.done) named = early.value;
-        }
-        const metadata: AddMetadata = {
-          responseUrl: command.response_url,
-          channelId: command.channel_id,
-          ...(named?.name ? { subject: named } : {}),
-        };
-        await client.views.open({
-          trigger_id: command.trigger_id,
-          view: buildAddFlagModal({
-            privateMetadata: JSON.stringify(metadata),
-            values: subject ? { otype: subject.otype, subjectId: String(subject.id) } : {},
-            subject: named,
-          }),
-        });
-      } catch (error) {
-        await reportFailure(error, respond, log, 'open the Add flag form');
-      }
+      await openAddForm({
+        client,
+        respond,
+        log,
+        owner: ownerOf(command),
+        triggerId: command.trigger_id,
+        subject: parsed?.subject,
+        responseUrl: command.response_url,
+        channelId: command.channel_id,
+      });
     },
 
     register(app: App) {
+      // Flag… on a query's details card: the same form, the query already filled in.
+      app.action(ACTION_QUERY_FLAG, async ({ ack, body, action, client, respond, context }) => {
+        await ack();
+        const id = Number('value' in action ? action.value : Number.NaN);
+        const triggerId = 'trigger_id' in body ? body.trigger_id : undefined;
+        if (!Number.isSafeInteger(id) || id <= 0 || !triggerId) return;
+        await openAddForm({
+          client,
+          respond,
+          log: requestContext(context).log,
+          owner: ownerOf(body),
+          triggerId,
+          subject: { otype: 'query', id },
+          responseUrl: 'response_url' in body ? body.response_url : undefined,
+          channelId: 'channel' in body ? body.channel?.id : undefined,
+        });
+      });
       // A link button still sends an action; there is nothing to do but acknowledge it.
       app.action(ACTION_FLAG_OPEN, async ({ ack }) => {
         await ack();
