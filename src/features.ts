@@ -8,6 +8,8 @@ import {
   createAlationClient,
 } from './client/alation.ts';
 import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
+import { MODE_RATE } from './client/mode.ts';
+import { createPacer, type Pacer } from './client/pacer.ts';
 import type { Config } from './config.ts';
 import { createWatchScheduler, type WatchScheduler } from './jobs/job-watch.ts';
 import type { Logger } from './log.ts';
@@ -37,6 +39,8 @@ export interface Features {
   requireAlation(owner: Owner): Promise<AlationClient>;
   alationBaseUrl: string;
   modeHttp: Http;
+  /** Keeps each Mode token under Mode's rate, for every client in this process. */
+  modePacer: Pacer;
   /** Job status cards being kept up to date (issue: job watching). */
   watches: WatchStore;
   /** Queues polls; throws when background workers are not running (no pg-boss). */
@@ -104,6 +108,7 @@ export function createFeatures(deps: FeatureDeps): Features {
     },
     alationBaseUrl: config.alationBaseUrl,
     modeHttp,
+    modePacer: createPacer(MODE_RATE),
     watches: createWatchStore(deps.db),
     watchScheduler: () => {
       if (!scheduler) throw new Error('background workers are not running');

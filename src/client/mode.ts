@@ -19,6 +19,7 @@ import {
   queryRunListSchema,
   queryRunSchema,
 } from './mode/schemas.ts';
+import type { Pacer } from './pacer.ts';
 
 export type {
   HalLinks,
@@ -71,10 +72,30 @@ export type ModeConnection =
 
 const HAL = 'application/hal+json, application/json;q=0.9';
 
+/** Mode allows about 40 requests per 10 s per token (mode.com developer docs). */
+export const MODE_RATE = { limit: 40, windowMs: 10_000 } as const;
+
 export function createModeClient(
-  options: ModeConnection & { credentials: ModeCredentials },
+  options: ModeConnection & {
+    credentials: ModeCredentials;
+    /** Shared across clients; queues requests past Mode's per-token rate instead of failing. */
+    pacer?: Pacer;
+  },
 ): ModeClient {
-  const http = 'http' in options ? options.http : createHttp({ ...options, service: 'Mode' });
+  const base = 'http' in options ? options.http : createHttp({ ...options, service: 'Mode' });
+  const pace = () => options.pacer?.acquire(options.credentials.token) ?? Promise.resolve();
+  // Every request waits for its turn under the token's rate first.
+  const http: Pick<Http, 'json' | 'stream' | 'service'> = {
+    service: base.service,
+    json: async (spec, schema) => {
+      await pace();
+      return base.json(spec, schema);
+    },
+    stream: async (spec) => {
+      await pace();
+      return base.stream(spec);
+    },
+  };
   const pair = `${options.credentials.token}:${options.credentials.secret}`;
   const headers = {
     authorization: `Basic ${Buffer.from(pair).toString('base64')}`,

@@ -2,6 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
 import { createModeClient } from '../client/mode.ts';
+import { publishHome } from '../events/home.ts';
 import type { Features } from '../features.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { tellUser } from '../slack/reply.ts';
@@ -54,6 +55,7 @@ async function connectMode(
 ): Promise<{ ok: true; name: string } | { ok: false; problems: Problems }> {
   const mode = createModeClient({
     http: features.modeHttp,
+    pacer: features.modePacer,
     credentials: { token: input.token, secret: input.secret },
   });
   try {
@@ -187,8 +189,8 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
         }
         const work = deps.features().then((f) => connectMode(f, owner, input));
         const early = await withinBudget(work, ackBudgetMs);
-        const done = (name: string) =>
-          tellUser(client, owner.userId, {
+        const done = async (name: string) => {
+          await tellUser(client, owner.userId, {
             text: `Connected to Mode workspace ${name}.`,
             blocks: [
               {
@@ -200,6 +202,8 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
               },
             ],
           });
+          await publishHome(client, await deps.features(), owner);
+        };
         if (early.done) {
           if (!early.value.ok) {
             await ack({ response_action: 'errors', errors: early.value.problems });

@@ -24,6 +24,7 @@ export async function modeClientFor(features: Features, owner: Owner): Promise<M
   if (loaded.state === 'reconnect') throw new NotConnectedError('mode', loaded.reason);
   return createModeClient({
     http: features.modeHttp,
+    pacer: features.modePacer,
     credentials: { token: loaded.secret.token, secret: loaded.secret.secret },
   });
 }
