@@ -10,7 +10,7 @@ import { authVerdict } from '../client/alation.ts';
 import { isUpstreamError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
-import { postToResponseUrl, tellUser } from '../slack/reply.ts';
+import { announce } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { SlackMessage } from '../views/help.ts';
@@ -335,35 +335,6 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
       requestedBy: owner.userId,
     });
 
-  /** The card goes where the command ran; a DM if neither the response_url nor the channel took it. */
-  async function announce(
-    client: Client,
-    owner: Owner,
-    metadata: SyncMetadata,
-    message: SlackMessage,
-    log: Logger,
-  ): Promise<void> {
-    if (
-      metadata.responseUrl &&
-      (await postToResponseUrl(metadata.responseUrl, { response_type: 'in_channel', ...message }))
-    ) {
-      return;
-    }
-    try {
-      if (metadata.channelId) {
-        await client.chat.postMessage({
-          channel: metadata.channelId,
-          text: message.text,
-          blocks: message.blocks,
-        });
-        return;
-      }
-    } catch (error) {
-      log.warn({ err: error }, 'could not post the synced table to its channel');
-    }
-    await tellUser(client, owner.userId, message);
-  }
-
   return {
     name: 'sync',
     usage: '<datasource_id> <schema> <table> [view]',
@@ -451,7 +422,13 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
             return;
           }
           await ack();
-          await announce(client, owner, metadata, card(early.value.table, request, owner), log);
+          await announce(
+            client,
+            owner.userId,
+            metadata,
+            card(early.value.table, request, owner),
+            log,
+          );
           return;
         }
         // Too slow for Slack's window: show progress now, the outcome when it comes.
@@ -472,7 +449,7 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
               }),
         });
         if (outcome.ok) {
-          await announce(client, owner, metadata, card(outcome.table, request, owner), log);
+          await announce(client, owner.userId, metadata, card(outcome.table, request, owner), log);
         }
       });
     },

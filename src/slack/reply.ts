@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import { request } from 'undici';
+import type { Logger } from '../log.ts';
 import type { SlackMessage } from '../views/help.ts';
 
 type Client = AllMiddlewareArgs['client'];
@@ -40,6 +41,41 @@ export async function tellUser(
   if (responseUrl && (await postToResponseUrl(responseUrl, message))) return;
   // Posting to a user id lands in the app's DM with them (the Messages tab).
   await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+}
+
+/** Where a modal was opened from: its command's response_url and channel, when known. */
+export interface Conversation {
+  responseUrl?: string | undefined;
+  channelId?: string | undefined;
+}
+
+/**
+ * Tells everyone in the conversation a modal came from: through the command's response_url
+ * (which works in any channel), else a bot post in the channel, else the person's DM, so the
+ * outcome of a modal is never lost.
+ */
+export async function announce(
+  client: Client,
+  userId: string,
+  where: Conversation,
+  message: SlackMessage,
+  log: Logger,
+): Promise<void> {
+  const inChannel = { response_type: 'in_channel' as const, replace_original: false, ...message };
+  if (where.responseUrl && (await postToResponseUrl(where.responseUrl, inChannel))) return;
+  try {
+    if (where.channelId) {
+      await client.chat.postMessage({
+        channel: where.channelId,
+        text: message.text,
+        blocks: message.blocks,
+      });
+      return;
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not post in the channel; sending a DM instead');
+  }
+  await tellUser(client, userId, message);
 }
 
 /** The user's Slack time zone (IANA name), or undefined if Slack will not say. */

@@ -2,6 +2,7 @@
 // the Add modal can be rebuilt with or without the reason, exactly as Alation's rules say.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { FLAG_TYPES, type FlagType, type TrustFlag } from '../client/alation.ts';
+import { textInput } from './blocks.ts';
 import { ENDORSEMENT_REASON_RULE, FLAG_LABELS, type SubjectRef, subjectWords } from './flag.ts';
 import { escapeMrkdwn } from './query.ts';
 
@@ -45,26 +46,6 @@ export interface AddFlagModalInput {
   subject?: SubjectRef | undefined;
   /** Shown above the fields when Alation failed after the modal was already answered. */
   problem?: string;
-}
-
-function textInput(
-  blockId: string,
-  label: string,
-  options: { initial?: string | undefined; hint: string; placeholder: string; maxLength: number },
-): KnownBlock {
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    hint: plain(options.hint),
-    element: {
-      type: 'plain_text_input',
-      action_id: INPUT,
-      placeholder: plain(options.placeholder),
-      max_length: options.maxLength,
-      ...(options.initial ? { initial_value: options.initial } : {}),
-    },
-  };
 }
 
 /**

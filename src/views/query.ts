@@ -1,6 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import type { QuerySchedule } from '../client/alation/query-schemas.ts';
 import type { Query, ScheduledRun } from '../client/alation.ts';
+import { textInput } from './blocks.ts';
 import { cronToWords } from './cron.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
@@ -112,35 +113,6 @@ export interface NewQueryModalInput {
   values?: NewQueryForm;
   /** Shown above the fields when Alation failed after the modal was already answered. */
   problem?: string;
-}
-
-function textInput(
-  blockId: string,
-  label: string,
-  options: {
-    initial?: string | undefined;
-    hint?: string;
-    placeholder?: string;
-    optional?: boolean;
-    multiline?: boolean;
-    maxLength?: number;
-  },
-): KnownBlock {
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    optional: options.optional ?? false,
-    ...(options.hint ? { hint: plain(options.hint) } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: INPUT,
-      multiline: options.multiline ?? false,
-      ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
-      ...(options.maxLength ? { max_length: options.maxLength } : {}),
-      ...(options.initial ? { initial_value: options.initial } : {}),
-    },
-  };
 }
 
 /** Every field of Alation's Create Query, one input each. */

@@ -2,6 +2,7 @@
 // table-sync error table (alation-table-sync.txt). Pure builders.
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { SyncedTable } from '../client/alation.ts';
+import { textInput } from './blocks.ts';
 import { ACTION_CONNECT_ALATION } from './connect.ts';
 import type { SlackMessage } from './help.ts';
 import { escapeForSlack, htmlToMrkdwn } from './html.ts';
@@ -198,26 +199,6 @@ export interface SyncModalInput {
   values?: SyncForm;
   /** Shown above the fields when Alation failed after the modal was already answered. */
   problem?: string;
-}
-
-function textInput(
-  blockId: string,
-  label: string,
-  options: { initial?: string | undefined; hint: string; placeholder: string; maxLength: number },
-): KnownBlock {
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plain(label),
-    hint: plain(options.hint),
-    element: {
-      type: 'plain_text_input',
-      action_id: INPUT,
-      placeholder: plain(options.placeholder),
-      max_length: options.maxLength,
-      ...(options.initial ? { initial_value: options.initial } : {}),
-    },
-  };
 }
 
 export function buildSyncModal(input: SyncModalInput): ModalView {

@@ -13,6 +13,7 @@ import {
 import { BadRequestError, ForbiddenError, isUpstreamError } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { announce } from '../../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
 import {
@@ -38,7 +39,6 @@ import { ACTION_QUERY_FLAG } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import { reportFailure } from '../failure.ts';
 import {
-  announce,
   type Client,
   lookupSubject,
   type ModalOrigin,
@@ -183,7 +183,7 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
     log.info({ flagId: flag.id, flagType: flag.flag_type }, 'added a trust flag');
     await announce(
       client,
-      owner,
+      owner.userId,
       metadata,
       buildFlagAddedMessage({
         flag,

@@ -5,7 +5,7 @@ import { NotConnectedError } from '../../auth/alation-session.ts';
 import type { AlationClient, FlagSubject } from '../../client/alation.ts';
 import { ForbiddenError, isUpstreamError, NotFoundError } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
-import { postToResponseUrl, tellUser } from '../../slack/reply.ts';
+import { type Conversation, postToResponseUrl, tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import {
   buildFlagForbiddenMessage,
@@ -100,43 +100,7 @@ export async function lookupSubject(
 }
 
 /** Where a modal was opened from, so its outcome can be posted back there. */
-export interface ModalOrigin {
-  responseUrl?: string | undefined;
-  channelId?: string | undefined;
-}
-
-/** Into the conversation for everyone: the command's response_url, the channel, else a DM. */
-export async function announce(
-  client: Client,
-  owner: Owner,
-  origin: ModalOrigin,
-  message: SlackMessage,
-  log: Logger,
-): Promise<void> {
-  if (
-    origin.responseUrl &&
-    (await postToResponseUrl(origin.responseUrl, {
-      response_type: 'in_channel',
-      replace_original: false,
-      ...message,
-    }))
-  ) {
-    return;
-  }
-  try {
-    if (origin.channelId) {
-      await client.chat.postMessage({
-        channel: origin.channelId,
-        text: message.text,
-        blocks: message.blocks,
-      });
-      return;
-    }
-  } catch (error) {
-    log.warn({ err: error }, 'could not announce the flag in its channel');
-  }
-  await tellUser(client, owner.userId, message);
-}
+export type ModalOrigin = Conversation;
 
 /** Privately to the person: where they acted, else in a DM. */
 export async function tellPrivately(

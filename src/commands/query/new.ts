@@ -7,7 +7,7 @@ import type { CreatedQuery } from '../../client/alation.ts';
 import { BadRequestError, isUpstreamError } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
-import { postToResponseUrl, tellUser } from '../../slack/reply.ts';
+import { announce } from '../../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
 import type { SlackMessage } from '../../views/help.ts';
@@ -78,34 +78,6 @@ function logFailure(log: Logger, error: unknown): void {
 export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
   const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
 
-  async function announce(
-    client: Client,
-    owner: Owner,
-    metadata: NewQueryMetadata,
-    message: SlackMessage,
-    log: Logger,
-  ): Promise<void> {
-    if (
-      metadata.responseUrl &&
-      (await postToResponseUrl(metadata.responseUrl, { response_type: 'in_channel', ...message }))
-    ) {
-      return;
-    }
-    try {
-      if (metadata.channelId) {
-        await client.chat.postMessage({
-          channel: metadata.channelId,
-          text: message.text,
-          blocks: message.blocks,
-        });
-        return;
-      }
-    } catch (error) {
-      log.warn({ err: error }, 'could not announce the new query in its channel');
-    }
-    await tellUser(client, owner.userId, message);
-  }
-
   async function succeeded(
     client: Client,
     owner: Owner,
@@ -125,7 +97,7 @@ export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
       alationBaseUrl: deps.alationBaseUrl,
       creatorUserId: owner.userId,
     });
-    await announce(client, owner, metadata, message, log);
+    await announce(client, owner.userId, metadata, message, log);
   }
 
   return {
