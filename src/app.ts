@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import { allCommands, type Command, registerCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
+import { registerEvents } from './events/index.ts';
 import type { Features } from './features.ts';
 import { healthRoutes } from './http/health.ts';
 import { oauthCallbackRoute } from './http/oauth-callback.ts';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): BotApp {
     oauthEnabled: config.alationOAuth !== undefined,
   });
   registerCommands(app, deps.commands ? deps.commands(defaults) : defaults);
+  registerEvents(app, { features: deps.features, alationBaseUrl: config.alationBaseUrl });
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, CustomRoute } from '@slack/bolt';
 import type { AlationSecret } from '../auth/alation-session.ts';
 import { isUpstreamError } from '../client/errors.ts';
+import { publishHome } from '../events/home.ts';
 import { type Features, OAUTH_CALLBACK_PATH } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { tellUser } from '../slack/reply.ts';
@@ -111,6 +112,7 @@ export function oauthCallbackRoute(deps: OAuthCallbackDeps): CustomRoute {
         ).catch((err: unknown) =>
           deps.log.warn({ err }, 'could not confirm the Alation sign-in in Slack'),
         );
+        await publishHome(client, features, owner, deps.log);
         page(res, 200, 'Connected to Alation', 'You can close this tab and go back to Slack.');
       } catch (error) {
         deps.log.error({ err: error }, 'Alation sign-in callback failed');

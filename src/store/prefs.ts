@@ -2,7 +2,7 @@ import type { Owner } from './credentials.ts';
 import type { Queryable } from './db.ts';
 
 /** Keys the bot remembers per user; a closed list so a typo cannot create a stray preference. */
-export type PrefKey = 'query.last_datasource_id';
+export type PrefKey = 'query.last_datasource_id' | 'compose.pending_sql';
 
 /** Per-user preferences: small JSON values keyed by (tenant, user, key). */
 export interface PrefStore {

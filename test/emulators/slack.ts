@@ -817,6 +817,38 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       return ok({ channel: m.channel, ts: m.ts });
     },
 
+    // Unfurls a link in a posted message (channel + ts) or in the composer (unfurl_id + source).
+    'chat.unfurl': (args) => {
+      const unfurls = args.unfurls;
+      const channel = str(args.channel);
+      const ts = str(args.ts);
+      const unfurlId = str(args.unfurl_id);
+      const source = str(args.source);
+      if (!(channel && ts) && !(unfurlId && source)) return missing('channel', 'ts');
+      if (unfurls === undefined) return missing('unfurls');
+      if (!isObject(unfurls) || !Object.values(unfurls).every(isObject))
+        return fail('invalid_unfurls', ['[ERROR] unfurls must be a JSON object keyed by URL']);
+      if (channel && !resolveChannel(channel)) return fail('channel_not_found');
+      if (source && source !== 'composer' && source !== 'conversations_history')
+        return fail('invalid_source');
+      return ok();
+    },
+
+    'chat.getPermalink': (args) => {
+      const channel = str(args.channel);
+      const ts = str(args.message_ts);
+      if (!channel || !ts)
+        return missing(...(!channel ? ['channel'] : []), ...(!ts ? ['message_ts'] : []));
+      const target = resolveChannel(channel);
+      if (!target) return fail('channel_not_found');
+      if (!messages.some((m) => m.channel === target.id && m.ts === ts))
+        return fail('message_not_found');
+      return ok({
+        channel: target.id,
+        permalink: `https://${teamDomain}.slack.com/archives/${target.id}/p${ts.replace('.', '')}`,
+      });
+    },
+
     'views.open': (args) => {
       const errors = validateView(args.view, ['modal']);
       if (errors.length) return fail('invalid_arguments', errors);

@@ -1,0 +1,107 @@
+// Link unfurls for Alation catalog URLs: which object a URL names, and the compact card shown
+// under a pasted link. Pure: everything the card shows comes in as arguments.
+import type { KnownBlock } from '@slack/types';
+import type { FlagType, TrustFlag } from '../client/alation.ts';
+import { subjectWords } from './flag.ts';
+import { escapeMrkdwn } from './query.ts';
+
+/** The catalog object types whose pages unfurl; the path segment is also the flag API's otype. */
+export const UNFURL_OTYPES = ['query', 'table', 'data', 'schema', 'attribute'] as const;
+export type UnfurlOtype = (typeof UNFURL_OTYPES)[number];
+
+export interface CatalogRef {
+  otype: UnfurlOtype;
+  id: number;
+}
+
+const PATH = /^\/(?:(compose)\/)?(query|table|data|schema|attribute)\/(\d{1,12})(?:\/.*)?$/;
+
+/**
+ * The catalog object an Alation URL points at, or undefined when it is on another host or is not
+ * one of the pages we unfurl. `/compose/query/<id>/` is the same query as `/query/<id>/`.
+ */
+export function parseCatalogUrl(url: string, alationBaseUrl: string): CatalogRef | undefined {
+  let parsed: URL;
+  let base: URL;
+  try {
+    parsed = new URL(url);
+    base = new URL(alationBaseUrl);
+  } catch {
+    return undefined;
+  }
+  // Host with port: a different port is a different server.
+  if (parsed.host.toLowerCase() !== base.host.toLowerCase()) return undefined;
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  // An instance served under a path prefix has its pages below that prefix.
+  const prefix = base.pathname.replace(/\/+$/, '');
+  if (prefix && !parsed.pathname.startsWith(`${prefix}/`)) return undefined;
+  const match = PATH.exec(parsed.pathname.slice(prefix.length));
+  if (!match) return undefined;
+  const [, compose, otype, id] = match;
+  if (compose && otype !== 'query') return undefined;
+  return { otype: otype as UnfurlOtype, id: Number(id) };
+}
+
+export interface UnfurlCardInput {
+  ref: CatalogRef;
+  url: string;
+  /** Known only for queries; other object types are named by kind and id. */
+  title?: string | undefined;
+  description?: string | undefined;
+  /** E.g. the query's data source. */
+  detail?: string | undefined;
+  flags: TrustFlag[];
+}
+
+const BADGE: Record<FlagType, { emoji: string; word: string }> = {
+  ENDORSEMENT: { emoji: ':white_check_mark:', word: 'Endorsed' },
+  WARNING: { emoji: ':warning:', word: 'Warning' },
+  DEPRECATION: { emoji: ':no_entry:', word: 'Deprecated' },
+};
+
+// Deprecations first: the most important thing to know before using an object.
+const ORDER: Record<FlagType, number> = { DEPRECATION: 0, WARNING: 1, ENDORSEMENT: 2 };
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** `:no_entry: *Deprecated* by Ann: use orders_v2`: one line per flag. */
+export function badgeLine(flag: TrustFlag): string {
+  const badge = BADGE[flag.flag_type];
+  const by = flag.user.display_name ? ` by ${escapeMrkdwn(clip(flag.user.display_name, 80))}` : '';
+  const reason = flag.flag_reason.trim();
+  return `${badge.emoji} *${badge.word}*${by}${reason ? `: ${escapeMrkdwn(clip(reason, 300))}` : ''}`;
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The blocks of one link's unfurl: name, what it is, description, then its trust badges. */
+export function buildUnfurlCard(input: UnfurlCardInput): { blocks: KnownBlock[] } {
+  const words = subjectWords(input.ref);
+  const title = input.title?.trim();
+  // `|` and `>` would end Slack's link markup early.
+  const label = escapeMrkdwn(clip(title || capitalise(words), 150)).replace(/\|/g, '¦');
+  const lines = [`*<${input.url}|${label}>*${title ? ` · ${words}` : ''}`];
+  if (input.detail) lines.push(escapeMrkdwn(clip(input.detail, 200)));
+  const description = input.description?.trim();
+  if (description) lines.push(escapeMrkdwn(clip(description, 500)));
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+  ];
+  const flags = [...input.flags].sort((a, b) => ORDER[a.flag_type] - ORDER[b.flag_type]);
+  const shown = flags.slice(0, 5);
+  const badges = shown.map(badgeLine);
+  if (flags.length > shown.length) badges.push(`…and ${flags.length - shown.length} more flags`);
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: badges.length > 0 ? badges.join('\n') : 'No trust flags.',
+      },
+    ],
+  });
+  return { blocks };
+}
