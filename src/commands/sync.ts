@@ -2,7 +2,7 @@
 // Alation to read one table's metadata from its database now (POST /api/v1/table/sync/, as the
 // user), then shows the table's card in the channel. Every row of the API's error table gets
 // its own message (views/sync.ts); input Alation would reject is caught here first.
-import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { NotConnectedError } from '../auth/alation-session.ts';
 import { ownerOf } from '../auth/owner.ts';
 import type { SyncedTable } from '../client/alation.ts';
@@ -13,7 +13,6 @@ import { requestContext } from '../middleware/request-context.ts';
 import { announce } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
-import type { SlackMessage } from '../views/help.ts';
 import { escapeForSlack } from '../views/html.ts';
 import {
   ACTION_SYNC_OPEN_TABLE,
@@ -38,8 +37,6 @@ import {
 } from '../views/sync.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
-
-type Client = AllMiddlewareArgs['client'];
 
 // ---------------------------------------------------------------------------------------------
 // Reading the input

@@ -10,7 +10,6 @@ import { requestContext } from '../../middleware/request-context.ts';
 import { announce } from '../../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
-import type { SlackMessage } from '../../views/help.ts';
 import {
   ACTION_OPEN_CATALOG,
   ACTION_OPEN_COMPOSE,
