@@ -11,10 +11,12 @@ import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import { MODE_RATE } from './client/mode.ts';
 import { createPacer, type Pacer } from './client/pacer.ts';
 import type { Config } from './config.ts';
+import { createDigestScheduler, type DigestScheduler } from './jobs/digest-run.ts';
 import { createWatchScheduler, type WatchScheduler } from './jobs/job-watch.ts';
 import type { Logger } from './log.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
+import { createDigestStore, type DigestStore } from './store/digests.ts';
 import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
 import { createWatchStore, type WatchStore } from './store/watches.ts';
@@ -45,6 +47,10 @@ export interface Features {
   watches: WatchStore;
   /** Queues polls; throws when background workers are not running (no pg-boss). */
   watchScheduler(): WatchScheduler;
+  /** Scheduled channel digests (issue 7). */
+  digests: DigestStore;
+  /** Their pg-boss schedules; throws when background workers are not running. */
+  digestScheduler(): DigestScheduler;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
@@ -89,6 +95,7 @@ export function createFeatures(deps: FeatureDeps): Features {
       : {}),
   });
   const scheduler = deps.boss ? createWatchScheduler(deps.boss, now) : undefined;
+  const digestScheduler = deps.boss ? createDigestScheduler(deps.boss) : undefined;
   const alationFor = (owner: Owner) =>
     createAlationClient({
       http: alationHttp,
@@ -113,6 +120,11 @@ export function createFeatures(deps: FeatureDeps): Features {
     watchScheduler: () => {
       if (!scheduler) throw new Error('background workers are not running');
       return scheduler;
+    },
+    digests: createDigestStore(deps.db),
+    digestScheduler: () => {
+      if (!digestScheduler) throw new Error('background workers are not running');
+      return digestScheduler;
     },
     now,
     async close() {

@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
+import { digestWorkerDeps, startDigestWorker } from './jobs/digest-run.ts';
 import { ensureJobWatchQueue, startJobWatchWorker } from './jobs/job-watch.ts';
 import type { Logger } from './log.ts';
 import type { Readiness, ReadinessReport } from './readiness.ts';
@@ -64,6 +65,7 @@ export async function run(config: Config, log: Logger): Promise<Running> {
       log,
       now: ready.now,
     });
+    await startDigestWorker(boss, digestWorkerDeps(ready, bot.app.client, log));
     resolveFeatures(ready);
   });
 

@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { buildHelpMessage } from '../views/help.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { digestCommand } from './digest/index.ts';
 import { flagCommand } from './flag/index.ts';
 import { helpCommand } from './help.ts';
 import { jobCommand } from './job.ts';
@@ -30,6 +31,7 @@ export function allCommands(deps: CommandDeps): Command[] {
     flagCommand(deps),
     syncCommand(deps),
     jobCommand(deps),
+    digestCommand(deps),
     loginCommand(deps),
     whoamiCommand(deps),
     logoutCommand(deps),

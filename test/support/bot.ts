@@ -4,6 +4,11 @@ import { type BotApp, createApp } from '../../src/app.ts';
 import type { Command } from '../../src/commands/index.ts';
 import { createFeatures, type Features } from '../../src/features.ts';
 import { createInFlight, type InFlight } from '../../src/inflight.ts';
+import {
+  digestWorkerDeps,
+  ensureDigestQueue,
+  startDigestWorker,
+} from '../../src/jobs/digest-run.ts';
 import { ensureJobWatchQueue, startJobWatchWorker } from '../../src/jobs/job-watch.ts';
 import type { Readiness } from '../../src/readiness.ts';
 import type { Owner } from '../../src/store/credentials.ts';
@@ -99,6 +104,7 @@ async function startBoss(
   boss.on('error', () => {});
   await boss.start();
   await ensureJobWatchQueue(boss);
+  await ensureDigestQueue(boss);
   return { boss, schema };
 }
 
@@ -171,6 +177,10 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       log,
       now: ready.now,
       delays: options.jobs?.delays ?? { firstMs: 50, maxMs: 200 },
+      pollingIntervalSeconds: 0.5,
+    });
+    await startDigestWorker(boss, {
+      ...digestWorkerDeps(ready, bot.app.client, log),
       pollingIntervalSeconds: 0.5,
     });
   }

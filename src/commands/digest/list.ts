@@ -1,0 +1,133 @@
+// `/alation digest list` (or `/alation digest`): the creator's digests in this workspace, and
+// the buttons that run, pause, resume, edit or delete one.
+import { randomUUID } from 'node:crypto';
+import type { App, RespondFn } from '@slack/bolt';
+import { ownerOf } from '../../auth/owner.ts';
+import { nextSlots } from '../../digests/slots.ts';
+import type { Features } from '../../features.ts';
+import { requestContext } from '../../middleware/request-context.ts';
+import type { Owner } from '../../store/credentials.ts';
+import {
+  ACTION_DIGEST_DELETE,
+  ACTION_DIGEST_EDIT,
+  ACTION_DIGEST_PAUSE,
+  ACTION_DIGEST_RESUME,
+  ACTION_DIGEST_RUN_NOW,
+  buildDigestList,
+} from '../../views/digest-list.ts';
+import type { SlackMessage } from '../../views/help.ts';
+import type { CommandDeps, CommandInput } from '../command.ts';
+import { reportFailure } from '../failure.ts';
+import { mayManage, type newDigestAction } from './new.ts';
+
+export async function listMessage(
+  features: Features,
+  owner: Owner,
+  notice?: string,
+): Promise<SlackMessage> {
+  const now = features.now();
+  const digests = (await features.digests.list(owner.tenantId)).filter((d) => mayManage(d, owner));
+  const next = new Map<string, Date>();
+  for (const d of digests) {
+    const [first] = d.status === 'active' ? nextSlots(d.cron, d.tz, now, 1) : [];
+    if (first) next.set(d.id, first);
+  }
+  return buildDigestList({ digests, next, now, ...(notice ? { notice } : {}) });
+}
+
+const NOT_YOURS = {
+  response_type: 'ephemeral' as const,
+  replace_original: false,
+  text: 'That digest no longer exists, or only its creator can change it.',
+};
+
+export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof newDigestAction>) {
+  /** The pressed digest, when the presser may manage it; otherwise says why not. */
+  async function pressed(body: unknown, value: string, respond: RespondFn) {
+    const features = await deps.features();
+    const owner = ownerOf(body as Parameters<typeof ownerOf>[0]);
+    const digest = await features.digests.get(value);
+    if (!mayManage(digest, owner)) {
+      await respond(NOT_YOURS);
+      return undefined;
+    }
+    return { features, owner, digest };
+  }
+
+  const pressedValue = (action: unknown) =>
+    typeof action === 'object' && action !== null && 'value' in action
+      ? String(action.value ?? '')
+      : '';
+
+  return {
+    async run({ ack, respond, command, log }: CommandInput) {
+      await ack();
+      try {
+        const features = await deps.features();
+        await respond({
+          response_type: 'ephemeral',
+          ...(await listMessage(features, ownerOf(command))),
+        });
+      } catch (error) {
+        await reportFailure(error, respond, log, 'list your digests');
+      }
+    },
+    register(app: App) {
+      app.action(ACTION_DIGEST_RUN_NOW, async ({ ack, body, action, respond }) => {
+        await ack();
+        const found = await pressed(body, pressedValue(action), respond);
+        if (!found) return;
+        await found.features.digestScheduler().runNow(found.digest.id, randomUUID());
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `:arrow_forward: Running *${found.digest.name}* now; it will appear in <#${found.digest.channelId}> shortly.`,
+        });
+      });
+      app.action(ACTION_DIGEST_PAUSE, async ({ ack, body, action, respond }) => {
+        await ack();
+        const found = await pressed(body, pressedValue(action), respond);
+        if (!found) return;
+        await found.features.digests.setStatus(found.digest.id, 'paused', null);
+        await found.features.digestScheduler().unschedule(found.digest.id);
+        await respond({
+          replace_original: true,
+          ...(await listMessage(found.features, found.owner, `Paused *${found.digest.name}*.`)),
+        });
+      });
+      app.action(ACTION_DIGEST_RESUME, async ({ ack, body, action, respond }) => {
+        await ack();
+        const found = await pressed(body, pressedValue(action), respond);
+        if (!found) return;
+        const resumed = await found.features.digests.setStatus(found.digest.id, 'active', null);
+        if (resumed) await found.features.digestScheduler().schedule(resumed);
+        await respond({
+          replace_original: true,
+          ...(await listMessage(found.features, found.owner, `Resumed *${found.digest.name}*.`)),
+        });
+      });
+      app.action(ACTION_DIGEST_DELETE, async ({ ack, body, action, respond }) => {
+        await ack();
+        const found = await pressed(body, pressedValue(action), respond);
+        if (!found) return;
+        await found.features.digestScheduler().unschedule(found.digest.id);
+        await found.features.digests.remove(found.digest.id);
+        await respond({
+          replace_original: true,
+          ...(await listMessage(found.features, found.owner, `Deleted *${found.digest.name}*.`)),
+        });
+      });
+      app.action(ACTION_DIGEST_EDIT, async ({ ack, body, action, respond, client, context }) => {
+        await ack();
+        const found = await pressed(body, pressedValue(action), respond);
+        if (!found) return;
+        const triggerId = 'trigger_id' in body ? String(body.trigger_id) : '';
+        await edit
+          .openEdit(client, triggerId, found.digest, found.features.now())
+          .catch((err: unknown) => {
+            requestContext(context).log.warn({ err }, 'could not open the digest editor');
+          });
+      });
+    },
+  };
+}

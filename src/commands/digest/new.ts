@@ -1,0 +1,204 @@
+// `/alation digest new` and Edit: the digest modal, its live preview of the next runs, and its
+// submission (stored, then scheduled in pg-boss in the digest's time zone).
+import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import { ownerOf } from '../../auth/owner.ts';
+import { nextSlots } from '../../digests/slots.ts';
+import type { Features } from '../../features.ts';
+import type { Logger } from '../../log.ts';
+import { requestContext } from '../../middleware/request-context.ts';
+import { tellUser, userTimeZone } from '../../slack/reply.ts';
+import type { Owner } from '../../store/credentials.ts';
+import type { Digest } from '../../store/digests.ts';
+import { cronToWords } from '../../views/cron.ts';
+import {
+  ACTION_DIGEST_REFRESH,
+  BLOCK_NAME,
+  buildDigestModal,
+  type DigestForm,
+  VIEW_DIGEST,
+} from '../../views/digest-modal.ts';
+import { inZone } from '../../views/time.ts';
+import type { CommandDeps, CommandInput } from '../command.ts';
+import { reportFailure } from '../failure.ts';
+import {
+  checkDigestForm,
+  type DigestViewState,
+  emptyForm,
+  formOf,
+  previewOf,
+  readDigestForm,
+} from './form.ts';
+
+type Client = AllMiddlewareArgs['client'];
+
+/** What the modal carries between renders: the digest being edited and where to answer. */
+interface Metadata {
+  digestId?: string;
+  responseUrl?: string;
+  form: DigestForm;
+}
+
+function parseMetadata(raw: string, fallback: DigestForm): Metadata {
+  try {
+    const parsed = JSON.parse(raw) as Partial<Metadata>;
+    return { ...parsed, form: { ...fallback, ...(parsed.form ?? {}) } };
+  } catch {
+    return { form: fallback };
+  }
+}
+
+export function modalFor(meta: Metadata, now: Date) {
+  return buildDigestModal({
+    form: meta.form,
+    preview: previewOf(meta.form, now),
+    privateMetadata: JSON.stringify(meta),
+    editing: meta.digestId !== undefined,
+  });
+}
+
+/** Only the creator manages a digest: it runs with their credentials. */
+export function mayManage(digest: Digest | undefined, owner: Owner): digest is Digest {
+  return (
+    digest !== undefined &&
+    digest.owner.tenantId === owner.tenantId &&
+    digest.owner.userId === owner.userId
+  );
+}
+
+function savedLine(digest: Digest, now: Date, verb: string): string {
+  const next =
+    digest.status === 'active' ? nextSlots(digest.cron, digest.tz, now, 1)[0] : undefined;
+  return `:calendar: ${verb} digest *${digest.name.replace(/[<>&*]/g, ' ')}* for <#${digest.channelId}>: ${cronToWords(digest.cron)} (${digest.tz})${next ? `, next on ${inZone(next, digest.tz)}` : ''}. Manage it with \`/alation digest list\`.`;
+}
+
+export function newDigestAction(deps: CommandDeps) {
+  async function save(
+    features: Features,
+    owner: Owner,
+    meta: Metadata,
+    checked: Extract<ReturnType<typeof checkDigestForm>, { ok: true }>['digest'],
+  ): Promise<{ digest: Digest; verb: string } | undefined> {
+    const now = features.now();
+    if (meta.digestId) {
+      const existing = await features.digests.get(meta.digestId);
+      if (!mayManage(existing, owner)) return undefined;
+      const digest = await features.digests.update(meta.digestId, checked);
+      if (!digest) return undefined;
+      if (digest.status === 'active') await features.digestScheduler().schedule(digest);
+      return { digest, verb: 'Saved' };
+    }
+    const digest = await features.digests.create({ owner, ...checked }, now);
+    try {
+      await features.digestScheduler().schedule(digest);
+    } catch (error) {
+      // A digest that is never scheduled would look fine and never post.
+      await features.digests.remove(digest.id);
+      throw error;
+    }
+    return { digest, verb: 'Created' };
+  }
+
+  return {
+    async run({ ack, respond, command, client, log }: CommandInput) {
+      await ack();
+      const owner = ownerOf(command);
+      try {
+        const features = await deps.features();
+        // Digests run as their creator, so the creator must be connected.
+        await features.requireAlation(owner);
+        const zone = (await userTimeZone(client, owner.userId)) ?? 'UTC';
+        const meta: Metadata = {
+          responseUrl: command.response_url,
+          form: emptyForm(command.channel_id, zone),
+        };
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: modalFor(meta, features.now()),
+        });
+      } catch (error) {
+        await reportFailure(error, respond, log, 'open the new digest form');
+      }
+    },
+
+    /** Edit: the same modal, filled in. */
+    async openEdit(client: Client, triggerId: string, digest: Digest, now: Date): Promise<void> {
+      const meta: Metadata = { digestId: digest.id, form: formOf(digest) };
+      await client.views.open({ trigger_id: triggerId, view: modalFor(meta, now) });
+    },
+
+    register(app: App) {
+      // Kind, schedule, time and zone changes re-render the modal with the next runs.
+      app.action(ACTION_DIGEST_REFRESH, async ({ ack, body, client, context }) => {
+        await ack();
+        const view = 'view' in body ? body.view : undefined;
+        if (!view) return;
+        const features = await deps.features();
+        const meta = parseMetadata(view.private_metadata, emptyForm('', 'UTC'));
+        meta.form = readDigestForm(view.state.values as DigestViewState, meta.form);
+        await client.views
+          .update({ view_id: view.id, hash: view.hash, view: modalFor(meta, features.now()) })
+          .catch((err: unknown) =>
+            // A newer edit won the race (hash mismatch); its own refresh follows.
+            requestContext(context).log.debug({ err }, 'digest modal refresh skipped'),
+          );
+      });
+
+      app.view(VIEW_DIGEST, async ({ ack, body, view, client, context }) => {
+        const log: Logger = requestContext(context).log;
+        const owner = ownerOf(body);
+        const meta = parseMetadata(view.private_metadata, emptyForm('', 'UTC'));
+        meta.form = readDigestForm(view.state.values as DigestViewState, meta.form);
+        const checked = checkDigestForm(meta.form);
+        if (!checked.ok) {
+          await ack({ response_action: 'errors', errors: checked.errors });
+          return;
+        }
+        const features = await deps.features();
+        try {
+          await features.requireAlation(owner);
+        } catch {
+          await ack({
+            response_action: 'errors',
+            errors: {
+              [BLOCK_NAME]:
+                'Digests run with your Alation account: connect it first with `/alation login`. Nothing was saved.',
+            },
+          });
+          return;
+        }
+        await ack();
+        try {
+          const saved = await save(features, owner, meta, checked.digest);
+          const message = saved
+            ? savedLine(saved.digest, features.now(), saved.verb)
+            : 'That digest no longer exists, or it is not yours to change. Nothing was saved.';
+          await tellUser(
+            client,
+            owner.userId,
+            {
+              text: message,
+              blocks: [{ type: 'section', text: { type: 'mrkdwn', text: message } }],
+            },
+            meta.responseUrl,
+          );
+          if (saved)
+            log.info(
+              { digestId: saved.digest.id, kind: saved.digest.params.kind },
+              `${saved.verb.toLowerCase()} a digest`,
+            );
+        } catch (error) {
+          log.error({ err: error }, 'could not save a digest');
+          await tellUser(
+            client,
+            owner.userId,
+            {
+              text: 'I could not save the digest; the error has been logged. Please try again.',
+              blocks: [],
+            },
+            meta.responseUrl,
+          ).catch(() => {});
+        }
+      });
+    },
+  };
+}

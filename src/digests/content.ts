@@ -1,0 +1,99 @@
+// What each kind of digest says, built as the digest's creator. A builder either returns the
+// message (and, for a query result, the CSV spooled to disk) or says why nothing is posted.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { AlationClient } from '../client/alation.ts';
+import { csvFileName } from '../commands/result.ts';
+import { latestResultOf } from '../results/latest.ts';
+import { type Spooled, spoolCsv } from '../results/spool.ts';
+import type { Digest, DigestParams } from '../store/digests.ts';
+import { type DigestFrame, digestHeader } from '../views/digest.ts';
+import type { SlackMessage } from '../views/help.ts';
+import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
+
+export interface BuildContext {
+  digest: Digest;
+  alation: AlationClient;
+  alationBaseUrl: string;
+  frame: DigestFrame;
+  now: Date;
+}
+
+export interface SpooledFile {
+  spooled: Spooled;
+  filename: string;
+  title: string;
+}
+
+export type Built =
+  | { post: false; reason: string }
+  | { post: true; message: SlackMessage; file?: SpooledFile; fingerprint?: string };
+
+/** sha256 of the spooled CSV: "changed" means different bytes, not merely a re-run. */
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function buildQueryResult(
+  ctx: BuildContext,
+  params: Extract<DigestParams, { kind: 'query_result' }>,
+): Promise<Built> {
+  const { queryId } = params;
+  const { query, state } = await latestResultOf(ctx.alation, queryId);
+  const title = query.title || `Query ${queryId}`;
+  const rctx: ResultContext = {
+    queryId,
+    title,
+    queryUrl: `${ctx.alationBaseUrl}${query.catalog_url ?? `/query/${queryId}/`}`,
+    composeUrl: `${ctx.alationBaseUrl}${query.compose_url ?? `/compose/query/${queryId}/`}`,
+    now: ctx.now,
+    zone: ctx.frame.zone,
+  };
+  const header = digestHeader(ctx.frame);
+  if (state.kind !== 'ready') {
+    const ran = 'executedAt' in state ? state.executedAt?.toISOString() : undefined;
+    const fingerprint = `state:${state.kind}:${ran ?? ''}`;
+    if (params.onlyIfChanged && !ctx.frame.manual && fingerprint === ctx.digest.lastFingerprint) {
+      return { post: false, reason: 'unchanged' };
+    }
+    const message = buildNoResultMessage(state, rctx);
+    return {
+      post: true,
+      message: { text: message.text, blocks: [...header, ...message.blocks] },
+      fingerprint,
+    };
+  }
+  const csv = await ctx.alation.queries.resultCsv(state.resultId);
+  const spooled = await spoolCsv(csv.body, { previewRows: 10 });
+  try {
+    const fingerprint = `csv:${await hashFile(spooled.path)}`;
+    if (params.onlyIfChanged && !ctx.frame.manual && fingerprint === ctx.digest.lastFingerprint) {
+      await spooled.remove();
+      return { post: false, reason: 'unchanged' };
+    }
+    const filename = csvFileName(title, queryId, state.resultId);
+    const shown = buildResultMessage(state, { ...spooled, bytes: spooled.bytes, filename }, rctx);
+    // Without the file, the line that says it is attached would be wrong.
+    const blocks = params.attachCsv
+      ? shown.blocks
+      : shown.blocks.filter(
+          (b) => !(b.type === 'context' && JSON.stringify(b).includes('attached')),
+        );
+    const message = { text: `${ctx.frame.name}: ${shown.text}`, blocks: [...header, ...blocks] };
+    if (!params.attachCsv) {
+      await spooled.remove();
+      return { post: true, message, fingerprint };
+    }
+    return {
+      post: true,
+      message,
+      fingerprint,
+      file: { spooled, filename, title: `${title} (result ${state.resultId})` },
+    };
+  } catch (error) {
+    await spooled.remove();
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+// One digest slot, start to end: claim it (so it posts once whichever replica or retry runs it),
+// build the content as the creator, post it, record the outcome, and tell the creator when
+// something they can fix went wrong.
+import type { AllMiddlewareArgs } from '@slack/bolt';
+import { NotConnectedError } from '../auth/alation-session.ts';
+import type { AlationClient } from '../client/alation.ts';
+import { isUpstreamError } from '../client/errors.ts';
+import type { Logger } from '../log.ts';
+import { uploadFile } from '../slack/upload.ts';
+import type { Owner } from '../store/credentials.ts';
+import type { DeliveryResult, Digest, DigestStore } from '../store/digests.ts';
+import { buildDeliveryProblemDm, type DeliveryProblem, type DigestFrame } from '../views/digest.ts';
+import { buildFailedRuns, buildFlagChanges } from './activity.ts';
+import { type BuildContext, type Built, buildQueryResult } from './content.ts';
+import { slotKey } from './slots.ts';
+
+type Client = AllMiddlewareArgs['client'];
+
+/** Paused after this many failed runs in a row. */
+export const PAUSE_AFTER_FAILURES = 3;
+/**
+ * A claim older than this, never finished, belonged to a replica that died mid-run. Shorter
+ * than the job's expiry (digest-run.ts), so pg-boss's retry of an expired job can take over;
+ * far longer than a run takes (upstream calls time out in seconds).
+ */
+export const CLAIM_LEASE_MS = 4 * 60_000;
+
+export interface DeliveryDeps {
+  digests: DigestStore;
+  alationFor(owner: Owner): AlationClient;
+  alationBaseUrl: string;
+  slack: Client;
+  log: Logger;
+  now(): Date;
+  /** Removes the pg-boss schedule of a digest that got paused. */
+  unschedule(digestId: string): Promise<void>;
+  leaseMs?: number;
+}
+
+/** A scheduled instant, or a Run now press (its own id, so two presses post twice). */
+export type SlotRef = { at: Date } | { manual: string };
+
+export type DeliveryOutcome =
+  | 'posted'
+  | 'skipped'
+  | 'failed'
+  /** Another replica or an earlier attempt posted (or skipped) this slot. */
+  | 'duplicate'
+  /** Another replica holds this slot and may still be working: check again at `leaseEndsAt`. */
+  | { busyUntil: Date }
+  /** Deleted, or paused (scheduled runs only). */
+  | 'inactive';
+
+/** Thrown for failures worth retrying (an outage upstream); the claim is given back first. */
+export class TransientDeliveryError extends Error {
+  constructor(cause: unknown) {
+    super('digest delivery failed for a passing reason', { cause });
+    this.name = 'TransientDeliveryError';
+  }
+}
+
+const SLACK_PROBLEMS: Record<string, DeliveryProblem> = {
+  not_in_channel: { kind: 'not_in_channel' },
+  is_archived: { kind: 'archived' },
+  channel_not_found: { kind: 'channel_not_found' },
+  invalid_channel: { kind: 'channel_not_found' },
+};
+
+function slackProblem(error: unknown): DeliveryProblem | undefined {
+  const code = (error as { data?: { error?: string } }).data?.error;
+  return code ? SLACK_PROBLEMS[code] : undefined;
+}
+
+/** Failures the creator can fix; anything else is passing and retried. */
+function problemOf(error: unknown, digest: Digest): DeliveryProblem | undefined {
+  if (error instanceof NotConnectedError) return { kind: 'credentials', reason: error.reason };
+  const slack = slackProblem(error);
+  if (slack) return slack;
+  if (isUpstreamError(error) && (error.kind === 'not_found' || error.kind === 'forbidden')) {
+    const p = digest.params;
+    const what = p.kind === 'query_result' ? `Query ${p.queryId}` : 'What the digest reads';
+    return { kind: 'not_found', what };
+  }
+  return undefined;
+}
+
+function build(ctx: BuildContext): Promise<Built> {
+  const params = ctx.digest.params;
+  switch (params.kind) {
+    case 'query_result':
+      return buildQueryResult(ctx, params);
+    case 'failed_runs':
+      return buildFailedRuns(ctx, params);
+    case 'flag_changes':
+      return buildFlagChanges(ctx, params);
+    case 'mode_runs':
+      // Not offered by the modal yet (see AVAILABLE_KINDS); a stored one says so, not crashes.
+      return Promise.resolve({ post: false, reason: 'Mode report digests are not available yet' });
+  }
+}
+
+async function post(deps: DeliveryDeps, digest: Digest, built: Extract<Built, { post: true }>) {
+  if (built.file) {
+    const { spooled, filename, title } = built.file;
+    try {
+      await uploadFile(deps.slack, {
+        channelId: digest.channelId,
+        filename,
+        title,
+        content: { path: spooled.path, length: spooled.bytes },
+        blocks: built.message.blocks,
+      });
+    } finally {
+      await spooled.remove();
+    }
+    return;
+  }
+  await deps.slack.chat.postMessage({
+    channel: digest.channelId,
+    text: built.message.text,
+    blocks: built.message.blocks,
+    unfurl_links: false,
+  });
+}
+
+/**
+ * Delivers `slot` of a digest. Returns what happened; throws TransientDeliveryError (after
+ * giving the claim back) when pg-boss should retry later.
+ */
+export async function deliverDigest(
+  deps: DeliveryDeps,
+  digestId: string,
+  slot: SlotRef,
+  options: { lastAttempt?: boolean } = {},
+): Promise<DeliveryOutcome> {
+  const digest = await deps.digests.get(digestId);
+  if (!digest) return 'inactive';
+  const manual = 'manual' in slot;
+  if (!manual && digest.status !== 'active') return 'inactive';
+  const key = slotKey(slot);
+  const claimedAt = deps.now();
+  const claim = await deps.digests.claim(digest.id, key, claimedAt, deps.leaseMs ?? CLAIM_LEASE_MS);
+  if (claim.state !== 'claimed') {
+    deps.log.debug({ digestId, slot: key, claim: claim.state }, 'digest slot already taken');
+    return claim.state === 'busy' ? { busyUntil: claim.leaseEndsAt } : 'duplicate';
+  }
+  const log = deps.log.child({ digestId, slot: key });
+  const to = 'at' in slot ? slot.at : claimedAt;
+  const frame: DigestFrame = {
+    name: digest.name,
+    from: digest.sinceAt,
+    to,
+    zone: digest.tz,
+    manual,
+  };
+  let result: DeliveryResult;
+  let problem: DeliveryProblem | undefined;
+  try {
+    const built = await build({
+      digest,
+      alation: deps.alationFor(digest.owner),
+      alationBaseUrl: deps.alationBaseUrl,
+      frame,
+      now: claimedAt,
+    });
+    if (built.post) {
+      await post(deps, digest, built);
+      result = {
+        outcome: 'posted',
+        detail: null,
+        periodEnd: to,
+        ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
+      };
+    } else {
+      result = { outcome: 'skipped', detail: built.reason, periodEnd: to };
+    }
+  } catch (error) {
+    problem = problemOf(error, digest);
+    if (!problem) {
+      // Upstream errors log their own redacted summary; anything else is a bug worth a stack.
+      const logged = isUpstreamError(error) ? { upstream: error.toLog() } : { err: error };
+      if (!options.lastAttempt) {
+        log.warn(logged, 'digest run failed; retrying later');
+        await deps.digests.release(digest.id, key);
+        throw new TransientDeliveryError(error);
+      }
+      const message = isUpstreamError(error)
+        ? error.message
+        : 'Something went wrong on the bot’s side; it has been logged.';
+      log.error(logged, 'digest run failed for good');
+      problem = { kind: 'upstream', message };
+    } else {
+      log.warn({ problem: problem.kind }, 'digest could not be delivered');
+    }
+    result = { outcome: 'failed', detail: problem.kind };
+  }
+  const after = await deps.digests.finish(digest.id, key, result, deps.now(), PAUSE_AFTER_FAILURES);
+  if (problem && after) {
+    const paused = after.status === 'paused' && digest.status === 'active';
+    if (paused)
+      await deps
+        .unschedule(digest.id)
+        .catch((err: unknown) => log.warn({ err }, 'could not unschedule'));
+    // First failure and the pause: enough to act on, not a DM every hour.
+    if (paused || after.consecutiveFailures === 1 || manual) {
+      await deps.slack.chat
+        .postMessage({
+          channel: digest.owner.userId,
+          ...buildDeliveryProblemDm({
+            digestName: digest.name,
+            channelId: digest.channelId,
+            problem,
+            paused,
+            failures: after.consecutiveFailures,
+          }),
+        })
+        .catch((err: unknown) =>
+          log.warn({ err }, 'could not tell the creator about a failed digest'),
+        );
+    }
+  }
+  log.info({ outcome: result.outcome }, 'digest run finished');
+  return result.outcome;
+}

@@ -1,0 +1,102 @@
+// When a digest runs: pure functions of (cron, time zone, instant), so tests and the modal's
+// preview need no clock and no pg-boss. cron-parser is what pg-boss itself evaluates schedules
+// with, so what is previewed here is what pg-boss fires.
+import { CronExpressionParser } from 'cron-parser';
+
+export type ScheduleCheck = { ok: true } | { ok: false; field: 'cron' | 'zone'; problem: string };
+
+/** Whether `zone` is an IANA zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  if (zone.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A 5-field cron (minute hour day-of-month month day-of-week) and a known zone, or why not. */
+export function checkSchedule(cron: string, zone: string): ScheduleCheck {
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 5 || fields[0] === '') {
+    return {
+      ok: false,
+      field: 'cron',
+      problem: `A schedule needs 5 fields (minute hour day-of-month month day-of-week), e.g. \`0 9 * * 1-5\`; got ${fields[0] === '' ? 'nothing' : fields.length}.`,
+    };
+  }
+  try {
+    // Both checks pg-boss runs in schedule(), so a saved digest is one pg-boss accepts.
+    CronExpressionParser.parse(cron.trim(), { tz: 'UTC', strict: false }).next();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      field: 'cron',
+      problem: `\`${cron.trim()}\` is not a valid cron: ${reason}`,
+    };
+  }
+  if (!isTimeZone(zone)) {
+    return {
+      ok: false,
+      field: 'zone',
+      problem: `“${zone}” is not a time zone. Use an IANA name such as Europe/Berlin or America/New_York.`,
+    };
+  }
+  return { ok: true };
+}
+
+/** The next `count` run times strictly after `after`, in `zone`'s wall clock (DST included). */
+export function nextSlots(cron: string, zone: string, after: Date, count = 3): Date[] {
+  const walk = CronExpressionParser.parse(cron.trim(), { tz: zone, currentDate: after });
+  const slots: Date[] = [];
+  for (let i = 0; i < count; i++) slots.push(walk.next().toDate());
+  return slots;
+}
+
+/**
+ * The scheduled slot a pg-boss cron job stands for: the latest run time at or before `at` (the
+ * job's creation, which follows its occurrence by seconds). Every replica derives the same one.
+ */
+export function slotAtOrBefore(cron: string, zone: string, at: Date): Date {
+  const walk = CronExpressionParser.parse(cron.trim(), {
+    tz: zone,
+    currentDate: new Date(at.getTime() + 1),
+  });
+  return walk.prev().toDate();
+}
+
+/** The key a delivery is claimed under: one per scheduled instant, or one per Run now press. */
+export function slotKey(slot: { at: Date } | { manual: string }): string {
+  return 'at' in slot ? slot.at.toISOString() : `manual:${slot.manual}`;
+}
+
+export type Preset =
+  | { kind: 'hourly'; minute: number }
+  | { kind: 'daily'; hour: number; minute: number }
+  | { kind: 'weekdays'; hour: number; minute: number }
+  | { kind: 'weekly'; day: number; hour: number; minute: number };
+
+/** A preset as the cron pg-boss runs. */
+export function presetCron(preset: Preset): string {
+  switch (preset.kind) {
+    case 'hourly':
+      return `${preset.minute} * * * *`;
+    case 'daily':
+      return `${preset.minute} ${preset.hour} * * *`;
+    case 'weekdays':
+      return `${preset.minute} ${preset.hour} * * 1-5`;
+    case 'weekly':
+      return `${preset.minute} ${preset.hour} * * ${preset.day}`;
+  }
+}
+
+/** `HH:MM` (24 h) → hour and minute, or undefined. */
+export function parseClock(text: string): { hour: number; minute: number } | undefined {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const hour = Number(match[1]);
+  const minute = Number(match[2]);
+  return hour < 24 && minute < 60 ? { hour, minute } : undefined;
+}

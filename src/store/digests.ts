@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { Owner } from './credentials.ts';
+import type { Queryable } from './db.ts';
+
+export type DigestKind = 'query_result' | 'failed_runs' | 'flag_changes' | 'mode_runs';
+export const DIGEST_KINDS: readonly DigestKind[] = [
+  'query_result',
+  'failed_runs',
+  'flag_changes',
+  'mode_runs',
+];
+
+/** Kind-specific settings, as the modal collected them. */
+export type DigestParams =
+  | { kind: 'query_result'; queryId: number; attachCsv: boolean; onlyIfChanged: boolean }
+  | { kind: 'failed_runs'; datasourceId?: number; queryId?: number }
+  | {
+      kind: 'flag_changes';
+      onlyWarnings: boolean;
+      subject?: { otype: string; id: number };
+    }
+  | { kind: 'mode_runs'; workspace: string; report: string; only?: 'failed' | 'succeeded' };
+
+export type DigestStatus = 'active' | 'paused';
+export type DeliveryOutcome = 'posted' | 'skipped' | 'failed';
+
+export interface Digest {
+  id: string;
+  /** The creator: the digest runs with their credentials, and hears about its problems. */
+  owner: Owner;
+  channelId: string;
+  name: string;
+  params: DigestParams;
+  cron: string;
+  tz: string;
+  status: DigestStatus;
+  pausedReason: string | null;
+  consecutiveFailures: number;
+  sinceAt: Date;
+  lastRunAt: Date | null;
+  lastOutcome: DeliveryOutcome | null;
+  lastDetail: string | null;
+  lastFingerprint: string | null;
+  createdAt: Date;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  channel_id: string;
+  name: string;
+  kind: DigestKind;
+  params: Record<string, unknown> | string;
+  cron: string;
+  tz: string;
+  status: DigestStatus;
+  paused_reason: string | null;
+  consecutive_failures: number;
+  since_at: Date | string;
+  last_run_at: Date | string | null;
+  last_outcome: DeliveryOutcome | null;
+  last_detail: string | null;
+  last_fingerprint: string | null;
+  created_at: Date | string;
+}
+
+const date = (v: Date | string) => new Date(v);
+
+function toDigest(r: Row): Digest {
+  const params = typeof r.params === 'string' ? JSON.parse(r.params) : r.params;
+  return {
+    id: r.id,
+    owner: { tenantId: r.tenant_id, userId: r.user_id },
+    channelId: r.channel_id,
+    name: r.name,
+    params: { ...params, kind: r.kind } as DigestParams,
+    cron: r.cron,
+    tz: r.tz,
+    status: r.status,
+    pausedReason: r.paused_reason,
+    consecutiveFailures: r.consecutive_failures,
+    sinceAt: date(r.since_at),
+    lastRunAt: r.last_run_at === null ? null : date(r.last_run_at),
+    lastOutcome: r.last_outcome,
+    lastDetail: r.last_detail,
+    lastFingerprint: r.last_fingerprint,
+    createdAt: date(r.created_at),
+  };
+}
+
+export interface DigestInput {
+  owner: Owner;
+  channelId: string;
+  name: string;
+  params: DigestParams;
+  cron: string;
+  tz: string;
+}
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  detail: string | null;
+  /** Set on success: the next period starts here. */
+  periodEnd?: Date;
+  fingerprint?: string;
+}
+
+export type ClaimResult =
+  | { state: 'claimed' }
+  | { state: 'finished' }
+  | { state: 'busy'; leaseEndsAt: Date };
+
+export interface DigestStore {
+  create(input: DigestInput, now: Date): Promise<Digest>;
+  get(id: string): Promise<Digest | undefined>;
+  /** Changes what, where and when; the owner stays. */
+  update(id: string, input: Omit<DigestInput, 'owner'>): Promise<Digest | undefined>;
+  remove(id: string): Promise<boolean>;
+  list(tenantId: string): Promise<Digest[]>;
+  setStatus(id: string, status: DigestStatus, reason: string | null): Promise<Digest | undefined>;
+  /**
+   * Takes (digest, slot) for the caller: `claimed` once per slot. A claim left by a replica that
+   * died mid-run (older than `leaseMs`, never finished) can be taken over; until then it is
+   * `busy` (the holder may still be working), and a finished slot is `finished`.
+   */
+  claim(id: string, slot: string, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /** Gives a claim back so a retry can take it (a passing upstream failure). */
+  release(id: string, slot: string): Promise<void>;
+  /**
+   * Records how a claimed slot ended. Failures count up; at `pauseAfter` in a row the digest is
+   * paused. Returns the digest as it now is (undefined if it was deleted meanwhile).
+   */
+  finish(
+    id: string,
+    slot: string,
+    result: DeliveryResult,
+    now: Date,
+    pauseAfter: number,
+  ): Promise<Digest | undefined>;
+  deliveries(id: string): Promise<{ slot: string; status: string }[]>;
+}
+
+export function createDigestStore(db: Queryable): DigestStore {
+  return {
+    async create(input, now) {
+      const { kind, ...params } = input.params;
+      const [row] = await db.query<Row>(
+        `INSERT INTO digests (id, tenant_id, user_id, channel_id, name, kind, params, cron, tz,
+                              status, since_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10) RETURNING *`,
+        [
+          randomUUID(),
+          input.owner.tenantId,
+          input.owner.userId,
+          input.channelId,
+          input.name,
+          kind,
+          JSON.stringify(params),
+          input.cron,
+          input.tz,
+          now,
+        ],
+      );
+      if (!row) throw new Error('digest not created');
+      return toDigest(row);
+    },
+    async get(id) {
+      const [row] = await db.query<Row>('SELECT * FROM digests WHERE id = $1', [id]);
+      return row ? toDigest(row) : undefined;
+    },
+    async update(id, input) {
+      const { kind, ...params } = input.params;
+      const [row] = await db.query<Row>(
+        `UPDATE digests SET channel_id = $2, name = $3, kind = $4, params = $5::jsonb, cron = $6,
+                tz = $7, last_fingerprint = NULL, updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id, input.channelId, input.name, kind, JSON.stringify(params), input.cron, input.tz],
+      );
+      return row ? toDigest(row) : undefined;
+    },
+    async remove(id) {
+      const rows = await db.query('DELETE FROM digests WHERE id = $1 RETURNING 1', [id]);
+      return rows.length > 0;
+    },
+    async list(tenantId) {
+      const rows = await db.query<Row>(
+        'SELECT * FROM digests WHERE tenant_id = $1 ORDER BY created_at, id',
+        [tenantId],
+      );
+      return rows.map(toDigest);
+    },
+    async setStatus(id, status, reason) {
+      const [row] = await db.query<Row>(
+        `UPDATE digests SET status = $2, paused_reason = $3,
+                consecutive_failures = CASE WHEN $2 = 'active' THEN 0 ELSE consecutive_failures END,
+                updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [id, status, reason],
+      );
+      return row ? toDigest(row) : undefined;
+    },
+    async claim(id, slot, now, leaseMs) {
+      const rows = await db.query(
+        `INSERT INTO digest_deliveries AS d (digest_id, slot, status, claimed_at)
+         VALUES ($1, $2, 'claimed', $3)
+         ON CONFLICT (digest_id, slot) DO UPDATE SET claimed_at = EXCLUDED.claimed_at
+           WHERE d.status = 'claimed' AND d.claimed_at < $4
+         RETURNING 1`,
+        [id, slot, now, new Date(now.getTime() - leaseMs)],
+      );
+      if (rows.length > 0) return { state: 'claimed' };
+      const [held] = await db.query<{ status: string; claimed_at: Date | string }>(
+        'SELECT status, claimed_at FROM digest_deliveries WHERE digest_id = $1 AND slot = $2',
+        [id, slot],
+      );
+      if (held?.status !== 'claimed') return { state: 'finished' };
+      return { state: 'busy', leaseEndsAt: new Date(date(held.claimed_at).getTime() + leaseMs) };
+    },
+    async release(id, slot) {
+      await db.query(
+        `DELETE FROM digest_deliveries WHERE digest_id = $1 AND slot = $2 AND status = 'claimed'`,
+        [id, slot],
+      );
+    },
+    async finish(id, slot, result, now, pauseAfter) {
+      await db.query(
+        `UPDATE digest_deliveries SET status = $3, finished_at = $4, detail = $5
+          WHERE digest_id = $1 AND slot = $2`,
+        [id, slot, result.outcome, now, result.detail],
+      );
+      const failed = result.outcome === 'failed';
+      const [row] = await db.query<Row>(
+        `UPDATE digests SET
+            last_run_at = $2, last_outcome = $3, last_detail = $4,
+            consecutive_failures = CASE WHEN $5 THEN consecutive_failures + 1 ELSE 0 END,
+            status = CASE WHEN $5 AND consecutive_failures + 1 >= $6 THEN 'paused' ELSE status END,
+            paused_reason = CASE WHEN $5 AND consecutive_failures + 1 >= $6 THEN $4 ELSE paused_reason END,
+            since_at = COALESCE($7, since_at),
+            last_fingerprint = COALESCE($8, last_fingerprint),
+            updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [
+          id,
+          now,
+          result.outcome,
+          result.detail,
+          failed,
+          pauseAfter,
+          result.periodEnd ?? null,
+          result.fingerprint ?? null,
+        ],
+      );
+      return row ? toDigest(row) : undefined;
+    },
+    async deliveries(id) {
+      return db.query<{ slot: string; status: string }>(
+        'SELECT slot, status FROM digest_deliveries WHERE digest_id = $1 ORDER BY claimed_at',
+        [id],
+      );
+    },
+  };
+}

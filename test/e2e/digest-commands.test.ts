@@ -1,0 +1,238 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIGEST_QUEUE } from '../../src/jobs/digest-run.ts';
+import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
+import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { textOf } from '../support/flows.ts';
+import { nextResponse } from '../support/respond.ts';
+
+type Json = Record<string, unknown>;
+let t: TestBot;
+let queryId: number;
+
+beforeEach(async () => {
+  t = await startTestBot({ jobs: {} });
+  await t.connectAlation(DEFAULT_OWNER, 7);
+  const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+  queryId = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' }).id;
+  t.alation.addResult(queryId, { csv: 'a,b\n1,2\n', rowCount: 1 });
+});
+afterEach(() => t.stop());
+
+async function openForm() {
+  const opened = t.slack.callsTo('views.open').length;
+  const responseUrl = t.slack.responseUrl();
+  await slashCommand(t.target, { text: 'digest new', response_url: responseUrl });
+  const [call] = (await t.slack.waitFor('views.open', { count: opened + 1 })).slice(-1);
+  const view = (call?.response as { view?: Json & { id: string } } | undefined)?.view;
+  if (!view) throw new Error('views.open returned no view');
+  return { view, responseUrl };
+}
+
+const text = (value: string) => ({ type: 'plain_text_input', value });
+const selected = (value: string) => ({ type: 'static_select', selected_option: { value } });
+
+function submit(
+  view: Json & { id: string },
+  values: { cron?: string; zone?: string; query?: string },
+) {
+  return viewSubmission(t.target, {
+    view: {
+      ...view,
+      state: {
+        values: {
+          digest_name: { value: text('Morning sales') },
+          digest_channel: {
+            value: {
+              type: 'conversations_select',
+              selected_conversation: SLACK_DEFAULTS.channelId,
+            },
+          },
+          digest_kind: { digest_refresh: selected('query_result') },
+          digest_query: { value: text(values.query ?? String(queryId)) },
+          digest_query_options: {
+            value: { type: 'checkboxes', selected_options: [{ value: 'attach_csv' }] },
+          },
+          digest_schedule: { digest_refresh: selected('cron') },
+          digest_cron: { digest_refresh: text(values.cron ?? '0 9 * * 1-5') },
+          digest_zone: { digest_refresh: text(values.zone ?? 'Europe/Berlin') },
+        },
+      } as never,
+    },
+  });
+}
+
+describe('/alation digest new', () => {
+  it('opens with the creator’s time zone, shows the next three runs, and saves a scheduled digest', async () => {
+    const { view, responseUrl } = await openForm();
+    const shown = JSON.stringify(view.blocks);
+    expect(shown).toContain('"initial_value":"Europe/Berlin"');
+    expect(shown).toContain('"initial_conversation":"C0CHAN0001"');
+    expect(shown).toContain('Next runs:');
+    expect((shown.match(/UTC\+0[12]:00/g) ?? []).length).toBe(3);
+
+    const ack = await submit(view, {});
+    expect(ack.status).toBe(200);
+    const reply = await nextResponse(t, responseUrl);
+    expect(textOf(reply)).toContain(
+      'Created digest *Morning sales* for <#C0CHAN0001>: Every weekday at 09:00 (Europe/Berlin)',
+    );
+    const [digest] = await t.features.digests.list(DEFAULT_OWNER.tenantId);
+    expect(digest?.params).toEqual({
+      kind: 'query_result',
+      queryId,
+      attachCsv: true,
+      onlyIfChanged: false,
+    });
+    const schedule = await t.boss?.getSchedule(DIGEST_QUEUE, digest?.id);
+    expect(schedule?.cron).toBe('0 9 * * 1-5');
+    expect(schedule?.options?.tz).toBe('Europe/Berlin');
+  });
+
+  it('shows a bad cron, a bad zone and a bad query id next to their fields, saving nothing', async () => {
+    const { view } = await openForm();
+    const badCron = await submit(view, { cron: '0 25 * * *' });
+    expect(badCron.body).toMatchObject({ response_action: 'errors' });
+    expect(JSON.stringify(badCron.body)).toContain('digest_cron');
+    const badZone = await submit(view, { zone: 'Mars/Olympus' });
+    expect((badZone.body as { errors: Json }).errors.digest_zone).toContain('is not a time zone');
+    const badQuery = await submit(view, { query: 'abc' });
+    expect((badQuery.body as { errors: Json }).errors.digest_query).toContain('not a query id');
+    expect(await t.features.digests.list(DEFAULT_OWNER.tenantId)).toHaveLength(0);
+  });
+});
+
+describe('the digest modal', () => {
+  it('re-renders with the kind’s fields and the next runs when a select or the zone changes', async () => {
+    const { view } = await openForm();
+    const updates = t.slack.callsTo('views.update').length;
+    await blockAction(t.target, {
+      actions: [
+        { action_id: 'digest_refresh', block_id: 'digest_zone', value: 'America/New_York' },
+      ],
+      view: {
+        ...view,
+        state: {
+          values: {
+            digest_kind: { digest_refresh: selected('failed_runs') },
+            digest_schedule: { digest_refresh: selected('daily') },
+            digest_time: { digest_refresh: text('07:30') },
+            digest_zone: { digest_refresh: text('America/New_York') },
+          },
+        } as never,
+      },
+    });
+    const [update] = (await t.slack.waitFor('views.update', { count: updates + 1 })).slice(-1);
+    const blocks = JSON.stringify((update?.args.view as Json | undefined)?.blocks);
+    expect(blocks).toContain('digest_datasource');
+    expect(blocks).not.toContain('digest_query_options');
+    expect(blocks).toMatch(/Next runs:\*.*07:30 UTC-05:00.*07:30 UTC-05:00.*07:30 UTC-05:00/);
+  });
+
+  it('edits a digest in the same modal, prefilled, and reschedules it', async () => {
+    const digest = await t.features.digests.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: SLACK_DEFAULTS.channelId,
+        name: 'Morning sales',
+        params: { kind: 'query_result', queryId, attachCsv: true, onlyIfChanged: true },
+        cron: '0 9 * * 1-5',
+        tz: 'Europe/Berlin',
+      },
+      new Date(),
+    );
+    await t.features.digestScheduler().schedule(digest);
+    const opened = t.slack.callsTo('views.open').length;
+    await blockAction(t.target, { actions: [{ action_id: 'digest_edit', value: digest.id }] });
+    const [call] = (await t.slack.waitFor('views.open', { count: opened + 1 })).slice(-1);
+    const view = (call?.response as { view?: Json & { id: string } } | undefined)?.view;
+    if (!view) throw new Error('views.open returned no view');
+    const shown = JSON.stringify(view.blocks);
+    expect(shown).toContain('"initial_value":"0 9 * * 1-5"');
+    expect(shown).toContain('"initial_value":"Morning sales"');
+    expect(shown).toContain('only_if_changed');
+    await submit(view, { cron: '30 8 * * 1', zone: 'Europe/London' });
+    await t.slack.waitUntil(() =>
+      t.slack.callsTo('chat.postMessage').find((c) => textOf(c.args).includes('Saved digest')),
+    );
+    const saved = await t.features.digests.get(digest.id);
+    expect(saved).toMatchObject({ cron: '30 8 * * 1', tz: 'Europe/London' });
+    const schedule = await t.boss?.getSchedule(DIGEST_QUEUE, digest.id);
+    expect(schedule?.cron).toBe('30 8 * * 1');
+    expect(schedule?.options?.tz).toBe('Europe/London');
+  });
+});
+
+describe('/alation digest list', () => {
+  it('lists digests with their schedule and manages them: Run now, Pause/Resume, Delete', async () => {
+    const digest = await t.features.digests.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: SLACK_DEFAULTS.channelId,
+        name: 'Morning sales',
+        params: { kind: 'query_result', queryId, attachCsv: false, onlyIfChanged: false },
+        cron: '0 9 * * 1-5',
+        tz: 'Europe/Berlin',
+      },
+      new Date(),
+    );
+    await t.features.digestScheduler().schedule(digest);
+    const responseUrl = t.slack.responseUrl();
+    await slashCommand(t.target, { text: 'digest', response_url: responseUrl });
+    const list = await nextResponse(t, responseUrl);
+    const listed = textOf(list);
+    expect(listed).toContain('Morning sales');
+    expect(listed).toContain('Every weekday at 09:00 (Europe/Berlin)');
+    expect(listed).toContain('Next: ');
+    expect(listed).toContain('never ran');
+    expect(JSON.stringify(list)).toContain('"confirm"');
+
+    const press = (actionId: string) => {
+      const url = t.slack.responseUrl();
+      return blockAction(t.target, {
+        actions: [{ action_id: actionId, value: digest.id }],
+        response_url: url,
+      }).then(() => nextResponse(t, url));
+    };
+    const ran = await press('digest_run_now');
+    expect(textOf(ran)).toContain('Running *Morning sales* now');
+    const [posted] = await t.slack.waitFor('chat.postMessage', {
+      where: (c) => c.args.channel === SLACK_DEFAULTS.channelId,
+      timeoutMs: 10_000,
+    });
+    expect(textOf(posted?.args)).toContain('Morning sales');
+    expect(textOf(posted?.args)).toContain('Run now');
+
+    const paused = await press('digest_pause');
+    expect(textOf(paused)).toContain('Paused *Morning sales*');
+    expect(await t.boss?.getSchedule(DIGEST_QUEUE, digest.id)).toBeNull();
+    const resumed = await press('digest_resume');
+    expect(textOf(resumed)).toContain('Resumed');
+    expect((await t.boss?.getSchedule(DIGEST_QUEUE, digest.id))?.cron).toBe('0 9 * * 1-5');
+    const deleted = await press('digest_delete');
+    expect(textOf(deleted)).toContain('Deleted *Morning sales*');
+    expect(await t.features.digests.get(digest.id)).toBeUndefined();
+    expect(await t.boss?.getSchedule(DIGEST_QUEUE, digest.id)).toBeNull();
+  });
+
+  it('lets only the creator manage a digest', async () => {
+    const digest = await t.features.digests.create(
+      {
+        owner: { tenantId: DEFAULT_OWNER.tenantId, userId: 'U0SOMEONE9' },
+        channelId: SLACK_DEFAULTS.channelId,
+        name: 'Theirs',
+        params: { kind: 'query_result', queryId, attachCsv: false, onlyIfChanged: false },
+        cron: '0 9 * * *',
+        tz: 'UTC',
+      },
+      new Date(),
+    );
+    const url = t.slack.responseUrl();
+    await blockAction(t.target, {
+      actions: [{ action_id: 'digest_delete', value: digest.id }],
+      response_url: url,
+    });
+    expect(textOf(await nextResponse(t, url))).toContain('only its creator can change it');
+    expect(await t.features.digests.get(digest.id)).toBeDefined();
+  });
+});
