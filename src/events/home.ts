@@ -2,6 +2,7 @@
 // and again after anything they change (connect, disconnect, logout).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
+import { listMessage } from '../commands/digest/list.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
@@ -27,10 +28,11 @@ export async function publishHome(
   log?: Logger,
 ): Promise<void> {
   try {
-    const [rows, watches, zone] = await Promise.all([
+    const [rows, watches, zone, digests] = await Promise.all([
       features.credentials.list(owner),
       features.watches.activeFor(owner),
       userTimeZone(client, owner.userId),
+      listMessage(features, owner),
     ]);
     const summary = (provider: Provider): ConnectionSummary => {
       const row = rows.find((r) => r.provider === provider);
@@ -58,6 +60,7 @@ export async function publishHome(
         alation: summary('alation'),
         mode: summary('mode'),
         watches: homeWatches,
+        digests: digests.blocks,
         formatDate: (iso) => inZone(new Date(iso), zone),
       }),
     });

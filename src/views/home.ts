@@ -24,6 +24,8 @@ export interface HomeInput {
   alation: ConnectionSummary;
   mode: ConnectionSummary;
   watches: HomeWatch[];
+  /** The person's digests as `/alation digest list` shows them, buttons included. */
+  digests?: KnownBlock[];
   /** Formats an ISO date in the person's time zone. */
   formatDate(iso: string): string;
 }
@@ -164,6 +166,14 @@ export function buildHomeView(input: HomeInput): HomeView {
     if (input.watches.length > shown.length) {
       blocks.push(context(`…and ${input.watches.length - shown.length} more.`));
     }
+  }
+  if (input.digests) {
+    // The same blocks and buttons as `/alation digest list`; Home allows 100 blocks in all.
+    blocks.push(
+      { type: 'divider' },
+      { type: 'header', text: plain('Digests') },
+      ...input.digests.slice(0, 60),
+    );
   }
   blocks.push({ type: 'divider' }, ...howTo());
   return { type: 'home', blocks };

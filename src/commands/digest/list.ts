@@ -1,11 +1,13 @@
 // `/alation digest list` (or `/alation digest`): the creator's digests in this workspace, and
 // the buttons that run, pause, resume, edit or delete one.
 import { randomUUID } from 'node:crypto';
-import type { App, RespondFn } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../../auth/owner.ts';
 import { nextSlots } from '../../digests/slots.ts';
+import { publishHome } from '../../events/home.ts';
 import type { Features } from '../../features.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import {
   ACTION_DIGEST_DELETE,
@@ -19,6 +21,8 @@ import type { SlackMessage } from '../../views/help.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import { reportFailure } from '../failure.ts';
 import { mayManage, type newDigestAction } from './new.ts';
+
+type Client = AllMiddlewareArgs['client'];
 
 export async function listMessage(
   features: Features,
@@ -41,17 +45,39 @@ const NOT_YOURS = {
   text: 'That digest no longer exists, or only its creator can change it.',
 };
 
+/** Buttons on App Home come with no response_url: the Home itself is what to refresh. */
+const onHome = (body: unknown) => (body as { view?: { type?: string } }).view?.type === 'home';
+
 export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof newDigestAction>) {
   /** The pressed digest, when the presser may manage it; otherwise says why not. */
-  async function pressed(body: unknown, value: string, respond: RespondFn) {
+  async function pressed(body: unknown, value: string, respond: RespondFn, client: Client) {
     const features = await deps.features();
     const owner = ownerOf(body as Parameters<typeof ownerOf>[0]);
     const digest = await features.digests.get(value);
     if (!mayManage(digest, owner)) {
-      await respond(NOT_YOURS);
+      if (onHome(body)) await tellUser(client, owner.userId, { text: NOT_YOURS.text, blocks: [] });
+      else await respond(NOT_YOURS);
       return undefined;
     }
     return { features, owner, digest };
+  }
+
+  /** After a change: the list where it was pressed, or the Home it was pressed on. */
+  async function show(
+    body: unknown,
+    respond: RespondFn,
+    client: Client,
+    found: { features: Features; owner: Owner },
+    notice: string,
+  ) {
+    if (onHome(body)) {
+      await publishHome(client, found.features, found.owner);
+      return;
+    }
+    await respond({
+      replace_original: true,
+      ...(await listMessage(found.features, found.owner, notice)),
+    });
   }
 
   const pressedValue = (action: unknown) =>
@@ -73,53 +99,42 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       }
     },
     register(app: App) {
-      app.action(ACTION_DIGEST_RUN_NOW, async ({ ack, body, action, respond }) => {
+      app.action(ACTION_DIGEST_RUN_NOW, async ({ ack, body, action, respond, client }) => {
         await ack();
-        const found = await pressed(body, pressedValue(action), respond);
+        const found = await pressed(body, pressedValue(action), respond, client);
         if (!found) return;
         await found.features.digestScheduler().runNow(found.digest.id, randomUUID());
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: `:arrow_forward: Running *${found.digest.name}* now; it will appear in <#${found.digest.channelId}> shortly.`,
-        });
+        const text = `:arrow_forward: Running *${found.digest.name}* now; it will appear in <#${found.digest.channelId}> shortly.`;
+        if (onHome(body)) await tellUser(client, found.owner.userId, { text, blocks: [] });
+        else await respond({ response_type: 'ephemeral', replace_original: false, text });
       });
-      app.action(ACTION_DIGEST_PAUSE, async ({ ack, body, action, respond }) => {
+      app.action(ACTION_DIGEST_PAUSE, async ({ ack, body, action, respond, client }) => {
         await ack();
-        const found = await pressed(body, pressedValue(action), respond);
+        const found = await pressed(body, pressedValue(action), respond, client);
         if (!found) return;
         await found.features.digests.setStatus(found.digest.id, 'paused', null);
         await found.features.digestScheduler().unschedule(found.digest.id);
-        await respond({
-          replace_original: true,
-          ...(await listMessage(found.features, found.owner, `Paused *${found.digest.name}*.`)),
-        });
+        await show(body, respond, client, found, `Paused *${found.digest.name}*.`);
       });
-      app.action(ACTION_DIGEST_RESUME, async ({ ack, body, action, respond }) => {
+      app.action(ACTION_DIGEST_RESUME, async ({ ack, body, action, respond, client }) => {
         await ack();
-        const found = await pressed(body, pressedValue(action), respond);
+        const found = await pressed(body, pressedValue(action), respond, client);
         if (!found) return;
         const resumed = await found.features.digests.setStatus(found.digest.id, 'active', null);
         if (resumed) await found.features.digestScheduler().schedule(resumed);
-        await respond({
-          replace_original: true,
-          ...(await listMessage(found.features, found.owner, `Resumed *${found.digest.name}*.`)),
-        });
+        await show(body, respond, client, found, `Resumed *${found.digest.name}*.`);
       });
-      app.action(ACTION_DIGEST_DELETE, async ({ ack, body, action, respond }) => {
+      app.action(ACTION_DIGEST_DELETE, async ({ ack, body, action, respond, client }) => {
         await ack();
-        const found = await pressed(body, pressedValue(action), respond);
+        const found = await pressed(body, pressedValue(action), respond, client);
         if (!found) return;
         await found.features.digestScheduler().unschedule(found.digest.id);
         await found.features.digests.remove(found.digest.id);
-        await respond({
-          replace_original: true,
-          ...(await listMessage(found.features, found.owner, `Deleted *${found.digest.name}*.`)),
-        });
+        await show(body, respond, client, found, `Deleted *${found.digest.name}*.`);
       });
       app.action(ACTION_DIGEST_EDIT, async ({ ack, body, action, respond, client, context }) => {
         await ack();
-        const found = await pressed(body, pressedValue(action), respond);
+        const found = await pressed(body, pressedValue(action), respond, client);
         if (!found) return;
         const triggerId = 'trigger_id' in body ? String(body.trigger_id) : '';
         await edit
