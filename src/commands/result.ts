@@ -6,6 +6,7 @@ import { latestResultOf } from '../results/latest.ts';
 import { relayCsv } from '../results/relay.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
+import { readableFileBase } from '../views/files.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
@@ -58,15 +59,7 @@ export function parseResultArgs(args: string): ResultArgs | { problem: string } 
 
 /** A file name people can read, from a title anyone could have typed. */
 export function csvFileName(title: string, queryId: number, resultId: number): string {
-  const base = title
-    .normalize('NFKD')
-    // Accents come apart into combining marks; drop them so "Café" stays one word.
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\w.-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 80);
-  return `${base || `query-${queryId}`}-${resultId}.csv`;
+  return `${readableFileBase(title) || `query-${queryId}`}-${resultId}.csv`;
 }
 
 interface ShareInput {

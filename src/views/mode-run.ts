@@ -5,6 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { isUpstreamError } from '../client/errors.ts';
 import { isRunDone, type ModeQueryRun } from '../client/mode.ts';
 import type { ReportRunRef } from '../commands/mode/ref.ts';
+import { fileSize, readableFileBase } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import {
   codeBlock,
@@ -160,23 +161,9 @@ export interface ModeCsvPreview {
   filename: string;
 }
 
-function sizeOf(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** A file name people can read, from a query name anyone could have typed. */
 export function modeCsvFileName(run: ModeQueryRun): string {
-  const base = (textField(run.query_name) ?? '')
-    .normalize('NFKD')
-    // Accents come apart into combining marks; drop them so "Café" stays one word.
-    .replace(/\p{M}/gu, '')
-    .replace(/[^\w.-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .slice(0, 80);
-  return `${base || `mode-query-run-${run.token}`}.csv`;
+  return `${readableFileBase(textField(run.query_name) ?? '') || `mode-query-run-${run.token}`}.csv`;
 }
 
 /** The message shared with a query run's CSV: which query, when it ran, a preview. */
@@ -207,7 +194,7 @@ export function buildModeCsvMessage(
       type: 'context',
       elements: [
         mrkdwn(
-          `${caption}The full CSV (${sizeOf(preview.bytes)}) is attached: \`${preview.filename}\`.`,
+          `${caption}The full CSV (${fileSize(preview.bytes)}) is attached: \`${preview.filename}\`.`,
         ),
       ],
     });

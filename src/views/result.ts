@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResultState } from '../results/latest.ts';
+import { fileSize } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import { renderTable } from './preview-table.ts';
 import { inZone, when } from './time.ts';
@@ -84,7 +85,7 @@ export function buildResultMessage(
       type: 'context',
       elements: [
         mrkdwn(
-          `${caption.length > 0 ? `Preview: ${caption.join(', ')}. ` : ''}The full CSV (${sizeOf(preview.bytes)}) is attached: \`${preview.filename}\`.`,
+          `${caption.length > 0 ? `Preview: ${caption.join(', ')}. ` : ''}The full CSV (${fileSize(preview.bytes)}) is attached: \`${preview.filename}\`.`,
         ),
       ],
     });
@@ -98,12 +99,6 @@ export function buildResultMessage(
     );
   }
   return { text: `Latest result of ${ctx.title} (query ${ctx.queryId})`, blocks };
-}
-
-function sizeOf(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** When there is nothing to attach: why, and what to do about it. */
