@@ -2,7 +2,7 @@ import { ownerOf } from '../auth/owner.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Provider } from '../store/credentials.ts';
 import { inZone } from '../views/time.ts';
-import { buildWhoamiMessage, type ConnectionSummary } from '../views/whoami.ts';
+import { buildWhoamiMessage, connectionSummary } from '../views/whoami.ts';
 import type { Command, CommandDeps } from './command.ts';
 
 export function whoamiCommand(deps: CommandDeps): Command {
@@ -19,17 +19,7 @@ export function whoamiCommand(deps: CommandDeps): Command {
         userTimeZone(client, owner.userId),
       ]);
       const rows = await features.credentials.list(owner);
-      const summary = (provider: Provider): ConnectionSummary => {
-        const row = rows.find((r) => r.provider === provider);
-        return row
-          ? {
-              provider,
-              status: row.status === 'reconnect' ? 'reconnect' : 'active',
-              profile: row.profile,
-              reason: row.status_reason,
-            }
-          : { provider, status: 'missing', profile: {} };
-      };
+      const summary = (provider: Provider) => connectionSummary(rows, provider);
       await respond({
         response_type: 'ephemeral',
         ...buildWhoamiMessage({

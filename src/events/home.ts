@@ -11,7 +11,7 @@ import type { Owner, Provider } from '../store/credentials.ts';
 import type { Watch } from '../store/watches.ts';
 import { ACTION_HOME_DISCONNECT, buildHomeView, type HomeWatch } from '../views/home.ts';
 import { inZone } from '../views/time.ts';
-import type { ConnectionSummary } from '../views/whoami.ts';
+import { connectionSummary } from '../views/whoami.ts';
 
 type Client = AllMiddlewareArgs['client'];
 
@@ -34,17 +34,7 @@ export async function publishHome(
       userTimeZone(client, owner.userId),
       listMessage(features, owner),
     ]);
-    const summary = (provider: Provider): ConnectionSummary => {
-      const row = rows.find((r) => r.provider === provider);
-      return row
-        ? {
-            provider,
-            status: row.status === 'reconnect' ? 'reconnect' : 'active',
-            profile: row.profile,
-            reason: row.status_reason,
-          }
-        : { provider, status: 'missing', profile: {} };
-    };
+    const summary = (provider: Provider) => connectionSummary(rows, provider);
     const homeWatches: HomeWatch[] = await Promise.all(
       watches.map(async (w) => ({
         label: jobLabel(w),

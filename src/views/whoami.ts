@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { Profile } from '../store/credentials.ts';
+import type { ConnectionRow, Profile, Provider } from '../store/credentials.ts';
 import { ACTION_CONNECT_ALATION, reconnectReason } from './connect.ts';
 import type { SlackMessage } from './help.ts';
 
@@ -8,6 +8,22 @@ export interface ConnectionSummary {
   status: 'active' | 'reconnect' | 'missing';
   profile: Profile;
   reason?: string | null;
+}
+
+/** What a user's credential rows say about one provider, without opening any secret. */
+export function connectionSummary(
+  rows: readonly ConnectionRow[],
+  provider: Provider,
+): ConnectionSummary {
+  const row = rows.find((r) => r.provider === provider);
+  return row
+    ? {
+        provider,
+        status: row.status === 'reconnect' ? 'reconnect' : 'active',
+        profile: row.profile,
+        reason: row.status_reason,
+      }
+    : { provider, status: 'missing', profile: {} };
 }
 
 export interface WhoamiInput {
