@@ -16,8 +16,10 @@ import {
   type ModeAccount,
   type ModeQueryRun,
   type ModeQueryRunList,
+  type ModeReportRunList,
   queryRunListSchema,
   queryRunSchema,
+  reportRunListSchema,
 } from './mode/schemas.ts';
 import type { Pacer } from './pacer.ts';
 
@@ -26,6 +28,8 @@ export type {
   ModeAccount,
   ModeQueryRun,
   ModeQueryRunList,
+  ModeReportRun,
+  ModeReportRunList,
   ModeRunState,
 } from './mode/schemas.ts';
 export {
@@ -52,6 +56,11 @@ export interface ModeClient {
   /** "Get an account": reads a workspace (or user) to check that the credentials work. */
   getAccount(account: string): Promise<ModeAccount>;
   listQueryRuns(ref: ReportRunRef): Promise<ModeQueryRunList>;
+  /** A report's runs updated after `updatedAfter`, newest first ("List report runs"). */
+  listReportRuns(
+    ref: { account: string; report: string },
+    options?: { updatedAfter?: Date },
+  ): Promise<ModeReportRunList>;
   getQueryRun(ref: ReportRunRef & { queryRun: string }): Promise<ModeQueryRun>;
   /** GETs a `_links.*.href` and checks it against `schema`; only ever on the configured origin. */
   follow<T>(href: string, schema: z.ZodType<T>): Promise<T>;
@@ -115,6 +124,18 @@ export function createModeClient(
       const res = await http.json(
         { path: `${runPath(ref)}/query_runs`, headers },
         queryRunListSchema,
+      );
+      return res.data;
+    },
+
+    async listReportRuns(ref, listOptions = {}) {
+      const query: Record<string, string> = { order: 'desc', order_by: 'updated_at' };
+      if (listOptions.updatedAfter) {
+        query.filter = `updated_at.gt.${listOptions.updatedAfter.toISOString()}`;
+      }
+      const res = await http.json(
+        { path: `/api/${seg(ref.account)}/reports/${seg(ref.report)}/runs`, query, headers },
+        reportRunListSchema,
       );
       return res.data;
     },

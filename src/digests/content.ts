@@ -10,6 +10,7 @@ import type { Digest, DigestParams } from '../store/digests.ts';
 import { type DigestFrame, digestHeader } from '../views/digest.ts';
 import type { SlackMessage } from '../views/help.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
+import type { ModeAccess } from './mode-runs.ts';
 
 export interface BuildContext {
   digest: Digest;
@@ -17,6 +18,8 @@ export interface BuildContext {
   alationBaseUrl: string;
   frame: DigestFrame;
   now: Date;
+  /** The creator's Mode access, for the Mode kind (connected or not is found out on use). */
+  mode: ModeAccess;
 }
 
 export interface SpooledFile {

@@ -12,6 +12,7 @@ import type { DeliveryResult, Digest, DigestStore } from '../store/digests.ts';
 import { buildDeliveryProblemDm, type DeliveryProblem, type DigestFrame } from '../views/digest.ts';
 import { buildFailedRuns, buildFlagChanges } from './activity.ts';
 import { type BuildContext, type Built, buildQueryResult } from './content.ts';
+import { buildModeRuns, type ModeAccess } from './mode-runs.ts';
 import { slotKey } from './slots.ts';
 
 type Client = AllMiddlewareArgs['client'];
@@ -29,6 +30,7 @@ export interface DeliveryDeps {
   digests: DigestStore;
   alationFor(owner: Owner): AlationClient;
   alationBaseUrl: string;
+  modeFor(owner: Owner): ModeAccess;
   slack: Client;
   log: Logger;
   now(): Date;
@@ -73,12 +75,19 @@ function slackProblem(error: unknown): DeliveryProblem | undefined {
 
 /** Failures the creator can fix; anything else is passing and retried. */
 function problemOf(error: unknown, digest: Digest): DeliveryProblem | undefined {
-  if (error instanceof NotConnectedError) return { kind: 'credentials', reason: error.reason };
+  if (error instanceof NotConnectedError) {
+    return { kind: 'credentials', provider: error.provider, reason: error.reason };
+  }
   const slack = slackProblem(error);
   if (slack) return slack;
   if (isUpstreamError(error) && (error.kind === 'not_found' || error.kind === 'forbidden')) {
     const p = digest.params;
-    const what = p.kind === 'query_result' ? `Query ${p.queryId}` : 'What the digest reads';
+    const what =
+      p.kind === 'query_result'
+        ? `Query ${p.queryId}`
+        : p.kind === 'mode_runs'
+          ? `Mode report ${p.workspace}/${p.report}${p.run ? ` (run ${p.run})` : ''}`
+          : 'What the digest reads';
     return { kind: 'not_found', what };
   }
   return undefined;
@@ -94,8 +103,7 @@ function build(ctx: BuildContext): Promise<Built> {
     case 'flag_changes':
       return buildFlagChanges(ctx, params);
     case 'mode_runs':
-      // Not offered by the modal yet (see AVAILABLE_KINDS); a stored one says so, not crashes.
-      return Promise.resolve({ post: false, reason: 'Mode report digests are not available yet' });
+      return buildModeRuns(ctx, params, ctx.mode);
   }
 }
 
@@ -162,6 +170,7 @@ export async function deliverDigest(
       alationBaseUrl: deps.alationBaseUrl,
       frame,
       now: claimedAt,
+      mode: deps.modeFor(digest.owner),
     });
     if (built.post) {
       await post(deps, digest, built);

@@ -1,4 +1,5 @@
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import { modeClientFor } from '../commands/mode/shared.ts';
 import { type DeliveryDeps, deliverDigest, TransientDeliveryError } from '../digests/deliver.ts';
 import { slotAtOrBefore } from '../digests/slots.ts';
 import type { Features } from '../features.ts';
@@ -112,7 +113,17 @@ export async function startDigestWorker(boss: PgBoss, deps: DigestWorkerDeps): P
 
 /** What a worker needs, from the process's Features (one call site in run.ts and the tests). */
 export function digestWorkerDeps(
-  features: Pick<Features, 'digests' | 'alationFor' | 'alationBaseUrl' | 'now' | 'digestScheduler'>,
+  features: Pick<
+    Features,
+    | 'digests'
+    | 'alationFor'
+    | 'alationBaseUrl'
+    | 'now'
+    | 'digestScheduler'
+    | 'credentials'
+    | 'modeHttp'
+    | 'modePacer'
+  >,
   slack: DeliveryDeps['slack'],
   log: Logger,
 ): DeliveryDeps {
@@ -120,6 +131,11 @@ export function digestWorkerDeps(
     digests: features.digests,
     alationFor: features.alationFor,
     alationBaseUrl: features.alationBaseUrl,
+    modeFor: (owner) => ({
+      client: () => modeClientFor(features, owner),
+      rejected: () => features.credentials.markReconnect(owner, 'mode', 'credentials_rejected'),
+      baseUrl: features.modeHttp.baseUrl,
+    }),
     slack,
     log: log.child({ component: 'digests' }),
     now: features.now,

@@ -19,7 +19,14 @@ export type DigestParams =
       onlyWarnings: boolean;
       subject?: { otype: string; id: number };
     }
-  | { kind: 'mode_runs'; workspace: string; report: string; only?: 'failed' | 'succeeded' };
+  | {
+      kind: 'mode_runs';
+      workspace: string;
+      report: string;
+      /** One report run to follow; without it, every run of the report that finished. */
+      run?: string;
+      only?: 'failed' | 'succeeded';
+    };
 
 export type DigestStatus = 'active' | 'paused';
 export type DeliveryOutcome = 'posted' | 'skipped' | 'failed';

@@ -31,7 +31,7 @@ export function describeParams(p: DigestParams): string {
     case 'flag_changes':
       return `${p.onlyWarnings ? 'new deprecations and warnings' : 'new trust flags'}${p.subject ? ` on ${p.subject.otype} ${p.subject.id}` : ''}`;
     case 'mode_runs':
-      return `${p.only ? `${p.only} ` : ''}query runs of Mode report ${p.workspace}/${p.report}`;
+      return `${p.only ? `${p.only} ` : 'finished '}query runs of Mode report ${p.workspace}/${p.report}${p.run ? `, run ${p.run}` : ''}`;
   }
 }
 

@@ -24,7 +24,6 @@ export const BLOCK_QUERY_OPTIONS = 'digest_query_options';
 export const BLOCK_DATASOURCE = 'digest_datasource';
 export const BLOCK_FLAG_OPTIONS = 'digest_flag_options';
 export const BLOCK_SUBJECT = 'digest_subject';
-export const BLOCK_MODE_WORKSPACE = 'digest_mode_workspace';
 export const BLOCK_MODE_REPORT = 'digest_mode_report';
 export const BLOCK_MODE_ONLY = 'digest_mode_only';
 
@@ -41,11 +40,12 @@ export const KIND_LABELS: Record<DigestKind, string> = {
   mode_runs: 'Mode report runs',
 };
 
-/** What the modal offers; Mode report runs follow once their builder is done. */
+/** What the modal offers, in this order. */
 export const AVAILABLE_KINDS: readonly DigestKind[] = [
   'query_result',
   'failed_runs',
   'flag_changes',
+  'mode_runs',
 ];
 
 const SCHEDULE_LABELS: Record<SchedulePreset, string> = {
@@ -82,7 +82,7 @@ export interface DigestForm {
   datasourceId: string;
   onlyWarnings: boolean;
   subject: string;
-  modeWorkspace: string;
+  /** A Mode report or report-run link, or its tokens. */
   modeReport: string;
   modeOnly: 'all' | 'failed' | 'succeeded';
 }
@@ -202,10 +202,9 @@ function kindFields(form: DigestForm): KnownBlock[] {
       ];
     case 'mode_runs':
       return [
-        text(BLOCK_MODE_WORKSPACE, 'Mode workspace', form.modeWorkspace, { placeholder: 'acme' }),
-        text(BLOCK_MODE_REPORT, 'Mode report token', form.modeReport, {
-          placeholder: 'a1b2c3d4e5f6',
-          hint: 'From the report’s URL: app.mode.com/<workspace>/reports/<token>.',
+        text(BLOCK_MODE_REPORT, 'Mode report or report run', form.modeReport, {
+          placeholder: 'https://app.mode.com/acme/reports/8a1b2c3d4e5f',
+          hint: 'Paste the report’s link to cover every run that finishes between digests, or one run’s link (…/runs/5e6f7a8b9c0d) to follow that run. It is read with your own Mode token (/alation mode login).',
         }),
         select(
           BLOCK_MODE_ONLY,

@@ -75,7 +75,7 @@ export type DeliveryProblem =
   | { kind: 'not_in_channel' }
   | { kind: 'archived' }
   | { kind: 'channel_not_found' }
-  | { kind: 'credentials'; reason: string | undefined }
+  | { kind: 'credentials'; provider: 'alation' | 'mode'; reason: string | undefined }
   | { kind: 'not_found'; what: string }
   | { kind: 'upstream'; message: string };
 
@@ -88,7 +88,9 @@ export function problemText(problem: DeliveryProblem, channelId: string): string
     case 'channel_not_found':
       return `I cannot see the channel it posts to any more. Edit the digest (\`/alation digest list\` → Edit) to pick another channel.`;
     case 'credentials':
-      return `It runs with your Alation account, and your credentials ${problem.reason ? 'stopped working' : 'are gone'}. Run \`/alation login\` to reconnect.`;
+      return problem.provider === 'mode'
+        ? `It reads Mode with your Mode API token, which ${problem.reason ? 'Mode no longer accepts' : 'is not connected'}. Run \`/alation mode login\` to connect it again.`
+        : `It runs with your Alation account, and your credentials ${problem.reason ? 'stopped working' : 'are gone'}. Run \`/alation login\` to reconnect.`;
     case 'not_found':
       return `${problem.what} no longer exists, or your account can no longer see it. Edit or delete the digest.`;
     case 'upstream':

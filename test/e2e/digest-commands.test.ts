@@ -100,6 +100,63 @@ describe('/alation digest new', () => {
     expect((badQuery.body as { errors: Json }).errors.digest_query).toContain('not a query id');
     expect(await t.features.digests.list(DEFAULT_OWNER.tenantId)).toHaveLength(0);
   });
+
+  it('saves a Mode report digest from a pasted link, once the creator has connected Mode', async () => {
+    const { view, responseUrl } = await openForm();
+    const submitMode = (link: string) =>
+      viewSubmission(t.target, {
+        view: {
+          ...view,
+          state: {
+            values: {
+              digest_name: { value: text('Report health') },
+              digest_channel: {
+                value: {
+                  type: 'conversations_select',
+                  selected_conversation: SLACK_DEFAULTS.channelId,
+                },
+              },
+              digest_kind: { digest_refresh: selected('mode_runs') },
+              digest_mode_report: { value: text(link) },
+              digest_mode_only: { value: selected('failed') },
+              digest_schedule: { digest_refresh: selected('daily') },
+              digest_time: { digest_refresh: text('08:00') },
+              digest_zone: { digest_refresh: text('Europe/Berlin') },
+            },
+          } as never,
+        },
+      });
+    const link = '<https://app.mode.com/acme/reports/r3p0rt>';
+    const bad = await submitMode('https://app.mode.com/acme/spaces/x');
+    expect((bad.body as { errors: Json }).errors.digest_mode_report).toContain(
+      'is not a Mode report',
+    );
+    // Not connected to Mode: nothing saved, and the field says how to fix it.
+    const refused = await submitMode(link);
+    expect((refused.body as { errors: Json }).errors.digest_mode_report).toContain(
+      '/alation mode login',
+    );
+    expect(await t.features.digests.list(DEFAULT_OWNER.tenantId)).toHaveLength(0);
+
+    const api = t.mode.addApiToken({ workspaces: ['acme'] });
+    await t.features.credentials.save(
+      DEFAULT_OWNER,
+      'mode',
+      { token: api.token, secret: api.secret },
+      { workspace: 'acme', name: 'Acme' },
+    );
+    const ack = await submitMode(link);
+    expect(ack.body).toBeFalsy();
+    expect(textOf(await nextResponse(t, responseUrl))).toContain('Created digest *Report health*');
+    const [digest] = await t.features.digests.list(DEFAULT_OWNER.tenantId);
+    expect(digest?.params).toEqual({
+      kind: 'mode_runs',
+      workspace: 'acme',
+      report: 'r3p0rt',
+      only: 'failed',
+    });
+    expect((await t.boss?.getSchedule(DIGEST_QUEUE, digest?.id))?.cron).toBe('0 8 * * *');
+  });
 });
 
 describe('the digest modal', () => {

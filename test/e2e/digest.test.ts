@@ -398,3 +398,160 @@ describe('activity digests', () => {
     expect(textOf(blocks.at(-1))).toContain('See every run in Alation');
   });
 });
+
+describe('Mode report run digests', () => {
+  /** The creator's Mode token, stored as `/alation mode login` would. */
+  async function connectMode(t: TestBot) {
+    const api = t.mode.addApiToken({ workspaces: ['acme'] });
+    await t.features.credentials.save(
+      DEFAULT_OWNER,
+      'mode',
+      { token: api.token, secret: api.secret },
+      { workspace: 'acme', name: 'Acme' },
+    );
+    return api;
+  }
+
+  /** Report `r3p0rt`: a run that finished in the period, one before it, one still going. */
+  function seedReport(t: TestBot) {
+    const run = (token: string, state: 'failed' | 'succeeded' | 'running', completed?: string) =>
+      t.mode.addReportRun({
+        workspace: 'acme',
+        report: 'r3p0rt',
+        token,
+        state,
+        createdAt: new Date('2026-11-23T19:55:00Z'),
+        completedAt: completed ? new Date(completed) : null,
+      });
+    const query = (runToken: string, name: string, state: 'failed' | 'succeeded', error?: string) =>
+      t.mode.addQueryRun({
+        workspace: 'acme',
+        report: 'r3p0rt',
+        run: runToken,
+        queryName: name,
+        state,
+        ...(error ? { errorType: 'QueryError', errorMessage: error } : {}),
+      });
+    run('inperiod', 'failed', '2026-11-23T20:00:00Z');
+    query('inperiod', 'Daily revenue', 'succeeded');
+    query('inperiod', 'Churn by cohort', 'failed', 'column "cohort" does not exist');
+    run('before', 'succeeded', '2026-11-22T20:00:00Z');
+    query('before', 'Old numbers', 'succeeded');
+    run('going', 'running');
+  }
+
+  it('lists the query runs of each report run that finished in the period, read as the creator', async () => {
+    const { t } = await setup();
+    const api = await connectMode(t);
+    seedReport(t);
+    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    expect(
+      await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),
+    ).toBe('posted');
+    const [post] = postsIn(t);
+    const text = textOf(post?.args);
+    expect(text).toContain('Mode query runs: 1 failed, 1 succeeded in 1 report run');
+    expect(text).toContain('Churn by cohort');
+    expect(text).toContain('QueryError: column "cohort" does not exist');
+    expect(text).toContain('Daily revenue');
+    // Finished in the digest's zone (Berlin): 20:00 UTC is 21:00 there.
+    expect(text).toContain('finished Mon 23 Nov 2026, 21:00 UTC+01:00');
+    expect(text).toContain(`${t.mode.url}/acme/reports/r3p0rt/runs/inperiod`);
+    expect(text).not.toContain('Old numbers');
+    expect(text).not.toContain('going');
+    // Every Mode request carried the creator's own token.
+    const modeCalls = t.mode.requests;
+    expect(modeCalls.length).toBeGreaterThanOrEqual(2);
+    expect(modeCalls.every((r) => r.userId === api.token)).toBe(true);
+    expect(modeCalls[0]?.query.get('filter')).toBe('updated_at.gt.2026-11-23T08:00:00.000Z');
+  });
+
+  it('shows only failed query runs when asked, and says so when a period had none', async () => {
+    const { t } = await setup();
+    await connectMode(t);
+    seedReport(t);
+    const digest = await create(t, {
+      kind: 'mode_runs',
+      workspace: 'acme',
+      report: 'r3p0rt',
+      only: 'failed',
+    });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') });
+    const first = textOf(postsIn(t)[0]?.args);
+    expect(first).toContain('Churn by cohort');
+    expect(first).not.toContain('Daily revenue');
+    expect(first).toContain('Mode query runs: 1 failed in 1 report run');
+    // The next day nothing finished: the digest says so rather than staying silent.
+    clock.set(new Date('2026-11-25T08:00:05Z'));
+    await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-25T08:00:00Z') });
+    expect(textOf(postsIn(t)[1]?.args)).toContain('No run of this report finished in this period');
+  });
+
+  it('follows one report run and posts again only when its query runs changed', async () => {
+    const { t } = await setup();
+    await connectMode(t);
+    seedReport(t);
+    const digest = await create(t, {
+      kind: 'mode_runs',
+      workspace: 'acme',
+      report: 'r3p0rt',
+      run: 'inperiod',
+    });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    const at = (day: number) => ({ at: new Date(`2026-11-${day}T08:00:00Z`) });
+    expect(await deliverDigest(clock.deps, digest.id, at(24))).toBe('posted');
+    expect(textOf(postsIn(t)[0]?.args)).toContain('Report run inperiod');
+    clock.set(new Date('2026-11-25T08:00:05Z'));
+    expect(await deliverDigest(clock.deps, digest.id, at(25))).toBe('skipped');
+    const churn = [...t.mode.state.queryRuns.values()].find(
+      (q) => q.queryName === 'Churn by cohort',
+    );
+    t.mode.updateQueryRun(churn?.token ?? '', {
+      state: 'succeeded',
+      errorType: null,
+      errorMessage: null,
+    });
+    clock.set(new Date('2026-11-26T08:00:05Z'));
+    expect(await deliverDigest(clock.deps, digest.id, at(26))).toBe('posted');
+    expect(postsIn(t)).toHaveLength(2);
+    expect(textOf(postsIn(t)[1]?.args)).toContain('0 failed, 2 succeeded');
+  });
+
+  it('DMs the creator to reconnect Mode when Mode refuses their token, and marks it', async () => {
+    const { t } = await setup();
+    const api = await connectMode(t);
+    seedReport(t);
+    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    t.mode.state.tokens.delete(api.token);
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    expect(
+      await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),
+    ).toBe('failed');
+    expect(postsIn(t)).toHaveLength(0);
+    const [dm] = postsIn(t, DEFAULT_OWNER.userId);
+    expect(textOf(dm?.args)).toContain('Mode no longer accepts');
+    expect(textOf(dm?.args)).toContain('/alation mode login');
+    const stored = await t.features.credentials.load(DEFAULT_OWNER, 'mode');
+    expect(stored.state).toBe('reconnect');
+  });
+
+  it('DMs the creator when they have no Mode connection, and names a report Mode cannot find', async () => {
+    const { t } = await setup();
+    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    expect(
+      await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),
+    ).toBe('failed');
+    expect(textOf(postsIn(t, DEFAULT_OWNER.userId)[0]?.args)).toContain('is not connected');
+    await connectMode(t);
+    const gone = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'nosuch' });
+    expect(await deliverDigest(clock.deps, gone.id, { at: new Date('2026-11-24T08:00:00Z') })).toBe(
+      'failed',
+    );
+    expect(textOf(postsIn(t, DEFAULT_OWNER.userId)[1]?.args)).toContain(
+      'Mode report acme/nosuch no longer exists',
+    );
+  });
+});

@@ -343,3 +343,38 @@ describe('Mode faults and recording', () => {
     expect((await get(`${RUN_BASE}/query_runs`)).status).toBe(401);
   });
 });
+
+describe('Mode report runs (List report runs, beyond the contract pages)', () => {
+  it('lists a report’s runs, filtered by updated_at and newest first', async () => {
+    emu.addReportRun({
+      workspace: 'acme',
+      report: 'r3p0rt',
+      token: 'old',
+      state: 'failed',
+      createdAt: new Date('2026-11-01T00:00:00Z'),
+      completedAt: new Date('2026-11-01T00:05:00Z'),
+    });
+    emu.addReportRun({
+      workspace: 'acme',
+      report: 'r3p0rt',
+      token: 'new',
+      state: 'succeeded',
+      createdAt: new Date('2026-11-20T00:00:00Z'),
+      completedAt: new Date('2026-11-20T00:05:00Z'),
+    });
+    const all = await get('/api/acme/reports/r3p0rt/runs?order=desc&order_by=updated_at');
+    expect(all.status).toBe(200);
+    const body = (await all.json()) as {
+      _embedded: { report_runs: { token: string; state: string; _links: object }[] };
+    };
+    expect(body._embedded.report_runs.map((r) => r.token)).toEqual(['run1', 'new', 'old']);
+    expect(body._embedded.report_runs[0]?._links).toHaveProperty('query_runs');
+    const since = await get(
+      '/api/acme/reports/r3p0rt/runs?filter=updated_at.gt.2026-11-10T00:00:00Z&order=asc',
+    );
+    const recent = (await since.json()) as typeof body;
+    expect(recent._embedded.report_runs.map((r) => r.token).sort()).toEqual(['new', 'run1']);
+    expect((await get('/api/acme/reports/r3p0rt/runs?filter=nonsense')).status).toBe(400);
+    expect((await get('/api/acme/reports/nosuch/runs')).status).toBe(404);
+  });
+});

@@ -286,6 +286,12 @@ function renderWorkspace(ws: ModeWorkspace) {
 
 const ACCOUNT_PATH = /^\/api\/([^/]+)\/?$/;
 
+/**
+ * Mode's "List report runs" (mode.com developer reference, report-runs#listReportRuns; not among
+ * the contract pages): `filter={created_at|updated_at}.{gt|lt}.<ISO>`, `order`, `order_by`.
+ */
+const REPORT_RUNS_PATH = /^\/api\/([^/]+)\/reports\/([^/]+)\/runs\/?$/;
+
 const RUN_PATH =
   /^\/api\/([^/]+)\/reports\/([^/]+)\/runs\/([^/]+)\/query_runs(?:\/([^/]+))?(\/results\/content\.csv)?\/?$/;
 
@@ -308,6 +314,14 @@ function route(state: ModeState, knobs: ModeKnobs, call: IncomingCall): Reply {
       ? hal(renderWorkspace(ws))
       : modeError(404, 'not_found', 'Account not found');
   }
+  const reportRuns = call.method === 'GET' ? call.path.match(REPORT_RUNS_PATH) : null;
+  if (reportRuns) {
+    const [, workspace = '', report = ''] = reportRuns;
+    if (!canSee(workspace) || !state.reports.has(key(workspace, report))) {
+      return modeError(404, 'not_found', 'Report not found');
+    }
+    return listReportRuns(state, workspace, report, call.query);
+  }
   const match = call.method === 'GET' ? call.path.match(RUN_PATH) : null;
   if (!match) return modeError(404, 'not_found', 'Not found');
   const [, workspace = '', report = '', run = '', queryRunToken, csv] = match;
@@ -328,6 +342,58 @@ function route(state: ModeState, knobs: ModeKnobs, call: IncomingCall): Reply {
   const qr = state.queryRuns.get(key(workspace, report, run, queryRunToken));
   if (!qr) return modeError(404, 'not_found', 'QueryRun not found');
   return csv ? csvReply(knobs, call, qr) : hal(renderQueryRun(qr));
+}
+
+function renderReportRun(run: ModeReportRun) {
+  const base = `${run.workspace}/reports/${run.reportToken}/runs/${run.token}`;
+  return {
+    token: run.token,
+    state: run.state,
+    created_at: run.createdAt.toISOString(),
+    updated_at: (run.completedAt ?? run.createdAt).toISOString(),
+    completed_at: run.completedAt ? run.completedAt.toISOString() : null,
+    _links: {
+      self: link(`/api/${base}`),
+      report: link(`/api/${run.workspace}/reports/${run.reportToken}`),
+      query_runs: link(`/api/${base}/query_runs`),
+      web: link(`/${base}`),
+    },
+  };
+}
+
+function listReportRuns(
+  state: ModeState,
+  workspace: string,
+  report: string,
+  query: URLSearchParams,
+): Reply {
+  let runs = [...state.reportRuns.values()].filter(
+    (r) => r.workspace === workspace && r.reportToken === report,
+  );
+  const filter = query.get('filter');
+  if (filter) {
+    const parsed = /^(created_at|updated_at)\.(gt|lt)\.(.+)$/.exec(filter);
+    const at = parsed ? new Date(parsed[3] ?? '') : undefined;
+    if (!parsed || !at || Number.isNaN(at.getTime())) {
+      return modeError(400, 'bad_request', 'Invalid filter');
+    }
+    const field = parsed[1];
+    const timeOf = (r: ModeReportRun) =>
+      (field === 'created_at' ? r.createdAt : (r.completedAt ?? r.createdAt)).getTime();
+    runs = runs.filter((r) =>
+      parsed[2] === 'gt' ? timeOf(r) > at.getTime() : timeOf(r) < at.getTime(),
+    );
+  }
+  const by = query.get('order_by') === 'updated_at' ? 'updated_at' : 'created_at';
+  const sign = query.get('order') === 'asc' ? 1 : -1;
+  const time = (r: ModeReportRun) =>
+    (by === 'created_at' ? r.createdAt : (r.completedAt ?? r.createdAt)).getTime();
+  runs.sort((a, b) => sign * (time(a) - time(b)));
+  const base = `/api/${workspace}/reports/${report}`;
+  return hal({
+    _links: { self: link(`${base}/runs`), report: link(base) },
+    _embedded: { report_runs: runs.map(renderReportRun) },
+  });
 }
 
 function identify(state: ModeState, call: IncomingCall): string | null {

@@ -74,12 +74,33 @@ describe('digest form', () => {
       digest_subject: expect.stringContaining('not an object'),
       digest_zone: expect.stringContaining('not a time zone'),
     });
-    // Mode report runs are not offered yet.
+    const mode = { ...base, kind: 'mode_runs' as const };
     expect(
-      checkDigestForm({ ...base, kind: 'mode_runs', modeWorkspace: 'a', modeReport: 'b' }),
+      checkDigestForm({ ...mode, modeReport: '<https://app.mode.com/acme/reports/r1b2>' }),
     ).toMatchObject({
-      ok: false,
+      ok: true,
+      digest: { params: { kind: 'mode_runs', workspace: 'acme', report: 'r1b2' } },
     });
+    expect(
+      checkDigestForm({
+        ...mode,
+        modeReport: 'https://app.mode.com/acme/reports/r1b2/runs/n9/query_runs/q1',
+        modeOnly: 'failed',
+      }),
+    ).toMatchObject({
+      ok: true,
+      digest: { params: { workspace: 'acme', report: 'r1b2', run: 'n9', only: 'failed' } },
+    });
+    expect(checkDigestForm({ ...mode, modeReport: 'acme r1b2 n9' })).toMatchObject({
+      ok: true,
+      digest: { params: { run: 'n9' } },
+    });
+    for (const bad of ['', 'r1b2', 'https://app.mode.com/acme/spaces/x', 'a b c d']) {
+      const checked = checkDigestForm({ ...mode, modeReport: bad });
+      expect(checked.ok ? {} : checked.errors).toEqual({
+        digest_mode_report: expect.stringContaining('Mode report'),
+      });
+    }
   });
 
   it('round-trips a saved digest into the Edit form', () => {
@@ -98,6 +119,19 @@ describe('digest form', () => {
         params: { queryId: 15, onlyIfChanged: true },
       },
     });
+    const mode = formOf({
+      name: 'Mode',
+      channelId: 'C1',
+      params: { kind: 'mode_runs', workspace: 'acme', report: 'r1', run: 'n2', only: 'failed' },
+      cron: '0 * * * *',
+      tz: 'UTC',
+    });
+    expect(checkDigestForm(mode)).toMatchObject({
+      ok: true,
+      digest: {
+        params: { kind: 'mode_runs', workspace: 'acme', report: 'r1', run: 'n2', only: 'failed' },
+      },
+    });
   });
 });
 
@@ -114,7 +148,19 @@ describe('digest views', () => {
     expect(json).toContain('digest_datasource');
     expect(json).not.toContain('digest_query_options');
     expect(json).toContain('Next runs:');
-    expect(json).not.toContain('mode_runs');
+    expect(json).not.toContain('digest_mode_report');
+    // Every kind is offered in the kind select, Mode report runs included.
+    expect(json).toContain('"value":"mode_runs"');
+    const mode = buildDigestModal({
+      form: { ...form, kind: 'mode_runs' },
+      preview: undefined,
+      privateMetadata: '{}',
+      editing: false,
+    });
+    const modeJson = JSON.stringify(mode.blocks);
+    expect(modeJson).toContain('digest_mode_report');
+    expect(modeJson).toContain('digest_mode_only');
+    expect(modeJson).not.toContain('digest_datasource');
   });
 
   it('caps a digest at 50 blocks with an overflow line', () => {

@@ -46,6 +46,28 @@ export const queryRunListSchema = z.looseObject({
 
 export type ModeQueryRunList = z.infer<typeof queryRunListSchema>;
 
+/**
+ * A report run as Mode's "List report runs" shows it (mode.com developer reference; beyond the
+ * contract pages, so only what the digest reads is required).
+ */
+export const reportRunSchema = z.looseObject({
+  token: z.string(),
+  state: z.string() as z.ZodType<ModeRunState>,
+  created_at: z.string().nullish(),
+  updated_at: z.string().nullish(),
+  completed_at: z.string().nullish(),
+  _links: linksSchema.optional(),
+});
+
+export type ModeReportRun = z.infer<typeof reportRunSchema>;
+
+export const reportRunListSchema = z.looseObject({
+  _links: linksSchema.optional(),
+  _embedded: z.looseObject({ report_runs: z.array(reportRunSchema) }),
+});
+
+export type ModeReportRunList = z.infer<typeof reportRunListSchema>;
+
 // "Get an account" (`GET /api/{account}`): only `username` is relied on, to check credentials;
 // the rest is beyond the contract docs, so it is optional and left open.
 export const accountSchema = z.looseObject({

@@ -13,7 +13,6 @@ import {
   BLOCK_KIND,
   BLOCK_MODE_ONLY,
   BLOCK_MODE_REPORT,
-  BLOCK_MODE_WORKSPACE,
   BLOCK_NAME,
   BLOCK_QUERY,
   BLOCK_QUERY_OPTIONS,
@@ -29,6 +28,7 @@ import {
   type SchedulePreset,
   type SchedulePreview,
 } from '../../views/digest-modal.ts';
+import { parseReportOrRun } from '../mode/ref.ts';
 
 type Element = {
   value?: string | null;
@@ -59,7 +59,6 @@ export function emptyForm(channelId: string, zone: string): DigestForm {
     datasourceId: '',
     onlyWarnings: false,
     subject: '',
-    modeWorkspace: '',
     modeReport: '',
     modeOnly: 'all',
   };
@@ -100,7 +99,6 @@ export function readDigestForm(values: DigestViewState, previous: DigestForm): D
     datasourceId: textOf(BLOCK_DATASOURCE, previous.datasourceId),
     onlyWarnings: checked(BLOCK_FLAG_OPTIONS, OPTION_ONLY_WARNINGS, previous.onlyWarnings),
     subject: textOf(BLOCK_SUBJECT, previous.subject),
-    modeWorkspace: textOf(BLOCK_MODE_WORKSPACE, previous.modeWorkspace),
     modeReport: textOf(BLOCK_MODE_REPORT, previous.modeReport),
     modeOnly: only === 'failed' || only === 'succeeded' ? only : 'all',
   };
@@ -212,20 +210,23 @@ export function checkDigestForm(
       };
       break;
     }
-    case 'mode_runs':
-      if (!/^[\w-]{1,100}$/.test(form.modeWorkspace)) {
-        errors[BLOCK_MODE_WORKSPACE] = 'Enter the workspace name from the Mode URL.';
-      }
-      if (!/^[\w-]{1,100}$/.test(form.modeReport)) {
-        errors[BLOCK_MODE_REPORT] = 'Enter the report token from the Mode URL.';
+    case 'mode_runs': {
+      const ref = parseReportOrRun(form.modeReport);
+      if (!ref) {
+        errors[BLOCK_MODE_REPORT] = form.modeReport
+          ? `“${form.modeReport}” is not a Mode report. Paste its link, e.g. https://app.mode.com/acme/reports/8a1b2c3d4e5f, or a run’s link ending in /runs/<token>.`
+          : 'Which Mode report? Paste its link from Mode.';
+        break;
       }
       params = {
         kind: 'mode_runs',
-        workspace: form.modeWorkspace,
-        report: form.modeReport,
+        workspace: ref.account,
+        report: ref.report,
+        ...(ref.run ? { run: ref.run } : {}),
         ...(form.modeOnly === 'all' ? {} : { only: form.modeOnly }),
       };
       break;
+    }
   }
   if (Object.keys(errors).length > 0 || !params || 'problem' in cron) return { ok: false, errors };
   return {
@@ -257,8 +258,7 @@ export function formOf(digest: CheckedDigest): DigestForm {
     form.onlyWarnings = p.onlyWarnings;
     form.subject = p.subject ? `${p.subject.otype} ${p.subject.id}` : '';
   } else {
-    form.modeWorkspace = p.workspace;
-    form.modeReport = p.report;
+    form.modeReport = `${p.workspace} ${p.report}${p.run ? ` ${p.run}` : ''}`;
     form.modeOnly = p.only ?? 'all';
   }
   return form;

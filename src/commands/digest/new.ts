@@ -12,6 +12,7 @@ import type { Digest } from '../../store/digests.ts';
 import { cronToWords } from '../../views/cron.ts';
 import {
   ACTION_DIGEST_REFRESH,
+  BLOCK_MODE_REPORT,
   BLOCK_NAME,
   buildDigestModal,
   type DigestForm,
@@ -165,6 +166,21 @@ export function newDigestAction(deps: CommandDeps) {
             },
           });
           return;
+        }
+        if (checked.digest.params.kind === 'mode_runs') {
+          const mode = await features.credentials.load(owner, 'mode');
+          if (mode.state !== 'connected') {
+            await ack({
+              response_action: 'errors',
+              errors: {
+                [BLOCK_MODE_REPORT]:
+                  mode.state === 'missing'
+                    ? 'This digest reads Mode with your own Mode API token: connect it first with `/alation mode login`. Nothing was saved.'
+                    : 'Mode no longer accepts your stored token: reconnect with `/alation mode login`. Nothing was saved.',
+              },
+            });
+            return;
+          }
         }
         await ack();
         try {

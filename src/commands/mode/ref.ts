@@ -52,6 +52,36 @@ export function parseModeUrl(text: string): (ReportRunRef & { queryRun?: string 
 }
 
 /**
+ * A report, or one run of it: a pasted link (`app.mode.com/<account>/reports/<report>`, with
+ * `/runs/<run>` and more after it or not) or the tokens typed with spaces between them.
+ */
+export function parseReportOrRun(
+  text: string,
+): { account: string; report: string; run?: string } | undefined {
+  const words = unwrapLinks(text).split(/\s+/).filter(Boolean);
+  if (words.length === 1 && /^https?:\/\//i.test(words[0] ?? '')) {
+    let parts: string[];
+    try {
+      parts = new URL(words[0] ?? '').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return undefined;
+    }
+    if (parts[0] === 'api') parts = parts.slice(1);
+    const [account = '', reports, report = '', runs, run] = parts;
+    if (reports !== 'reports' || !ACCOUNT.test(account) || !TOKEN.test(report)) return undefined;
+    if (runs === 'runs' && run !== undefined) {
+      return TOKEN.test(run) ? { account, report, run } : undefined;
+    }
+    return { account, report };
+  }
+  if (words.length < 2 || words.length > 3) return undefined;
+  const [account = '', report = '', run] = words;
+  if (!ACCOUNT.test(account) || !TOKEN.test(report)) return undefined;
+  if (run !== undefined) return TOKEN.test(run) ? { account, report, run } : undefined;
+  return { account, report };
+}
+
+/**
  * Slack sends a pasted link as `<url>` or `<url|label>`, and a label may hold spaces; this turns
  * each into the bare URL so the text can be split into words.
  */

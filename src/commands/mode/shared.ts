@@ -18,7 +18,10 @@ import {
 export type ModeSecret = { token: string; secret: string };
 
 /** The user's own Mode client; NotConnectedError('mode') when they have no usable token. */
-export async function modeClientFor(features: Features, owner: Owner): Promise<ModeClient> {
+export async function modeClientFor(
+  features: Pick<Features, 'credentials' | 'modeHttp' | 'modePacer'>,
+  owner: Owner,
+): Promise<ModeClient> {
   const loaded = await features.credentials.load<ModeSecret>(owner, 'mode');
   if (loaded.state === 'missing') throw new NotConnectedError('mode');
   if (loaded.state === 'reconnect') throw new NotConnectedError('mode', loaded.reason);
