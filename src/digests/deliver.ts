@@ -20,11 +20,12 @@ type Client = AllMiddlewareArgs['client'];
 /** Paused after this many failed runs in a row. */
 export const PAUSE_AFTER_FAILURES = 3;
 /**
- * A claim older than this, never finished, belonged to a replica that died mid-run. Shorter
- * than the job's expiry (digest-run.ts), so pg-boss's retry of an expired job can take over;
- * far longer than a run takes (upstream calls time out in seconds).
+ * A claim not renewed for this long belonged to a replica that died mid-run, and may be taken
+ * over. A live run renews its claim every third of this, so a slow upload never loses it; a
+ * dead one stops renewing, and pg-boss's retry of its job (its heartbeat stops too, see
+ * digest-run.ts) takes the slot within about a minute.
  */
-export const CLAIM_LEASE_MS = 4 * 60_000;
+export const CLAIM_LEASE_MS = 60_000;
 
 export interface DeliveryDeps {
   digests: DigestStore;
@@ -131,6 +132,45 @@ async function post(deps: DeliveryDeps, digest: Digest, built: Extract<Built, { 
   });
 }
 
+/** Renews a claim every third of its lease until stopped, and notes when it was lost. */
+function keepClaim(
+  deps: DeliveryDeps,
+  digestId: string,
+  slot: string,
+  claimedAt: Date,
+  leaseMs: number,
+  log: Logger,
+) {
+  let held = claimedAt;
+  let lost = false;
+  let renewing = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      renewing = renewing.then(async () => {
+        const now = deps.now();
+        try {
+          if (await deps.digests.renew(digestId, slot, held, now)) held = now;
+          else lost = true;
+        } catch (err) {
+          // A database blip: the next renewal tries again well within the lease.
+          log.warn({ err }, 'could not renew a digest claim');
+        }
+      });
+    },
+    Math.max(leaseMs / 3, 100),
+  );
+  timer.unref();
+  return {
+    get lost() {
+      return lost;
+    },
+    async stop() {
+      clearInterval(timer);
+      await renewing;
+    },
+  };
+}
+
 /**
  * Delivers `slot` of a digest. Returns what happened; throws TransientDeliveryError (after
  * giving the claim back) when pg-boss should retry later.
@@ -147,7 +187,8 @@ export async function deliverDigest(
   if (!manual && digest.status !== 'active') return 'inactive';
   const key = slotKey(slot);
   const claimedAt = deps.now();
-  const claim = await deps.digests.claim(digest.id, key, claimedAt, deps.leaseMs ?? CLAIM_LEASE_MS);
+  const leaseMs = deps.leaseMs ?? CLAIM_LEASE_MS;
+  const claim = await deps.digests.claim(digest.id, key, claimedAt, leaseMs);
   if (claim.state !== 'claimed') {
     deps.log.debug({ digestId, slot: key, claim: claim.state }, 'digest slot already taken');
     return claim.state === 'busy' ? { busyUntil: claim.leaseEndsAt } : 'duplicate';
@@ -163,6 +204,7 @@ export async function deliverDigest(
   };
   let result: DeliveryResult;
   let problem: DeliveryProblem | undefined;
+  const kept = keepClaim(deps, digest.id, key, claimedAt, leaseMs, log);
   try {
     const built = await build({
       digest,
@@ -172,6 +214,13 @@ export async function deliverDigest(
       now: claimedAt,
       mode: deps.modeFor(digest.owner),
     });
+    if (built.post && kept.lost) {
+      // This run stalled past its lease and another replica took the slot over: it posts.
+      await built.file?.spooled.remove();
+      await kept.stop();
+      log.warn('digest slot taken over by another replica while this run stalled; not posting');
+      return 'duplicate';
+    }
     if (built.post) {
       await post(deps, digest, built);
       result = {
@@ -190,6 +239,7 @@ export async function deliverDigest(
       const logged = isUpstreamError(error) ? { upstream: error.toLog() } : { err: error };
       if (!options.lastAttempt) {
         log.warn(logged, 'digest run failed; retrying later');
+        await kept.stop();
         await deps.digests.release(digest.id, key);
         throw new TransientDeliveryError(error);
       }
@@ -203,6 +253,7 @@ export async function deliverDigest(
     }
     result = { outcome: 'failed', detail: problem.kind };
   }
+  await kept.stop();
   const after = await deps.digests.finish(digest.id, key, result, deps.now(), PAUSE_AFTER_FAILURES);
   if (problem && after) {
     const paused = after.status === 'paused' && digest.status === 'active';

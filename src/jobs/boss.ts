@@ -13,10 +13,20 @@ export interface Jobs {
  * pg-boss on the bot's own database: PGlite's single connection through pg-boss's adapter when
  * embedded, its own small pool on PostgreSQL (where replicas share the queue).
  */
+/**
+ * How often pg-boss looks for jobs whose worker stopped heartbeating (a replica killed
+ * mid-run) or that expired, and retries them; its default is 60 s.
+ */
+export const MONITOR_SECONDS = 15;
+
 export async function startJobs(db: Db, log: Logger, stopTimeoutMs = 10_000): Promise<Jobs> {
+  const monitor = {
+    superviseIntervalSeconds: MONITOR_SECONDS,
+    monitorIntervalSeconds: MONITOR_SECONDS,
+  };
   const boss = db.pglite
-    ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite' })
-    : new PgBoss({ connectionString: db.url ?? '', max: 4 });
+    ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', ...monitor })
+    : new PgBoss({ connectionString: db.url ?? '', max: 4, ...monitor });
   const jobsLog = log.child({ component: 'jobs' });
   boss.on('error', (err) => jobsLog.error({ err }, 'background job system error'));
   boss.on('warning', (warning) => jobsLog.warn({ warning }, 'background job system warning'));

@@ -19,17 +19,32 @@ interface RunData {
 const RETRY_LIMIT = 3;
 
 /**
+ * A worker refreshes its job's heartbeat every half of this; a job whose heartbeat stops (its
+ * replica was killed) is failed by pg-boss's monitor and retried on a live replica, in well
+ * under a minute instead of after the 5-minute expiry. pg-boss's minimum is 10.
+ */
+export const DIGEST_HEARTBEAT_SECONDS = 30;
+
+/**
  * Plain queue: each cron occurrence is one job (pg-boss files them under a singleton per
  * occurrence, so replicas evaluating cron together still make one). Retries back off for
  * upstream outages; exactly-once posting is the claim in digest_deliveries, not the queue.
  */
-export async function ensureDigestQueue(boss: PgBoss): Promise<void> {
-  await boss.createQueue(DIGEST_QUEUE, {
+export async function ensureDigestQueue(
+  boss: PgBoss,
+  options: { heartbeatSeconds?: number } = {},
+): Promise<void> {
+  const settings = {
     retryLimit: RETRY_LIMIT,
     retryDelay: 5,
     retryBackoff: true,
     expireInSeconds: 300,
-  });
+    heartbeatSeconds: options.heartbeatSeconds ?? DIGEST_HEARTBEAT_SECONDS,
+  };
+  await boss.createQueue(DIGEST_QUEUE, settings);
+  // createQueue leaves an existing queue as it was; this brings one made by an older version
+  // up to these settings (jobs take them when they are created).
+  await boss.updateQueue(DIGEST_QUEUE, settings);
 }
 
 export interface DigestScheduler {

@@ -132,6 +132,12 @@ export interface DigestStore {
    * `busy` (the holder may still be working), and a finished slot is `finished`.
    */
   claim(id: string, slot: string, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /**
+   * Keeps a claim fresh while its run goes on: moves `claimed_at` from `heldSince` (what this
+   * holder last wrote) to `now`. False when the claim is no longer this holder's (taken over
+   * after its lease ran out, or finished), so the run must not post.
+   */
+  renew(id: string, slot: string, heldSince: Date, now: Date): Promise<boolean>;
   /** Gives a claim back so a retry can take it (a passing upstream failure). */
   release(id: string, slot: string): Promise<void>;
   /**
@@ -223,6 +229,15 @@ export function createDigestStore(db: Queryable): DigestStore {
       );
       if (held?.status !== 'claimed') return { state: 'finished' };
       return { state: 'busy', leaseEndsAt: new Date(date(held.claimed_at).getTime() + leaseMs) };
+    },
+    async renew(id, slot, heldSince, now) {
+      const rows = await db.query(
+        `UPDATE digest_deliveries SET claimed_at = $4
+          WHERE digest_id = $1 AND slot = $2 AND status = 'claimed' AND claimed_at = $3
+          RETURNING 1`,
+        [id, slot, heldSince, now],
+      );
+      return rows.length > 0;
     },
     async release(id, slot) {
       await db.query(

@@ -52,10 +52,14 @@ export interface TestBotOptions {
   database?: TestDatabase;
   oauth?: { clientId: string; clientSecret?: string };
   /** Run pg-boss and the background workers, with a short poll schedule. */
+  /** The token-sealing key (random by default); a test gives it to a replica in another process. */
+  sealingKey?: Buffer;
   jobs?: {
     /** pg-boss's schema; bots that share one act as replicas of one deployment. */
     schema?: string;
     delays?: { firstMs: number; maxMs: number };
+    /** pg-boss's supervise/monitor interval (how soon a dead worker's job is retried). */
+    monitorSeconds?: number;
   };
   /**
    * Another bot's emulators, database and keys: a second replica (the first bot still owns and
@@ -97,10 +101,14 @@ function assertNoSecretLeaked(seen: {
 async function startBoss(
   db: TestDb,
   schema = `pgboss_${randomBytes(5).toString('hex')}`,
+  monitorSeconds?: number,
 ): Promise<{ boss: PgBoss; schema: string }> {
+  const monitor = monitorSeconds
+    ? { superviseIntervalSeconds: monitorSeconds, monitorIntervalSeconds: monitorSeconds }
+    : {};
   const boss = db.pglite
-    ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema })
-    : new PgBoss({ connectionString: db.url ?? '', schema, max: 3 });
+    ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema, ...monitor })
+    : new PgBoss({ connectionString: db.url ?? '', schema, max: 3, ...monitor });
   boss.on('error', () => {});
   await boss.start();
   await ensureJobWatchQueue(boss);
@@ -119,7 +127,8 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     : await Promise.all([startSlackEmulator(), startAlationEmulator(), startModeEmulator()]);
   const db = options.reuse?.db ?? (await (options.database ?? defaultTestDatabase()).migrated());
   const keyring =
-    options.reuse?.keyring ?? createKeyring([{ label: 'test', key: randomBytes(32) }]);
+    options.reuse?.keyring ??
+    createKeyring([{ label: 'test', key: options.sealingKey ?? randomBytes(32) }]);
   const { log, lines, raw } = captureLog();
   const inFlight = createInFlight();
   const publicUrl = 'http://127.0.0.1:1'; // replaced below once the port is known
@@ -156,7 +165,9 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   });
   const port = await bot.start(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
-  const jobs = options.jobs ? await startBoss(db, options.jobs.schema) : undefined;
+  const jobs = options.jobs
+    ? await startBoss(db, options.jobs.schema, options.jobs.monitorSeconds)
+    : undefined;
   const boss = jobs?.boss;
   const ready = createFeatures({
     config: { ...config, publicUrl: origin },
