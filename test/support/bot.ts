@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { fromPglite, PgBoss } from 'pg-boss';
+import { type Clock, fromPglite, PgBoss } from 'pg-boss';
 import { type BotApp, createApp } from '../../src/app.ts';
 import type { Command } from '../../src/commands/index.ts';
 import { createFeatures, type Features } from '../../src/features.ts';
@@ -60,7 +60,11 @@ export interface TestBotOptions {
     delays?: { firstMs: number; maxMs: number };
     /** pg-boss's supervise/monitor interval (how soon a dead worker's job is retried). */
     monitorSeconds?: number;
+    /** pg-boss's clock: a TestClock drives its cron, polling and timers by hand. */
+    clock?: Clock;
   };
+  /** The app's own clock (features.now), e.g. the same instant as a pg-boss TestClock. */
+  now?: () => Date;
   /**
    * Another bot's emulators, database and keys: a second replica (the first bot still owns and
    * closes them) or, with `takeOver`, a restart that owns them from now on.
@@ -102,10 +106,14 @@ async function startBoss(
   db: TestDb,
   schema = `pgboss_${randomBytes(5).toString('hex')}`,
   monitorSeconds?: number,
+  clock?: Clock,
 ): Promise<{ boss: PgBoss; schema: string }> {
-  const monitor = monitorSeconds
-    ? { superviseIntervalSeconds: monitorSeconds, monitorIntervalSeconds: monitorSeconds }
-    : {};
+  const monitor = {
+    ...(monitorSeconds
+      ? { superviseIntervalSeconds: monitorSeconds, monitorIntervalSeconds: monitorSeconds }
+      : {}),
+    ...(clock ? { clock } : {}),
+  };
   const boss = db.pglite
     ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', schema, ...monitor })
     : new PgBoss({ connectionString: db.url ?? '', schema, max: 3, ...monitor });
@@ -166,7 +174,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const port = await bot.start(0, '127.0.0.1');
   const origin = `http://127.0.0.1:${port}`;
   const jobs = options.jobs
-    ? await startBoss(db, options.jobs.schema, options.jobs.monitorSeconds)
+    ? await startBoss(db, options.jobs.schema, options.jobs.monitorSeconds, options.jobs.clock)
     : undefined;
   const boss = jobs?.boss;
   const ready = createFeatures({
@@ -176,6 +184,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     log,
     // Short enough that timeout tests finish quickly, long enough for a loaded CI machine.
     timeouts: { headersMs: 1_500, bodyMs: 1_500 },
+    ...(options.now ? { now: options.now } : {}),
     ...(boss ? { boss } : {}),
   });
   features = ready;

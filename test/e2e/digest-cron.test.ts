@@ -1,0 +1,84 @@
+// pg-boss's own cron, driven by its TestClock instead of waited for: a digest scheduled at 09:00
+// Europe/Berlin is fired by pg-boss at 09:00 local on both sides of the spring change, the
+// worker finds the slot from the job, and the post names the right period.
+import { TestClock } from 'pg-boss';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { textOf } from '../support/flows.ts';
+
+const CHANNEL = SLACK_DEFAULTS.channelId;
+
+const bots: TestBot[] = [];
+afterEach(async () => {
+  for (const bot of bots.splice(0).reverse()) await bot.stop();
+});
+
+/** Moves pg-boss's clock on in 15 s steps (its cron looks every 30 s), up to `to`. */
+async function runClockTo(clock: TestClock, to: string) {
+  const end = new Date(to).getTime();
+  while (clock.now() < end) await clock.tick(Math.min(15_000, end - clock.now()));
+}
+
+describe('pg-boss cron with a time zone', () => {
+  it('fires a 09:00 Europe/Berlin digest at 09:00 local before and after the spring change', async () => {
+    // Saturday 28 March 2026, 08:59 in Berlin (CET, UTC+1); summer time starts on the 29th.
+    const clock = new TestClock('2026-03-28T07:59:00Z');
+    const t = await startTestBot({ jobs: { clock }, now: () => new Date(clock.now()) });
+    bots.push(t);
+    await t.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+    const query = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
+    t.alation.addResult(query.id, { csv: 'a,b\n1,2\n', rowCount: 1 });
+    const digest = await t.features.digests.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: CHANNEL,
+        name: 'Berlin mornings',
+        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
+        cron: '0 9 * * *',
+        tz: 'Europe/Berlin',
+      },
+      new Date('2026-03-27T08:00:00Z'),
+    );
+    await t.features.digestScheduler().schedule(digest);
+
+    // Up to 08:59:45 local: nothing yet.
+    await runClockTo(clock, '2026-03-28T07:59:45Z');
+    expect(t.slack.messages(CHANNEL)).toHaveLength(0);
+    // Past 09:00 local (08:00Z): pg-boss makes the job, the worker posts it.
+    await runClockTo(clock, '2026-03-28T08:01:00Z');
+    await t.slack.waitUntil(() => t.slack.messages(CHANNEL).length === 1 || undefined, {
+      timeoutMs: 20_000,
+    });
+
+    // Sunday 29 March: 09:00 in Berlin is now 07:00Z (CEST, UTC+2), not 08:00Z.
+    await clock.setTime('2026-03-29T06:59:00Z');
+    await runClockTo(clock, '2026-03-29T07:01:00Z');
+    await t.slack.waitUntil(() => t.slack.messages(CHANNEL).length === 2 || undefined, {
+      timeoutMs: 20_000,
+    });
+    // An hour later (08:00Z, the old 09:00) nothing more fires.
+    await clock.setTime('2026-03-29T07:59:00Z');
+    await runClockTo(clock, '2026-03-29T08:01:00Z');
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const posts = t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL);
+    expect(posts).toHaveLength(2);
+    const periods = posts.map(
+      (c) =>
+        textOf(c.args)
+          .split('\n')
+          .find((l) => l.includes('→')) ?? '',
+    );
+    expect(periods[0]).toContain('→ Sat 28 Mar 2026, 09:00 UTC+01:00');
+    // The second period starts where the first ended and ends at 09:00 summer time.
+    expect(periods[1]).toContain(
+      'Sat 28 Mar 2026, 09:00 UTC+01:00 → Sun 29 Mar 2026, 09:00 UTC+02:00',
+    );
+    expect(await t.features.digests.deliveries(digest.id)).toEqual([
+      { slot: '2026-03-28T08:00:00.000Z', status: 'posted' },
+      { slot: '2026-03-29T07:00:00.000Z', status: 'posted' },
+    ]);
+  }, 90_000);
+});
