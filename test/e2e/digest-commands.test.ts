@@ -138,13 +138,7 @@ describe('/alation digest new', () => {
     );
     expect(await t.features.digests.list(DEFAULT_OWNER.tenantId)).toHaveLength(0);
 
-    const api = t.mode.addApiToken({ workspaces: ['acme'] });
-    await t.features.credentials.save(
-      DEFAULT_OWNER,
-      'mode',
-      { token: api.token, secret: api.secret },
-      { workspace: 'acme', name: 'Acme' },
-    );
+    await t.connectMode();
     const ack = await submitMode(link);
     expect(ack.body).toBeFalsy();
     expect(textOf(await nextResponse(t, responseUrl))).toContain('Created digest *Report health*');

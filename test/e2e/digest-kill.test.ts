@@ -14,6 +14,7 @@ import { testDatabases } from '../support/databases.ts';
 import type { ReplicaSettings } from '../support/digest-replica.ts';
 import { captureLog } from '../support/log.ts';
 import { ROOT } from '../support/process.ts';
+import { until } from '../support/wait.ts';
 
 const CHANNEL = SLACK_DEFAULTS.channelId;
 const QUERY_PATH = /^\/integration\/v1\/query\/\d+\/$/;
@@ -24,20 +25,6 @@ afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
   for (const bot of bots.splice(0).reverse()) await bot.stop();
 });
-
-async function until(
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string | (() => string),
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function seedDigest(t: TestBot) {
   await t.connectAlation(DEFAULT_OWNER, 7);

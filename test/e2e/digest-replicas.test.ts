@@ -7,6 +7,7 @@ import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { testDatabases } from '../support/databases.ts';
 import { textOf } from '../support/flows.ts';
 import { captureLog } from '../support/log.ts';
+import { until } from '../support/wait.ts';
 
 const bots: TestBot[] = [];
 afterEach(async () => {
@@ -14,15 +15,6 @@ afterEach(async () => {
 });
 
 const CHANNEL = SLACK_DEFAULTS.channelId;
-
-/** Polls an async condition (the emulator's waitUntil takes synchronous probes). */
-async function until(probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function seedQuery(t: TestBot) {
   await t.connectAlation(DEFAULT_OWNER, 7);

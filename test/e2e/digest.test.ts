@@ -6,6 +6,7 @@ import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { textOf } from '../support/flows.ts';
 import { captureLog } from '../support/log.ts';
+import { until } from '../support/wait.ts';
 
 const bots: TestBot[] = [];
 afterEach(async () => {
@@ -42,15 +43,6 @@ function clocked(t: TestBot, start: Date) {
       now = at;
     },
   };
-}
-
-/** Polls an async condition (the emulator's waitUntil takes synchronous probes). */
-async function until(probe: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function create(
@@ -400,18 +392,6 @@ describe('activity digests', () => {
 });
 
 describe('Mode report run digests', () => {
-  /** The creator's Mode token, stored as `/alation mode login` would. */
-  async function connectMode(t: TestBot) {
-    const api = t.mode.addApiToken({ workspaces: ['acme'] });
-    await t.features.credentials.save(
-      DEFAULT_OWNER,
-      'mode',
-      { token: api.token, secret: api.secret },
-      { workspace: 'acme', name: 'Acme' },
-    );
-    return api;
-  }
-
   /** Report `r3p0rt`: a run that finished in the period, one before it, one still going. */
   function seedReport(t: TestBot) {
     const run = (token: string, state: 'failed' | 'succeeded' | 'running', completed?: string) =>
@@ -442,7 +422,7 @@ describe('Mode report run digests', () => {
 
   it('lists the query runs of each report run that finished in the period, read as the creator', async () => {
     const { t } = await setup();
-    const api = await connectMode(t);
+    const api = await t.connectMode();
     seedReport(t);
     const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
     const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
@@ -469,7 +449,7 @@ describe('Mode report run digests', () => {
 
   it('shows only failed query runs when asked, and says so when a period had none', async () => {
     const { t } = await setup();
-    await connectMode(t);
+    await t.connectMode();
     seedReport(t);
     const digest = await create(t, {
       kind: 'mode_runs',
@@ -491,7 +471,7 @@ describe('Mode report run digests', () => {
 
   it('follows one report run and posts again only when its query runs changed', async () => {
     const { t } = await setup();
-    await connectMode(t);
+    await t.connectMode();
     seedReport(t);
     const digest = await create(t, {
       kind: 'mode_runs',
@@ -521,7 +501,7 @@ describe('Mode report run digests', () => {
 
   it('DMs the creator to reconnect Mode when Mode refuses their token, and marks it', async () => {
     const { t } = await setup();
-    const api = await connectMode(t);
+    const api = await t.connectMode();
     seedReport(t);
     const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
     t.mode.state.tokens.delete(api.token);
@@ -545,7 +525,7 @@ describe('Mode report run digests', () => {
       await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),
     ).toBe('failed');
     expect(textOf(postsIn(t, DEFAULT_OWNER.userId)[0]?.args)).toContain('is not connected');
-    await connectMode(t);
+    await t.connectMode();
     const gone = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'nosuch' });
     expect(await deliverDigest(clock.deps, gone.id, { at: new Date('2026-11-24T08:00:00Z') })).toBe(
       'failed',

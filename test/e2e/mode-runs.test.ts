@@ -20,18 +20,6 @@ beforeEach(async () => {
 });
 afterEach(() => t.stop());
 
-/** Stores a Mode credential for `owner` as `/alation mode login` would. */
-async function connectMode(owner: Owner = DEFAULT_OWNER) {
-  const api = t.mode.addApiToken({ workspaces: ['acme'] });
-  await t.features.credentials.save(
-    owner,
-    'mode',
-    { token: api.token, secret: api.secret },
-    { workspace: 'acme', name: 'Acme' },
-  );
-  return api;
-}
-
 function seed() {
   const now = Date.now();
   const ok = t.mode.addQueryRun({
@@ -107,7 +95,7 @@ const dataCalls = () => t.mode.requests.filter((r) => r.path.startsWith('/api/ac
 
 describe('/alation mode runs', () => {
   it('lists the query runs with state, times in the user’s zone, duration and errors', async () => {
-    const api = await connectMode();
+    const api = await t.connectMode();
     seed();
     const { ack, reply } = await mode('runs acme r3p0rt run1');
     expect(ack.raw).toBe('');
@@ -151,7 +139,7 @@ describe('/alation mode runs', () => {
     ['https://app.mode.com/acme/reports/r3p0rt/runs/run1'],
     ['runs <https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qrbad|the run>'],
   ])('takes a pasted report-run URL: %s', async (text) => {
-    await connectMode();
+    await t.connectMode();
     seed();
     const reply = await (await mode(text)).reply();
     expect(textOf(reply)).toContain('3 queries');
@@ -159,7 +147,7 @@ describe('/alation mode runs', () => {
   });
 
   it('says when a report run has no query runs', async () => {
-    await connectMode();
+    await t.connectMode();
     t.mode.addReportRun({ workspace: 'acme', report: 'r3p0rt', token: 'empty' });
     const reply = await (await mode('runs acme r3p0rt empty')).reply();
     expect(textOf(reply)).toContain('has no query runs');
@@ -175,7 +163,7 @@ describe('/alation mode runs', () => {
     ['run https://app.mode.com/acme/reports/r3p0rt/runs/run1', /which of its query runs\?/],
     ['frobnicate', /is not something I know.*mode runs/],
   ])('explains bad input `%s` privately, without calling Mode', async (text, expected) => {
-    await connectMode();
+    await t.connectMode();
     const { ack } = await mode(text);
     expect(ack.body).toMatchObject({ response_type: 'ephemeral' });
     expect(textOf(ack.body)).toMatch(expected);
@@ -184,8 +172,8 @@ describe('/alation mode runs', () => {
 
   it('acts with each Slack user’s own Mode token', async () => {
     const bob: Owner = { tenantId: SLACK_DEFAULTS.teamId, userId: 'U0USER0002' };
-    const alice = await connectMode();
-    const bobs = await connectMode(bob);
+    const alice = await t.connectMode();
+    const bobs = await t.connectMode(bob);
     seed();
     await (await mode('runs acme r3p0rt run1')).reply();
     await (await mode('runs acme r3p0rt run1', bob.userId)).reply();
@@ -200,7 +188,7 @@ describe('/alation mode runs', () => {
 
 describe('/alation mode run and the Details button', () => {
   it('shows rendered and raw SQL, parameters, limit, data source and web links', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     const reply = await (await mode('run acme r3p0rt run1 qrok')).reply();
     const text = textOf(reply);
@@ -224,7 +212,7 @@ describe('/alation mode run and the Details button', () => {
   });
 
   it('shows a failure’s error through the Details button, and one SQL when nothing was rendered differently', async () => {
-    await connectMode();
+    await t.connectMode();
     const { bad } = seed();
     const list = await (await mode('runs acme r3p0rt run1')).reply();
     const details = buttonsOf(list).find(
@@ -242,7 +230,7 @@ describe('/alation mode run and the Details button', () => {
   });
 
   it('takes a pasted query-run URL', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     const reply = await (
       await mode('<https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qrbad/results>')
@@ -252,7 +240,7 @@ describe('/alation mode run and the Details button', () => {
   });
 
   it('attaches long SQL as .sql files in the channel instead of inline', async () => {
-    await connectMode();
+    await t.connectMode();
     const longRaw = `SELECT\n${Array.from({ length: 400 }, (_, i) => `  col_${i} AS "{{ p${i} }}"`).join(',\n')}\nFROM t`;
     const longRendered = longRaw.replace(/\{\{ p(\d+) \}\}/g, 'v$1');
     t.mode.addQueryRun({
@@ -292,7 +280,7 @@ describe('the CSV button', () => {
   ] as const)(
     'streams a %s CSV into the channel unchanged, named after the query',
     async (_kind, gzip) => {
-      const api = await connectMode();
+      const api = await t.connectMode();
       seed();
       t.mode.knobs.gzipCsv = gzip;
       const value = await csvButton();
@@ -315,7 +303,7 @@ describe('the CSV button', () => {
   );
 
   it('says a run that did not succeed has no CSV', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     const value = JSON.stringify({ a: 'acme', r: 'r3p0rt', n: 'run1', q: 'qrbad' });
     const reply = await (await click('mode_query_run_csv', value)).reply();
@@ -324,7 +312,7 @@ describe('the CSV button', () => {
   });
 
   it('names the result path when Mode has no CSV for the run', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     const value = await csvButton();
     t.mode.fault({
@@ -339,7 +327,7 @@ describe('the CSV button', () => {
   });
 
   it('answers a button whose value was tampered with', async () => {
-    await connectMode();
+    await t.connectMode();
     const reply = await (await click('mode_query_run_details', '{"a":"../x"}')).reply();
     expect(textOf(reply)).toContain('no longer says which query run');
     expect(t.mode.requests).toEqual([]);
@@ -387,7 +375,7 @@ describe('when Mode or the credentials fail', () => {
   });
 
   it('on a 404, says the report run was not found and names the path it tried', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     const reply = await (await mode('runs acme r3p0rt nope')).reply();
     expect(textOf(reply)).toContain(
@@ -400,7 +388,7 @@ describe('when Mode or the credentials fail', () => {
   });
 
   it('waits out a short 429 and answers', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     t.mode.fault({ path: `${RUN_PATH}/query_runs`, status: 429, retryAfter: 1 });
     const started = Date.now();
@@ -411,7 +399,7 @@ describe('when Mode or the credentials fail', () => {
   });
 
   it('says Mode is throttling when it asks for a long wait', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     t.mode.fault({ path: `${RUN_PATH}/query_runs`, status: 429, retryAfter: 120 });
     const reply = await (await mode('runs acme r3p0rt run1')).reply();
@@ -421,7 +409,7 @@ describe('when Mode or the credentials fail', () => {
   });
 
   it('reports a Mode server error', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     t.mode.fault({ path: `${RUN_PATH}/query_runs`, status: 500 });
     const reply = await (await mode('run acme r3p0rt run1 qrok')).reply();
@@ -431,7 +419,7 @@ describe('when Mode or the credentials fail', () => {
   });
 
   it('reports a Mode that does not answer in time', async () => {
-    await connectMode();
+    await t.connectMode();
     seed();
     t.mode.fault({ path: `${RUN_PATH}/query_runs`, hang: true });
     const reply = await (await mode('runs acme r3p0rt run1')).reply();

@@ -15,7 +15,7 @@ import type { Owner } from '../../src/store/credentials.ts';
 import { createKeyring, type Keyring } from '../../src/store/keyring.ts';
 import type { SlackTarget } from '../driver.ts';
 import { type AlationEmulator, startAlationEmulator } from '../emulators/alation.ts';
-import { type ModeEmulator, startModeEmulator } from '../emulators/mode.ts';
+import { type ModeApiToken, type ModeEmulator, startModeEmulator } from '../emulators/mode.ts';
 import { SLACK_DEFAULTS, type SlackEmulator, startSlackEmulator } from '../emulators/slack.ts';
 import { defaultTestDatabase, type TestDatabase, type TestDb } from './databases.ts';
 import { captureLog, type LogLine } from './log.ts';
@@ -42,6 +42,8 @@ export interface TestBot {
   boss: PgBoss | undefined;
   /** Seeds an Alation user and stores their credential for a Slack user, as if connected. */
   connectAlation(owner: Owner, alationUserId: number): Promise<{ refreshToken: string }>;
+  /** Stores a Mode API token for `owner` (reading `acme`), as `/alation mode login` would. */
+  connectMode(owner?: Owner): Promise<ModeApiToken & { authorization: string }>;
   /** Stops the bot; with `keep`, its emulators and database stay for another bot. */
   stop(options?: { keep?: boolean }): Promise<void>;
 }
@@ -51,9 +53,9 @@ export interface TestBotOptions {
   readiness?: Readiness;
   database?: TestDatabase;
   oauth?: { clientId: string; clientSecret?: string };
-  /** Run pg-boss and the background workers, with a short poll schedule. */
   /** The token-sealing key (random by default); a test gives it to a replica in another process. */
   sealingKey?: Buffer;
+  /** Run pg-boss and the background workers, with a short poll schedule. */
   jobs?: {
     /** pg-boss's schema; bots that share one act as replicas of one deployment. */
     schema?: string;
@@ -229,6 +231,16 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
         { method: 'refresh_token', alationUserId },
       );
       return { refreshToken };
+    },
+    async connectMode(owner = DEFAULT_OWNER) {
+      const api = mode.addApiToken({ workspaces: ['acme'] });
+      await features?.credentials.save(
+        owner,
+        'mode',
+        { token: api.token, secret: api.secret },
+        { workspace: 'acme', name: 'Acme' },
+      );
+      return api;
     },
     boss,
     async stop(stopOptions = {}) {
