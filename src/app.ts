@@ -1,6 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { types } from 'node:util';
+import {
+  type AllMiddlewareArgs,
+  type AnyMiddlewareArgs,
+  App,
+  HTTPReceiver,
+  type Middleware,
+  MultipleListenerError,
+  matchConstraints,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import { allCommands, type Command, registerCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { registerEvents } from './events/index.ts';
@@ -73,6 +84,9 @@ export function createApp(deps: AppDeps): BotApp {
     token: config.slack.botToken,
     receiver,
     logger,
+    // Nothing here reads or writes Bolt's conversation state, and its default in-memory store
+    // throws and catches an Error on every request that names a channel (every command).
+    convoStore: false,
     clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
   });
   slackClient = app.client;
@@ -82,8 +96,9 @@ export function createApp(deps: AppDeps): BotApp {
     alationBaseUrl: config.alationBaseUrl,
     oauthEnabled: config.alationOAuth !== undefined,
   });
-  registerCommands(app, deps.commands ? deps.commands(defaults) : defaults);
-  registerEvents(app, { features: deps.features, alationBaseUrl: config.alationBaseUrl });
+  const grouped = groupListeners(app);
+  registerCommands(grouped, deps.commands ? deps.commands(defaults) : defaults);
+  registerEvents(grouped, { features: deps.features, alationBaseUrl: config.alationBaseUrl });
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
@@ -102,4 +117,80 @@ export function createApp(deps: AppDeps): BotApp {
       await app.stop();
     },
   };
+}
+
+type Listener = Middleware<AnyMiddlewareArgs>;
+type GroupedKind = 'action' | 'view' | 'shortcut';
+
+/** The constraints Bolt's `action`, `view` and `shortcut` derive from a bare id or pattern. */
+const constraintsFor: Record<GroupedKind, (id: string | RegExp) => Record<string, unknown>> = {
+  action: (id) => ({ action_id: id }),
+  view: (id) => ({ callback_id: id, type: 'view_submission' }),
+  shortcut: (id) => ({ callback_id: id }),
+};
+
+/**
+ * Bolt runs the middleware chain of every registered listener for every request, so each button,
+ * modal and shortcut the app registers made every slash command slower. Through the returned App
+ * those registrations are grouped: Bolt sees one listener per kind, and within a kind each
+ * registration keeps Bolt's own matcher, runs concurrently with the others and fails the way Bolt
+ * fails several listeners, so what runs, with which arguments, is unchanged. Anything but a plain
+ * id or pattern goes straight to Bolt, which validates it as before.
+ */
+export function groupListeners(app: App): App {
+  const groups = new Map<GroupedKind, Listener[][]>();
+  const register = (kind: GroupedKind, id: string | RegExp, listeners: Listener[]) => {
+    let group = groups.get(kind);
+    if (!group) {
+      const chains: Listener[][] = [];
+      (app[kind] as (constraints: object, listener: Listener) => void)({}, (args) =>
+        runListeners(chains, args),
+      );
+      groups.set(kind, chains);
+      group = chains;
+    }
+    group.push([matchConstraints(constraintsFor[kind](id)) as Listener, ...listeners]);
+  };
+  return new Proxy(app, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (key === 'action' || key === 'view' || key === 'shortcut') {
+        return (constraints: unknown, ...listeners: Listener[]) => {
+          if (typeof constraints === 'string' || types.isRegExp(constraints)) {
+            register(key, constraints, listeners);
+          } else {
+            (value as (c: unknown, ...l: Listener[]) => void).call(
+              target,
+              constraints,
+              ...listeners,
+            );
+          }
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** What Bolt's App does with its own listener list: every chain at once, errors gathered. */
+async function runListeners(chains: Listener[][], args: AnyMiddlewareArgs & AllMiddlewareArgs) {
+  const settled = await Promise.allSettled(chains.map((chain) => runChain(chain, args)));
+  const errors = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new MultipleListenerError(errors);
+}
+
+/** Bolt's processMiddleware for one listener chain: the last entry gets a no-op `next`. */
+async function runChain(chain: Listener[], args: AnyMiddlewareArgs & AllMiddlewareArgs) {
+  const listener = chain.at(-1);
+  if (!listener) return;
+  let lastCalled = -1;
+  const invoke = async (index: number): Promise<void> => {
+    if (lastCalled >= index) throw new Error('next() called multiple times');
+    const middleware = index < chain.length - 1 ? chain[index] : undefined;
+    if (!middleware) return listener({ ...args, next: () => {} } as Parameters<Listener>[0]);
+    lastCalled = index;
+    return middleware({ ...args, next: () => invoke(index + 1) } as Parameters<Listener>[0]);
+  };
+  return invoke(0);
 }
