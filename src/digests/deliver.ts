@@ -132,7 +132,11 @@ async function post(deps: DeliveryDeps, digest: Digest, built: Extract<Built, { 
   });
 }
 
-/** Renews a claim every third of its lease until stopped, and notes when it was lost. */
+/**
+ * Holds a claim while a run works: renews it every third of the lease, and answers, right before
+ * posting, whether the slot is still this run's. A renewal only succeeds where `claimed_at` is
+ * still what this run last wrote, so once another replica has taken the slot over it stays lost.
+ */
 function keepClaim(
   deps: DeliveryDeps,
   digestId: string,
@@ -143,32 +147,64 @@ function keepClaim(
 ) {
   let held = claimedAt;
   let lost = false;
-  let renewing = Promise.resolve();
+  const renew = async (): Promise<boolean> => {
+    if (lost) return false;
+    const now = deps.now();
+    if (await deps.digests.renew(digestId, slot, held, now)) {
+      held = now;
+      return true;
+    }
+    lost = true;
+    return false;
+  };
+  // Renewals run one after another, so `held` always names the last write.
+  let queue: Promise<unknown> = Promise.resolve();
   const timer = setInterval(
     () => {
-      renewing = renewing.then(async () => {
-        const now = deps.now();
-        try {
-          if (await deps.digests.renew(digestId, slot, held, now)) held = now;
-          else lost = true;
-        } catch (err) {
-          // A database blip: the next renewal tries again well within the lease.
-          log.warn({ err }, 'could not renew a digest claim');
-        }
+      queue = queue.then(renew).catch((err: unknown) => {
+        // A database blip: the next renewal tries again well within the lease.
+        log.warn({ err }, 'could not renew a digest claim');
       });
     },
     Math.max(leaseMs / 3, 100),
   );
   timer.unref();
   return {
-    get lost() {
-      return lost;
+    get held() {
+      return held;
+    },
+    /** True while the slot is still this run's; throws when the database cannot say. */
+    confirm(): Promise<boolean> {
+      const renewed = queue.then(renew);
+      queue = renewed.catch(() => {});
+      return renewed;
     },
     async stop() {
       clearInterval(timer);
-      await renewing;
+      await queue;
     },
   };
+}
+
+/** After a post, recording it must not fail the job: a retry would post the slot again. */
+async function finishPosted(
+  deps: DeliveryDeps,
+  digestId: string,
+  slot: string,
+  result: DeliveryResult,
+  log: Logger,
+) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.digests.finish(digestId, slot, result, deps.now(), PAUSE_AFTER_FAILURES);
+    } catch (err) {
+      if (attempt >= 3) {
+        log.error({ err }, 'posted a digest but could not record it; not retrying the post');
+        return undefined;
+      }
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
 }
 
 /**
@@ -202,9 +238,30 @@ export async function deliverDigest(
     zone: digest.tz,
     manual,
   };
+  const kept = keepClaim(deps, digest.id, key, claimedAt, leaseMs, log);
+  try {
+    return await runClaimed(deps, digest, key, kept, frame, claimedAt, options, log);
+  } finally {
+    await kept.stop();
+  }
+}
+
+type Kept = ReturnType<typeof keepClaim>;
+
+/** The part of a delivery that runs while this run holds the slot's claim. */
+async function runClaimed(
+  deps: DeliveryDeps,
+  digest: Digest,
+  key: string,
+  kept: Kept,
+  frame: DigestFrame,
+  claimedAt: Date,
+  options: { lastAttempt?: boolean },
+  log: Logger,
+): Promise<DeliveryOutcome> {
+  const manual = frame.manual;
   let result: DeliveryResult;
   let problem: DeliveryProblem | undefined;
-  const kept = keepClaim(deps, digest.id, key, claimedAt, leaseMs, log);
   try {
     const built = await build({
       digest,
@@ -214,25 +271,39 @@ export async function deliverDigest(
       now: claimedAt,
       mode: deps.modeFor(digest.owner),
     });
-    if (built.post && kept.lost) {
-      // This run stalled past its lease and another replica took the slot over: it posts.
-      await built.file?.spooled.remove();
-      await kept.stop();
-      log.warn('digest slot taken over by another replica while this run stalled; not posting');
-      return 'duplicate';
-    }
     if (built.post) {
+      let ours: boolean;
+      try {
+        ours = await kept.confirm();
+      } catch (error) {
+        // Whether the slot is still ours cannot be told: post nothing now, let a retry decide.
+        await built.file?.spooled.remove();
+        log.warn(
+          { err: error },
+          'could not confirm the digest claim before posting; retrying later',
+        );
+        throw new TransientDeliveryError(error);
+      }
+      if (!ours) {
+        // This run stalled past its lease and another replica took the slot over: that one posts.
+        await built.file?.spooled.remove();
+        log.warn('digest slot taken over by another replica while this run stalled; not posting');
+        return 'duplicate';
+      }
       await post(deps, digest, built);
-      result = {
+      const posted: DeliveryResult = {
         outcome: 'posted',
         detail: null,
-        periodEnd: to,
+        periodEnd: frame.to,
         ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
       };
-    } else {
-      result = { outcome: 'skipped', detail: built.reason, periodEnd: to };
+      await finishPosted(deps, digest.id, key, posted, log);
+      log.info({ outcome: 'posted' }, 'digest run finished');
+      return 'posted';
     }
+    result = { outcome: 'skipped', detail: built.reason, periodEnd: frame.to };
   } catch (error) {
+    if (error instanceof TransientDeliveryError) throw error;
     problem = problemOf(error, digest);
     if (!problem) {
       // Upstream errors log their own redacted summary; anything else is a bug worth a stack.
@@ -240,7 +311,8 @@ export async function deliverDigest(
       if (!options.lastAttempt) {
         log.warn(logged, 'digest run failed; retrying later');
         await kept.stop();
-        await deps.digests.release(digest.id, key);
+        // Only this run's own claim: one taken over meanwhile belongs to a live run.
+        await deps.digests.release(digest.id, key, kept.held);
         throw new TransientDeliveryError(error);
       }
       const message = isUpstreamError(error)

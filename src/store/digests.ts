@@ -138,8 +138,11 @@ export interface DigestStore {
    * after its lease ran out, or finished), so the run must not post.
    */
   renew(id: string, slot: string, heldSince: Date, now: Date): Promise<boolean>;
-  /** Gives a claim back so a retry can take it (a passing upstream failure). */
-  release(id: string, slot: string): Promise<void>;
+  /**
+   * Gives a claim back so a retry can take it (a passing upstream failure); only while it is
+   * still the one written at `heldSince`, never a claim another replica has taken over.
+   */
+  release(id: string, slot: string, heldSince: Date): Promise<void>;
   /**
    * Records how a claimed slot ended. Failures count up; at `pauseAfter` in a row the digest is
    * paused. Returns the digest as it now is (undefined if it was deleted meanwhile).
@@ -239,10 +242,11 @@ export function createDigestStore(db: Queryable): DigestStore {
       );
       return rows.length > 0;
     },
-    async release(id, slot) {
+    async release(id, slot, heldSince) {
       await db.query(
-        `DELETE FROM digest_deliveries WHERE digest_id = $1 AND slot = $2 AND status = 'claimed'`,
-        [id, slot],
+        `DELETE FROM digest_deliveries
+          WHERE digest_id = $1 AND slot = $2 AND status = 'claimed' AND claimed_at = $3`,
+        [id, slot, heldSince],
       );
     },
     async finish(id, slot, result, now, pauseAfter) {
@@ -258,7 +262,8 @@ export function createDigestStore(db: Queryable): DigestStore {
             consecutive_failures = CASE WHEN $5 THEN consecutive_failures + 1 ELSE 0 END,
             status = CASE WHEN $5 AND consecutive_failures + 1 >= $6 THEN 'paused' ELSE status END,
             paused_reason = CASE WHEN $5 AND consecutive_failures + 1 >= $6 THEN $4 ELSE paused_reason END,
-            since_at = COALESCE($7, since_at),
+            -- Never backwards: a retried older slot after a Run now must not re-cover its period.
+            since_at = GREATEST(since_at, COALESCE($7, since_at)),
             last_fingerprint = COALESCE($8, last_fingerprint),
             updated_at = now()
           WHERE id = $1 RETURNING *`,

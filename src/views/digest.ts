@@ -79,7 +79,7 @@ export type DeliveryProblem =
   | { kind: 'not_found'; what: string }
   | { kind: 'upstream'; message: string };
 
-export function problemText(problem: DeliveryProblem, channelId: string): string {
+export function problemText(problem: DeliveryProblem, channelId: string, paused = false): string {
   switch (problem.kind) {
     case 'not_in_channel':
       return `I am not a member of <#${channelId}>. Invite me there (\`/invite @Alation\`), or edit the digest to post somewhere else.`;
@@ -94,7 +94,7 @@ export function problemText(problem: DeliveryProblem, channelId: string): string
     case 'not_found':
       return `${problem.what} no longer exists, or your account can no longer see it. Edit or delete the digest.`;
     case 'upstream':
-      return `${problem.message} I will try again at the next run.`;
+      return paused ? problem.message : `${problem.message} I will try again at the next run.`;
   }
 }
 
@@ -106,7 +106,7 @@ export function buildDeliveryProblemDm(input: {
   paused: boolean;
   failures: number;
 }): SlackMessage {
-  const what = problemText(input.problem, input.channelId);
+  const what = problemText(input.problem, input.channelId, input.paused);
   const lines = [
     `:warning: Your digest *${linkText(input.digestName)}* for <#${input.channelId}> could not be posted. ${what}`,
   ];

@@ -6,7 +6,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DeliveryDeps, deliverDigest } from '../../src/digests/deliver.ts';
+import {
+  type DeliveryDeps,
+  deliverDigest,
+  TransientDeliveryError,
+} from '../../src/digests/deliver.ts';
 import { DIGEST_QUEUE, digestWorkerDeps, startDigestWorker } from '../../src/jobs/digest-run.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
@@ -45,7 +49,7 @@ async function seedDigest(t: TestBot) {
 }
 
 describe('a digest run that stalls past its lease', () => {
-  it('does not post once another replica has taken the slot over', async () => {
+  async function stalledRun(renewal: 'comes back' | 'stays down') {
     const t = await startTestBot({});
     bots.push(t);
     const digest = await seedDigest(t);
@@ -53,23 +57,46 @@ describe('a digest run that stalls past its lease', () => {
       ...digestWorkerDeps(t.features, t.bot.app.client, captureLog().log),
       leaseMs: 300,
     };
-    const slot = { at: new Date('2026-11-24T09:00:00Z') };
-    // The first run stalls on Alation; its claim renewals are stopped by failing them, as a
-    // frozen process would.
-    const stall = t.alation.fault({ method: 'GET', path: QUERY_PATH, latencyMs: 1_500 });
-    const renew = t.features.digests.renew;
-    t.features.digests.renew = async () => {
-      throw new Error('frozen');
+    // Replica A: stalls on Alation, and cannot reach the database to renew its claim meanwhile.
+    let frozen = true;
+    const aDeps: DeliveryDeps = {
+      ...deps,
+      digests: {
+        ...t.features.digests,
+        renew: (...args) => {
+          if (frozen) return Promise.reject(new Error('database unreachable'));
+          return t.features.digests.renew(...args);
+        },
+      },
     };
-    const stalled = deliverDigest(deps, digest.id, slot);
+    const slot = { at: new Date('2026-11-24T09:00:00Z') };
+    const stall = t.alation.fault({ method: 'GET', path: QUERY_PATH, latencyMs: 1_500 });
+    const stalled = deliverDigest(aDeps, digest.id, slot).then(
+      (outcome) => outcome,
+      (error: unknown) => (error instanceof TransientDeliveryError ? 'retry later' : error),
+    );
     await until(async () => stall.hits > 0, 5_000, 'the stalled run to reach Alation');
     await new Promise((r) => setTimeout(r, 400));
-    t.features.digests.renew = renew;
-    // Its lease has run out: another replica (a pg-boss retry) takes the slot and posts.
+    // A's lease has run out: replica B (a pg-boss retry) takes the slot over and posts.
     expect(await deliverDigest(deps, digest.id, slot)).toBe('posted');
-    // The stalled run wakes up, finds its claim renewed by someone else... and stays quiet.
-    expect(await stalled).toBe('duplicate');
+    if (renewal === 'comes back') frozen = false;
+    return { t, digest, outcome: await stalled };
+  }
+
+  it('does not post once another replica has taken the slot over', async () => {
+    const { t, outcome } = await stalledRun('comes back');
+    // A wakes up, finds the claim is someone else's now, and stays quiet.
+    expect(outcome).toBe('duplicate');
     expect(t.slack.messages(CHANNEL)).toHaveLength(1);
+  });
+
+  it('does not post when it cannot confirm its claim, and leaves the other replica’s record alone', async () => {
+    const { t, digest, outcome } = await stalledRun('stays down');
+    expect(outcome).toBe('retry later');
+    expect(t.slack.messages(CHANNEL)).toHaveLength(1);
+    expect(await t.features.digests.deliveries(digest.id)).toEqual([
+      { slot: '2026-11-24T09:00:00.000Z', status: 'posted' },
+    ]);
   });
 });
 
