@@ -1,6 +1,8 @@
 // When a digest runs: pure functions of (cron, time zone, instant), so tests and the modal's
 // preview need no clock and no pg-boss. cron-parser is what pg-boss itself evaluates schedules
-// with, so what is previewed here is what pg-boss fires.
+// with, and pg-boss fires an occurrence when cron-parser's prev() lands on it; occurrences
+// prev() never returns (a local time inside a spring-forward gap, which next() shifts an hour
+// later) are never fired, so the preview leaves them out and says so.
 import { CronExpressionParser } from 'cron-parser';
 
 export type ScheduleCheck = { ok: true } | { ok: false; field: 'cron' | 'zone'; problem: string };
@@ -47,12 +49,67 @@ export function checkSchedule(cron: string, zone: string): ScheduleCheck {
   return { ok: true };
 }
 
-/** The next `count` run times strictly after `after`, in `zone`'s wall clock (DST included). */
+/** Whether pg-boss fires this occurrence: prev() from just after it lands on it. */
+function fired(cron: string, zone: string, at: Date): boolean {
+  return slotAtOrBefore(cron, zone, at).getTime() === at.getTime();
+}
+
+/**
+ * The next `count` run times strictly after `after` that pg-boss will fire, in `zone`'s wall
+ * clock (DST included).
+ */
 export function nextSlots(cron: string, zone: string, after: Date, count = 3): Date[] {
   const walk = CronExpressionParser.parse(cron.trim(), { tz: zone, currentDate: after });
   const slots: Date[] = [];
-  for (let i = 0; i < count; i++) slots.push(walk.next().toDate());
+  // Bounded: a cron whose every time falls in a gap would otherwise walk forever.
+  for (let i = 0; slots.length < count && i < count * 50; i++) {
+    const at = walk.next().toDate();
+    if (fired(cron, zone, at)) slots.push(at);
+  }
   return slots;
+}
+
+/**
+ * The first occurrence within a year after `after` that does not happen because its local time
+ * does not exist that day (clocks go forward), for a heads-up in the modal.
+ */
+export function firstSkippedSlot(cron: string, zone: string, after: Date): Date | undefined {
+  const walk = CronExpressionParser.parse(cron.trim(), { tz: zone, currentDate: after });
+  const end = after.getTime() + 366 * 86_400_000;
+  for (let i = 0; i < 1_000; i++) {
+    const at = walk.next().toDate();
+    if (at.getTime() > end) return undefined;
+    if (!fired(cron, zone, at)) return at;
+  }
+  return undefined;
+}
+
+/** "2026-10-25T02:30" for `at` in `zone`: the wall-clock minute a slot stands for. */
+function wallMinute(at: Date, zone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+}
+
+/**
+ * One instant per wall-clock minute: when clocks go back, a local time happens twice and pg-boss
+ * fires it twice (an hour apart); both map to the first of them, so the slot posts once.
+ */
+export function canonicalSlot(at: Date, zone: string): Date {
+  const minute = wallMinute(at, zone);
+  let earliest = at;
+  // Offsets change by at most a few hours at once; look back in 15-minute steps.
+  for (let back = 15; back <= 180; back += 15) {
+    const candidate = new Date(at.getTime() - back * 60_000);
+    if (wallMinute(candidate, zone) === minute) earliest = candidate;
+  }
+  return earliest;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { modeClientFor } from '../commands/mode/shared.ts';
 import { type DeliveryDeps, deliverDigest, TransientDeliveryError } from '../digests/deliver.ts';
-import { slotAtOrBefore } from '../digests/slots.ts';
+import { canonicalSlot, slotAtOrBefore } from '../digests/slots.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import type { Digest } from '../store/digests.ts';
@@ -84,7 +84,7 @@ async function slotOf(deps: DeliveryDeps, data: RunData, createdOn: Date) {
   if (data.slot) return { at: new Date(data.slot) };
   const digest = await deps.digests.get(data.digestId);
   if (!digest) return undefined;
-  return { at: slotAtOrBefore(digest.cron, digest.tz, createdOn) };
+  return { at: canonicalSlot(slotAtOrBefore(digest.cron, digest.tz, createdOn), digest.tz) };
 }
 
 export async function startDigestWorker(boss: PgBoss, deps: DigestWorkerDeps): Promise<void> {

@@ -87,7 +87,9 @@ export interface DigestForm {
   modeOnly: 'all' | 'failed' | 'succeeded';
 }
 
-export type SchedulePreview = { runs: Date[]; zone: string } | { problem: string } | undefined;
+export type SchedulePreview =
+  /** `skipped`: a coming run whose local time does not exist that day (clocks go forward). */
+  { runs: Date[]; zone: string; skipped?: Date } | { problem: string } | undefined;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const option = (value: string, text: string): PlainTextOption => ({ value, text: plain(text) });
@@ -279,10 +281,14 @@ function scheduleFields(form: DigestForm): KnownBlock[] {
 
 function previewBlock(preview: SchedulePreview): KnownBlock[] {
   if (!preview) return [];
+  const skipped =
+    'skipped' in preview && preview.skipped
+      ? `\n:warning: No run on ${inZone(preview.skipped, preview.zone).replace(/,.*$/, '')}: clocks go forward in ${preview.zone} and that time does not exist then. Pick a time outside the change hour to run every day.`
+      : '';
   const line =
     'problem' in preview
       ? `:warning: ${preview.problem}`
-      : `*Next runs:* ${preview.runs.map((d) => inZone(d, preview.zone)).join(' · ')}`;
+      : `*Next runs:* ${preview.runs.map((d) => inZone(d, preview.zone)).join(' · ')}${skipped}`;
   return [{ type: 'context', block_id: BLOCK_PREVIEW, elements: [{ type: 'mrkdwn', text: line }] }];
 }
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { textOf } from '../support/flows.ts';
+import { until } from '../support/wait.ts';
 
 const CHANNEL = SLACK_DEFAULTS.channelId;
 
@@ -79,6 +80,47 @@ describe('pg-boss cron with a time zone', () => {
     expect(await t.features.digests.deliveries(digest.id)).toEqual([
       { slot: '2026-03-28T08:00:00.000Z', status: 'posted' },
       { slot: '2026-03-29T07:00:00.000Z', status: 'posted' },
+    ]);
+  }, 90_000);
+
+  it('posts a local time that happens twice (clocks go back) once, though pg-boss fires it twice', async () => {
+    // 02:30 in Berlin on Sunday 25 October 2026 is 00:30Z (summer time) and again 01:30Z.
+    const clock = new TestClock('2026-10-25T00:29:00Z');
+    const schema = `pgboss_dst_${Date.now().toString(36)}`;
+    const t = await startTestBot({ jobs: { clock, schema }, now: () => new Date(clock.now()) });
+    bots.push(t);
+    await t.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+    const query = t.alation.addQuery({ datasourceId, title: 'Night', content: 'SELECT 1' });
+    t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1 });
+    const digest = await t.features.digests.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: CHANNEL,
+        name: 'Overnight',
+        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
+        cron: '30 2 * * *',
+        tz: 'Europe/Berlin',
+      },
+      new Date('2026-10-24T00:30:00Z'),
+    );
+    await t.features.digestScheduler().schedule(digest);
+    await runClockTo(clock, '2026-10-25T00:31:00Z');
+    await t.slack.waitUntil(() => t.slack.messages(CHANNEL).length === 1 || undefined, {
+      timeoutMs: 20_000,
+    });
+    await clock.setTime('2026-10-25T01:29:00Z');
+    await runClockTo(clock, '2026-10-25T01:31:00Z');
+    const jobs = async () =>
+      t.db.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE name = 'digest-run'`);
+    await until(
+      async () => (await jobs()).filter((j) => j.state === 'completed').length === 2,
+      20_000,
+      'both of pg-boss’s jobs to be worked',
+    );
+    expect(t.slack.messages(CHANNEL)).toHaveLength(1);
+    expect(await t.features.digests.deliveries(digest.id)).toEqual([
+      { slot: '2026-10-25T00:30:00.000Z', status: 'posted' },
     ]);
   }, 90_000);
 });

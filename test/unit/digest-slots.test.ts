@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalSlot,
   checkSchedule,
+  firstSkippedSlot,
   nextSlots,
   parseClock,
   presetCron,
@@ -25,13 +27,39 @@ describe('nextSlots', () => {
     ).toEqual(['2026-11-02T14:00:00.000Z', '2026-11-03T14:00:00.000Z']);
   });
 
-  it('fires a time skipped by the spring change once, and a repeated one once', () => {
-    // 02:30 does not exist in Berlin on 29 March; cron-parser (as pg-boss) moves it forward.
+  it('leaves out a time the spring change skips, as pg-boss never fires it, and says so', () => {
+    // 02:30 does not exist in Berlin on 29 March: cron-parser's next() shifts it to 03:30, but
+    // pg-boss fires what prev() lands on, and prev() never lands there.
     const spring = nextSlots('30 2 * * *', 'Europe/Berlin', new Date('2026-03-28T12:00:00Z'), 2);
-    expect(iso(spring)).toEqual(['2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z']);
+    expect(iso(spring)).toEqual(['2026-03-30T00:30:00.000Z', '2026-03-31T00:30:00.000Z']);
+    expect(
+      firstSkippedSlot(
+        '30 2 * * *',
+        'Europe/Berlin',
+        new Date('2026-01-10T12:00:00Z'),
+      )?.toISOString(),
+    ).toBe('2026-03-29T01:30:00.000Z');
+    expect(firstSkippedSlot('0 9 * * *', 'Europe/Berlin', new Date('2026-01-10T12:00:00Z'))).toBe(
+      undefined,
+    );
     const autumn = nextSlots('30 2 * * *', 'Europe/Berlin', new Date('2026-10-24T12:00:00Z'), 2);
     expect(autumn).toHaveLength(2);
     expect(autumn[1]?.getTime()).toBeGreaterThan((autumn[0]?.getTime() ?? 0) + 20 * 3600_000);
+  });
+});
+
+describe('canonicalSlot', () => {
+  it('maps both occurrences of a repeated local time to the first, and leaves others alone', () => {
+    // 02:30 happens twice in Berlin on 25 October: 00:30Z (summer time) and 01:30Z (winter).
+    const first = new Date('2026-10-25T00:30:00Z');
+    expect(canonicalSlot(new Date('2026-10-25T01:30:00Z'), 'Europe/Berlin')).toEqual(first);
+    expect(canonicalSlot(first, 'Europe/Berlin')).toEqual(first);
+    const nine = new Date('2026-10-25T08:00:00Z');
+    expect(canonicalSlot(nine, 'Europe/Berlin')).toEqual(nine);
+    // New York repeats 01:30: 05:30Z and 06:30Z on 1 November.
+    expect(canonicalSlot(new Date('2026-11-01T06:30:00Z'), 'America/New_York')).toEqual(
+      new Date('2026-11-01T05:30:00Z'),
+    );
   });
 });
 

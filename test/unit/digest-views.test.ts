@@ -149,6 +149,17 @@ describe('digest views', () => {
     expect(json).not.toContain('digest_query_options');
     expect(json).toContain('Next runs:');
     expect(json).not.toContain('digest_mode_report');
+    // A daily time inside the spring-forward hour: no run that day, and the modal says so.
+    const gap = { ...form, schedule: 'daily' as const, time: '02:30' };
+    const gapView = buildDigestModal({
+      form: gap,
+      preview: previewOf(gap, new Date('2026-01-10T12:00:00Z')),
+      privateMetadata: '{}',
+      editing: false,
+    });
+    expect(JSON.stringify(gapView.blocks)).toContain(
+      'No run on Sun 29 Mar 2026: clocks go forward in Europe/Berlin',
+    );
     // Every kind is offered in the kind select, Mode report runs included.
     expect(json).toContain('"value":"mode_runs"');
     const mode = buildDigestModal({

@@ -1,6 +1,6 @@
 // Reading the digest modal: its state into a form, the form into a schedule and kind settings,
 // or per-field messages saying how to fix each input. Pure, so it is unit-tested alone.
-import { checkSchedule, nextSlots, parseClock } from '../../digests/slots.ts';
+import { checkSchedule, firstSkippedSlot, nextSlots, parseClock } from '../../digests/slots.ts';
 import type { DigestKind, DigestParams } from '../../store/digests.ts';
 import {
   ACTION_DIGEST_REFRESH,
@@ -137,7 +137,12 @@ export function previewOf(form: DigestForm, now: Date): SchedulePreview {
   if ('problem' in cron) return { problem: cron.problem };
   const checked = checkSchedule(cron.cron, form.zone);
   if (!checked.ok) return { problem: checked.problem };
-  return { runs: nextSlots(cron.cron, form.zone, now, 3), zone: form.zone };
+  const skipped = firstSkippedSlot(cron.cron, form.zone, now);
+  return {
+    runs: nextSlots(cron.cron, form.zone, now, 3),
+    zone: form.zone,
+    ...(skipped ? { skipped } : {}),
+  };
 }
 
 const positiveId = (s: string) => /^\d{1,12}$/.test(s) && Number(s) > 0;
