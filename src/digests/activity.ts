@@ -2,14 +2,19 @@
 // period, read as the creator (so they see only what the creator may see).
 import type { KnownBlock } from '@slack/types';
 import type { ExecutionEvent, TrustFlag } from '../client/alation.ts';
+import { collectPages, MAX_PAGE_SIZE } from '../client/paging.ts';
 import { parseAlationTime } from '../results/latest.ts';
 import type { DigestParams } from '../store/digests.ts';
 import { buildDigestMessage, linkText, section } from '../views/digest.ts';
 import { inZone } from '../views/time.ts';
 import type { BuildContext, Built } from './content.ts';
 
-/** One page of each; more than this in one period is summarised with a link. */
-const READ_LIMIT = 200;
+/**
+ * Failed runs are filtered by time on the server, so a period's are read page by page up to
+ * this many; trust flags cannot be filtered or ordered by time, so all of them are read (up to
+ * collectPages' ceiling) and the period picked here.
+ */
+const MAX_FAILED_RUNS = 1_000;
 
 const within = (at: Date | undefined, from: Date, to: Date) =>
   at !== undefined && at > from && at <= to;
@@ -33,20 +38,29 @@ export async function buildFailedRuns(
   params: Extract<DigestParams, { kind: 'failed_runs' }>,
 ): Promise<Built> {
   const { from, to } = ctx.frame;
-  const page = await ctx.alation.executions.events(
-    params.queryId === undefined ? {} : { queryId: params.queryId },
-    {
-      filters: {
-        execution_error__isnull: false,
-        ts_executed__gt: from.toISOString(),
-        ts_executed__lte: to.toISOString(),
-        ...(params.datasourceId === undefined ? {} : { datasource_id: params.datasourceId }),
-      },
-      limit: READ_LIMIT,
-    },
+  const scopeOf = params.queryId === undefined ? {} : { queryId: params.queryId };
+  const read = await collectPages(
+    (cursor) =>
+      ctx.alation.executions.events(
+        scopeOf,
+        cursor
+          ? { cursor }
+          : {
+              filters: {
+                execution_error__isnull: false,
+                ts_executed__gt: from.toISOString(),
+                ts_executed__lte: to.toISOString(),
+                ...(params.datasourceId === undefined
+                  ? {}
+                  : { datasource_id: params.datasourceId }),
+              },
+              limit: 200,
+            },
+      ),
+    MAX_FAILED_RUNS,
   );
   // Filters are re-checked here: the period decides, whatever the server made of them.
-  const failed = page.items
+  const failed = read.items
     .filter((e) => e.execution_error && within(parseAlationTime(e.ts_executed), from, to))
     .sort(
       (a, b) =>
@@ -58,7 +72,7 @@ export async function buildFailedRuns(
     post: true,
     message: buildDigestMessage({
       frame: ctx.frame,
-      text: `${failed.length} failed run${failed.length === 1 ? '' : 's'}${scope}`,
+      text: `${failed.length}${read.truncated ? '+' : ''} failed run${failed.length === 1 ? '' : 's'}${scope}`,
       items: failed.map((e) => failedRunItem(ctx, e)),
       empty: `:white_check_mark: No failed query runs${scope} in this period.`,
       more: {
@@ -93,11 +107,14 @@ export async function buildFlagChanges(
   params: Extract<DigestParams, { kind: 'flag_changes' }>,
 ): Promise<Built> {
   const { from, to } = ctx.frame;
-  const page = await ctx.alation.flags.list({
-    ...(params.subject ? { subject: params.subject } : {}),
-    limit: READ_LIMIT,
-  });
-  const flags = page.items
+  const read = await collectPages((cursor) =>
+    ctx.alation.flags.list(
+      cursor
+        ? { cursor }
+        : { ...(params.subject ? { subject: params.subject } : {}), limit: MAX_PAGE_SIZE },
+    ),
+  );
+  const flags = read.items
     .filter((f) => within(parseAlationTime(f.ts_created), from, to))
     .filter((f) => !params.onlyWarnings || f.flag_type !== 'ENDORSEMENT')
     .sort(
@@ -105,15 +122,17 @@ export async function buildFlagChanges(
         (parseAlationTime(b.ts_created)?.getTime() ?? 0) -
         (parseAlationTime(a.ts_created)?.getTime() ?? 0),
     );
-  const what = params.onlyWarnings ? 'deprecation or warning' : 'trust flag';
+  const [one, many] = params.onlyWarnings
+    ? ['deprecation or warning', 'deprecations or warnings']
+    : ['trust flag', 'trust flags'];
   const on = params.subject ? ` on ${params.subject.otype} ${params.subject.id}` : '';
   return {
     post: true,
     message: buildDigestMessage({
       frame: ctx.frame,
-      text: `${flags.length} new ${what}${flags.length === 1 ? '' : 's'}${on}`,
+      text: `${flags.length} new ${flags.length === 1 ? one : many}${on}`,
       items: flags.map((f) => flagItem(ctx, f)),
-      empty: `No new ${what}s${on} in this period.`,
+      empty: `No new ${many}${on} in this period.`,
       more: { url: `${ctx.alationBaseUrl}/`, label: 'See all flags in Alation' },
     }),
   };

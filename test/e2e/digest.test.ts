@@ -329,6 +329,32 @@ describe('activity digests', () => {
     expect(textOf(postsIn(t)[1]?.args)).toContain('No failed query runs in this period');
   });
 
+  it('finds a new flag among more flags than one page holds (the API cannot filter by time)', async () => {
+    const { t } = await setup();
+    for (let i = 0; i < 1_200; i++) {
+      t.alation.addFlag({
+        flagType: 'ENDORSEMENT',
+        subject: { otype: 'table', id: 1_000 + i },
+        userId: 7,
+        tsCreated: new Date('2026-10-01T00:00:00Z'),
+      });
+    }
+    t.alation.addFlag({
+      flagType: 'DEPRECATION',
+      reason: 'moved to orders_v2',
+      subject: { otype: 'table', id: 12 },
+      userId: 7,
+      tsCreated: new Date('2026-11-23T12:00:00Z'),
+    });
+    const digest = await create(t, { kind: 'flag_changes', onlyWarnings: false });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') });
+    const text = textOf(postsIn(t)[0]?.args);
+    expect(text).toContain('1 new trust flag');
+    expect(text).toContain('moved to orders_v2');
+    expect(t.alation.requestsTo('GET', '/integration/flag/').length).toBeGreaterThan(1);
+  });
+
   it('lists new deprecations and warnings only, when asked', async () => {
     const { t } = await setup();
     const at = new Date('2026-11-23T12:00:00Z');
@@ -365,7 +391,7 @@ describe('activity digests', () => {
       await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),
     ).toBe('posted');
     const text = textOf(postsIn(t)[0]?.args);
-    expect(text).toContain('2 new deprecation or warnings');
+    expect(text).toContain('2 new deprecations or warnings');
     expect(text).toContain('Deprecation* on');
     expect(text).toContain('use orders_v2');
     expect(text).toContain('late data');
