@@ -61,6 +61,9 @@ export function createDigestScheduler(boss: PgBoss): DigestScheduler {
       await boss.schedule(DIGEST_QUEUE, digest.cron, { digestId: digest.id } satisfies RunData, {
         tz: digest.tz,
         key: digest.id,
+        // A slot that came due while every replica was down (a deploy at 09:00) is posted when
+        // one is back, instead of being lost; only the latest, however many were missed.
+        missed: 'once',
       });
     },
     async unschedule(digestId) {

@@ -123,4 +123,36 @@ describe('pg-boss cron with a time zone', () => {
       { slot: '2026-10-25T00:30:00.000Z', status: 'posted' },
     ]);
   }, 90_000);
+
+  it('posts a slot that came due while every replica was down, once, when one is back', async () => {
+    const clock = new TestClock('2026-11-24T07:58:00Z');
+    const t = await startTestBot({ jobs: { clock }, now: () => new Date(clock.now()) });
+    bots.push(t);
+    await t.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+    const query = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
+    t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1 });
+    const digest = await t.features.digests.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: CHANNEL,
+        name: 'Deploy-proof',
+        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
+        cron: '0 8 * * *',
+        tz: 'UTC',
+      },
+      new Date('2026-11-23T08:00:00Z'),
+    );
+    await t.features.digestScheduler().schedule(digest);
+    await runClockTo(clock, '2026-11-24T07:59:00Z');
+    // Down from 07:59 to 10:30: no cron pass sees 08:00 come due.
+    await clock.setTime('2026-11-24T10:30:00Z');
+    await runClockTo(clock, '2026-11-24T10:32:00Z');
+    await t.slack.waitUntil(() => t.slack.messages(CHANNEL).length === 1 || undefined, {
+      timeoutMs: 20_000,
+    });
+    expect(await t.features.digests.deliveries(digest.id)).toEqual([
+      { slot: '2026-11-24T08:00:00.000Z', status: 'posted' },
+    ]);
+  }, 90_000);
 });
