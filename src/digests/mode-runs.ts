@@ -97,9 +97,11 @@ async function readRuns(
     // The run's own state is not in the contract's responses; its query runs tell it.
     const state: ModeRunState = queryRuns.some((q) => q.state === 'failed')
       ? 'failed'
-      : queryRuns.every((q) => isRunDone(q.state))
+      : queryRuns.length > 0 && queryRuns.every((q) => isRunDone(q.state))
         ? 'succeeded'
-        : 'running';
+        : queryRuns.length === 0
+          ? 'pending'
+          : 'running';
     const completed = queryRuns
       .map((q) => parseTime(q.completed_at))
       .filter((d): d is Date => d !== undefined)
@@ -148,11 +150,14 @@ export async function buildModeRuns(
     throw error;
   }
   const pinned = params.run !== undefined;
-  const fingerprint = fingerprintOf(read.reads);
+  const keep = wanted(params.only);
+  // Over what the post shows: a change in query runs the filter hides is no reason to post.
+  const fingerprint = fingerprintOf(
+    read.reads.map((r) => ({ ...r, queryRuns: r.queryRuns.filter(keep) })),
+  );
   if (pinned && !ctx.frame.manual && fingerprint === ctx.digest.lastFingerprint) {
     return { post: false, reason: 'unchanged' };
   }
-  const keep = wanted(params.only);
   const web = `${access.baseUrl.replace(/\/+$/, '')}/${params.workspace}/reports/${params.report}`;
   const shown = read.reads.map((r) => ({ read: r, runs: r.queryRuns.filter(keep) }));
   const failed = shown.reduce((n, s) => n + s.runs.filter((q) => q.state === 'failed').length, 0);

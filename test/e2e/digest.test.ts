@@ -235,6 +235,30 @@ describe('delivery repairs itself', () => {
     expect(postsIn(t, DEFAULT_OWNER.userId)).toHaveLength(0);
   });
 
+  it('after the last retry, records the failure and tells the creator what happened', async () => {
+    const { t, query } = await setup();
+    const digest = await create(t, {
+      kind: 'query_result',
+      queryId: query.id,
+      attachCsv: false,
+      onlyIfChanged: false,
+    });
+    t.alation.fault({ path: /\/result\/latest\//, status: 503, times: Infinity });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    const at = new Date('2026-11-24T08:00:00Z');
+    expect(await deliverDigest(clock.deps, digest.id, { at }, { lastAttempt: true })).toBe(
+      'failed',
+    );
+    expect(postsIn(t)).toHaveLength(0);
+    const dm = textOf(postsIn(t, DEFAULT_OWNER.userId)[0]?.args);
+    expect(dm).toContain('could not be posted');
+    expect(dm).toContain('I will try again at the next run');
+    expect(await t.features.digests.deliveries(digest.id)).toEqual([
+      { slot: at.toISOString(), status: 'failed' },
+    ]);
+    expect((await t.features.digests.get(digest.id))?.consecutiveFailures).toBe(1);
+  });
+
   it('DMs the creator when their credentials stop working and pauses after 3 failures', async () => {
     const { t, query } = await setup();
     const digest = await create(t, {
@@ -523,6 +547,24 @@ describe('Mode report run digests', () => {
     expect(await deliverDigest(clock.deps, digest.id, at(26))).toBe('posted');
     expect(postsIn(t)).toHaveLength(2);
     expect(textOf(postsIn(t)[1]?.args)).toContain('0 failed, 2 succeeded');
+  });
+
+  it('gives the slot back when Mode is down, and a retry posts it once', async () => {
+    const { t } = await setup();
+    await t.connectMode();
+    seedReport(t);
+    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    const outage = t.mode.fault({ path: /\/runs\/?$/, status: 502, times: Infinity });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    const at = new Date('2026-11-24T08:00:00Z');
+    await expect(deliverDigest(clock.deps, digest.id, { at })).rejects.toThrow(
+      'digest delivery failed for a passing reason',
+    );
+    expect(await t.features.digests.deliveries(digest.id)).toEqual([]);
+    outage.remove();
+    expect(await deliverDigest(clock.deps, digest.id, { at })).toBe('posted');
+    expect(postsIn(t)).toHaveLength(1);
+    expect(postsIn(t, DEFAULT_OWNER.userId)).toHaveLength(0);
   });
 
   it('DMs the creator to reconnect Mode when Mode refuses their token, and marks it', async () => {

@@ -69,7 +69,11 @@ export function mayManage(digest: Digest | undefined, owner: Owner): digest is D
 function savedLine(digest: Digest, now: Date, verb: string): string {
   const next =
     digest.status === 'active' ? nextSlots(digest.cron, digest.tz, now, 1)[0] : undefined;
-  return `:calendar: ${verb} digest *${digest.name.replace(/[<>&*]/g, ' ')}* for <#${digest.channelId}>: ${cronToWords(digest.cron)} (${digest.tz})${next ? `, next on ${inZone(next, digest.tz)}` : ''}. Manage it with \`/alation digest list\`.`;
+  const paused =
+    digest.status === 'paused'
+      ? ' It is still *paused*: press Resume in the list to run it again.'
+      : '';
+  return `:calendar: ${verb} digest *${digest.name.replace(/[<>&*]/g, ' ')}* for <#${digest.channelId}>: ${cronToWords(digest.cron)} (${digest.tz})${next ? `, next on ${inZone(next, digest.tz)}` : ''}.${paused} Manage it with \`/alation digest list\`.`;
 }
 
 export function newDigestAction(deps: CommandDeps) {
