@@ -13,9 +13,11 @@ export const ACTION_DIGEST_RESUME = 'digest_resume';
 export const ACTION_DIGEST_EDIT = 'digest_edit';
 export const ACTION_DIGEST_DELETE = 'digest_delete';
 export const ACTION_DIGEST_NEW = 'digest_new';
+/** Previous / Next page of the list; the value is the first digest's index on that page. */
+export const ACTION_DIGEST_PAGE = 'digest_page';
 
-/** Three blocks each, under Slack's 50 with the header and the overflow line. */
-const MAX_LISTED = 15;
+/** Three blocks each, under Slack's 50 with the notice, the header and the paging buttons. */
+export const MAX_LISTED = 15;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
@@ -81,8 +83,11 @@ export function buildDigestList(input: {
   next: Map<string, Date>;
   now: Date;
   notice?: string;
+  /** Index of the first digest shown (paging). */
+  from?: number;
 }): SlackMessage {
   const { digests, now } = input;
+  const from = Math.min(Math.max(0, input.from ?? 0), Math.max(0, digests.length - 1));
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push({ type: 'context', elements: [mrkdwn(input.notice)] });
   if (digests.length === 0) {
@@ -94,8 +99,10 @@ export function buildDigestList(input: {
     });
     return { text: 'You have no digests yet.', blocks };
   }
-  blocks.push({ type: 'section', text: mrkdwn(`*Your digests* (${digests.length})`) });
-  for (const d of digests.slice(0, MAX_LISTED)) {
+  const shown = digests.slice(from, from + MAX_LISTED);
+  const range = digests.length > MAX_LISTED ? `, ${from + 1}–${from + shown.length} shown` : '';
+  blocks.push({ type: 'section', text: mrkdwn(`*Your digests* (${digests.length}${range})`) });
+  for (const d of shown) {
     const next = input.next.get(d.id);
     const status =
       d.status === 'paused'
@@ -111,15 +118,23 @@ export function buildDigestList(input: {
     });
     blocks.push(buttons(d));
   }
-  if (digests.length > MAX_LISTED) {
-    blocks.push({
-      type: 'context',
-      elements: [
-        mrkdwn(
-          `…and ${digests.length - MAX_LISTED} more, not shown: Slack allows only so much in one message.`,
-        ),
-      ],
+  const pages: ActionsBlock['elements'] = [];
+  if (from > 0) {
+    pages.push({
+      type: 'button',
+      action_id: `${ACTION_DIGEST_PAGE}_prev`,
+      text: plain('← Previous'),
+      value: String(Math.max(0, from - MAX_LISTED)),
     });
   }
+  if (from + MAX_LISTED < digests.length) {
+    pages.push({
+      type: 'button',
+      action_id: `${ACTION_DIGEST_PAGE}_next`,
+      text: plain(`Next ${Math.min(MAX_LISTED, digests.length - from - MAX_LISTED)} →`),
+      value: String(from + MAX_LISTED),
+    });
+  }
+  if (pages.length > 0) blocks.push({ type: 'actions', elements: pages });
   return { text: `Your digests (${digests.length})`, blocks };
 }

@@ -215,6 +215,44 @@ describe('the digest modal', () => {
 });
 
 describe('/alation digest list', () => {
+  it('pages through more digests than one message holds', async () => {
+    for (let i = 1; i <= 17; i++) {
+      await t.features.digests.create(
+        {
+          owner: DEFAULT_OWNER,
+          channelId: SLACK_DEFAULTS.channelId,
+          name: `Digest ${String(i).padStart(2, '0')}`,
+          params: { kind: 'failed_runs' },
+          cron: '0 9 * * *',
+          tz: 'UTC',
+        },
+        new Date(Date.UTC(2026, 10, 1, 0, i)),
+      );
+    }
+    const responseUrl = t.slack.responseUrl();
+    await slashCommand(t.target, { text: 'digest list', response_url: responseUrl });
+    const first = await nextResponse(t, responseUrl);
+    const blocks = (first as { blocks?: unknown[] }).blocks ?? [];
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(textOf(first)).toContain('(17, 1–15 shown)');
+    const buttons = blocks.flatMap(
+      (b) => (b as { elements?: { action_id?: string; value?: string }[] }).elements ?? [],
+    );
+    expect(buttons.find((e) => e.action_id === 'digest_page_next')?.value).toBe('15');
+    const url = t.slack.responseUrl();
+    await blockAction(t.target, {
+      actions: [{ action_id: 'digest_page_next', value: '15' }],
+      response_url: url,
+    });
+    const second = await nextResponse(t, url);
+    expect(textOf(second)).toContain('(17, 16–17 shown)');
+    expect(JSON.stringify(second)).toContain('digest_page_prev');
+    expect(JSON.stringify(second)).not.toContain('digest_page_next');
+    // Both pages together show every digest once.
+    const names = (m: unknown) => textOf(m).match(/Digest \d\d/g) ?? [];
+    expect(new Set([...names(first), ...names(second)]).size).toBe(17);
+  });
+
   it('lists digests with their schedule and manages them: Run now, Pause/Resume, Delete', async () => {
     const digest = await t.features.digests.create(
       {

@@ -12,6 +12,7 @@ import type { Owner } from '../../store/credentials.ts';
 import {
   ACTION_DIGEST_DELETE,
   ACTION_DIGEST_EDIT,
+  ACTION_DIGEST_PAGE,
   ACTION_DIGEST_PAUSE,
   ACTION_DIGEST_RESUME,
   ACTION_DIGEST_RUN_NOW,
@@ -28,6 +29,7 @@ export async function listMessage(
   features: Features,
   owner: Owner,
   notice?: string,
+  from = 0,
 ): Promise<SlackMessage> {
   const now = features.now();
   const digests = (await features.digests.list(owner.tenantId)).filter((d) => mayManage(d, owner));
@@ -36,7 +38,7 @@ export async function listMessage(
     const [first] = d.status === 'active' ? nextSlots(d.cron, d.tz, now, 1) : [];
     if (first) next.set(d.id, first);
   }
-  return buildDigestList({ digests, next, now, ...(notice ? { notice } : {}) });
+  return buildDigestList({ digests, next, now, from, ...(notice ? { notice } : {}) });
 }
 
 const NOT_YOURS = {
@@ -99,6 +101,20 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       }
     },
     register(app: App) {
+      app.action(new RegExp(`^${ACTION_DIGEST_PAGE}_`), async ({ ack, body, action, respond }) => {
+        await ack();
+        const features = await deps.features();
+        const from = Number.parseInt(pressedValue(action), 10);
+        await respond({
+          replace_original: true,
+          ...(await listMessage(
+            features,
+            ownerOf(body as Parameters<typeof ownerOf>[0]),
+            undefined,
+            Number.isFinite(from) ? from : 0,
+          )),
+        });
+      });
       app.action(ACTION_DIGEST_RUN_NOW, async ({ ack, body, action, respond, client }) => {
         await ack();
         const found = await pressed(body, pressedValue(action), respond, client);
