@@ -34,7 +34,7 @@ const selected = (value: string) => ({ type: 'static_select', selected_option: {
 
 function submit(
   view: Json & { id: string },
-  values: { cron?: string; zone?: string; query?: string },
+  values: { cron?: string; zone?: string; query?: string; channel?: string },
 ) {
   return viewSubmission(t.target, {
     view: {
@@ -45,7 +45,7 @@ function submit(
           digest_channel: {
             value: {
               type: 'conversations_select',
-              selected_conversation: SLACK_DEFAULTS.channelId,
+              selected_conversation: values.channel ?? SLACK_DEFAULTS.channelId,
             },
           },
           digest_kind: { digest_refresh: selected('query_result') },
@@ -98,6 +98,15 @@ describe('/alation digest new', () => {
     expect((badZone.body as { errors: Json }).errors.digest_zone).toContain('is not a time zone');
     const badQuery = await submit(view, { query: 'abc' });
     expect((badQuery.body as { errors: Json }).errors.digest_query).toContain('not a query id');
+    // Channels the bot could not post in are caught before saving, not at the first run.
+    t.slack.addChannel({ id: 'C0NOTMEMB1', name: 'not-invited', is_member: false });
+    t.slack.addChannel({ id: 'C0ARCHIVE1', name: 'old', is_archived: true });
+    const notIn = await submit(view, { channel: 'C0NOTMEMB1' });
+    expect((notIn.body as { errors: Json }).errors.digest_channel).toContain('/invite @Alation');
+    const archived = await submit(view, { channel: 'C0ARCHIVE1' });
+    expect((archived.body as { errors: Json }).errors.digest_channel).toContain('archived');
+    const unknown = await submit(view, { channel: 'C0NOWHERE1' });
+    expect((unknown.body as { errors: Json }).errors.digest_channel).toContain('cannot see');
     expect(await t.features.digests.list(DEFAULT_OWNER.tenantId)).toHaveLength(0);
   });
 

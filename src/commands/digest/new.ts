@@ -12,6 +12,7 @@ import type { Digest } from '../../store/digests.ts';
 import { cronToWords } from '../../views/cron.ts';
 import {
   ACTION_DIGEST_REFRESH,
+  BLOCK_CHANNEL,
   BLOCK_MODE_REPORT,
   BLOCK_NAME,
   buildDigestModal,
@@ -31,6 +32,44 @@ import {
 } from './form.ts';
 
 type Client = AllMiddlewareArgs['client'];
+
+/** How long the save waits to check the channel: the modal must be answered within 3 s. */
+const CHANNEL_CHECK_MS = 1_200;
+
+/**
+ * Why the bot could not post in the picked channel, told before anything is saved (uses
+ * channels:read / groups:read). Undefined when it can, or when Slack did not say in time: the
+ * first run then tells the creator by DM.
+ */
+async function channelProblem(
+  client: Client,
+  channelId: string,
+  log: Logger,
+): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), CHANNEL_CHECK_MS);
+  });
+  try {
+    const info = await Promise.race([client.conversations.info({ channel: channelId }), late]);
+    if (info === 'late') return undefined;
+    if (info.channel?.is_archived) return 'That channel is archived. Pick another one.';
+    if (info.channel?.is_member === false) {
+      return 'I am not in that channel yet: run /invite @Alation in it, then save again.';
+    }
+    return undefined;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    // Slack answers a private channel the bot is not in as not found.
+    if (code === 'channel_not_found') {
+      return 'I cannot see that channel. If it is private, run /invite @Alation in it first, then save again.';
+    }
+    log.debug({ err: error }, 'could not check the digest channel; saving anyway');
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** What the modal carries between renders: the digest being edited and where to answer. */
 interface Metadata {
@@ -156,6 +195,11 @@ export function newDigestAction(deps: CommandDeps) {
         const checked = checkDigestForm(meta.form);
         if (!checked.ok) {
           await ack({ response_action: 'errors', errors: checked.errors });
+          return;
+        }
+        const channel = await channelProblem(client, checked.digest.channelId, log);
+        if (channel) {
+          await ack({ response_action: 'errors', errors: { [BLOCK_CHANNEL]: channel } });
           return;
         }
         const features = await deps.features();
