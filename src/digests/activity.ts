@@ -62,6 +62,12 @@ export async function buildFailedRuns(
   // Filters are re-checked here: the period decides, whatever the server made of them.
   const failed = read.items
     .filter((e) => e.execution_error && within(parseAlationTime(e.ts_executed), from, to))
+    .filter(
+      (e) =>
+        params.datasourceId === undefined ||
+        e.datasource === undefined ||
+        Number(e.datasource.id) === params.datasourceId,
+    )
     .sort(
       (a, b) =>
         (parseAlationTime(b.ts_executed)?.getTime() ?? 0) -

@@ -115,9 +115,9 @@ export async function startDigestWorker(boss: PgBoss, deps: DigestWorkerDeps): P
             'manual' in slot
               ? { digestId: job.data.digestId, manual: slot.manual }
               : { digestId: job.data.digestId, slot: slot.at.toISOString() };
+          // Two replicas may both queue a look-again; harmless, since the claim decides.
           await boss.send(DIGEST_QUEUE, again, {
             startAfter: new Date(outcome.busyUntil.getTime() + 1_000),
-            singletonKey: `${job.data.digestId}@${'manual' in slot ? slot.manual : slot.at.toISOString()}`,
           });
         }
       } catch (error) {

@@ -353,6 +353,27 @@ describe('activity digests', () => {
     expect(textOf(postsIn(t)[1]?.args)).toContain('No failed query runs in this period');
   });
 
+  it('keeps to one data source when asked', async () => {
+    const { t, query } = await setup();
+    const lake = t.alation.addDataSource({ title: 'Lake' }).id;
+    const onLake = t.alation.addQuery({ datasourceId: lake, title: 'Lake q', content: 'SELECT 3' });
+    t.alation.addExecutionEvent(query.id, {
+      executedAt: new Date('2026-11-23T22:00:00Z'),
+      executionError: 'warehouse failure',
+    });
+    t.alation.addExecutionEvent(onLake.id, {
+      executedAt: new Date('2026-11-23T23:00:00Z'),
+      executionError: 'lake failure',
+    });
+    const digest = await create(t, { kind: 'failed_runs', datasourceId: lake });
+    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+    await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') });
+    const text = textOf(postsIn(t)[0]?.args);
+    expect(text).toContain(`1 failed run on data source ${lake}`);
+    expect(text).toContain('lake failure');
+    expect(text).not.toContain('warehouse failure');
+  });
+
   it('finds a new flag among more flags than one page holds (the API cannot filter by time)', async () => {
     const { t } = await setup();
     for (let i = 0; i < 1_200; i++) {
