@@ -263,7 +263,8 @@ export function formOf(digest: CheckedDigest): DigestForm {
     form.onlyWarnings = p.onlyWarnings;
     form.subject = p.subject ? `${p.subject.otype} ${p.subject.id}` : '';
   } else {
-    form.modeReport = `${p.workspace} ${p.report}${p.run ? ` ${p.run}` : ''}`;
+    // As the link the hint asks for; only its path is read back, whatever Mode host it names.
+    form.modeReport = `https://app.mode.com/${p.workspace}/reports/${p.report}${p.run ? `/runs/${p.run}` : ''}`;
     form.modeOnly = p.only ?? 'all';
   }
   return form;
