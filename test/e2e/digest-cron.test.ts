@@ -21,28 +21,46 @@ async function runClockTo(clock: TestClock, to: string) {
   while (clock.now() < end) await clock.tick(Math.min(15_000, end - clock.now()));
 }
 
+/** A bot whose pg-boss (and app clock) is `clock`, with one scheduled query-result digest. */
+async function scheduledBot(
+  clock: TestClock,
+  digest: { name: string; cron: string; tz: string; since: string },
+  schema?: string,
+) {
+  const t = await startTestBot({
+    jobs: { clock, ...(schema ? { schema } : {}) },
+    now: () => new Date(clock.now()),
+  });
+  bots.push(t);
+  await t.connectAlation(DEFAULT_OWNER, 7);
+  const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+  const query = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
+  t.alation.addResult(query.id, { csv: 'a,b\n1,2\n', rowCount: 1 });
+  const created = await t.features.digests.create(
+    {
+      owner: DEFAULT_OWNER,
+      channelId: CHANNEL,
+      name: digest.name,
+      params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
+      cron: digest.cron,
+      tz: digest.tz,
+    },
+    new Date(digest.since),
+  );
+  await t.features.digestScheduler().schedule(created);
+  return { t, digest: created };
+}
+
 describe('pg-boss cron with a time zone', () => {
   it('fires a 09:00 Europe/Berlin digest at 09:00 local before and after the spring change', async () => {
     // Saturday 28 March 2026, 08:59 in Berlin (CET, UTC+1); summer time starts on the 29th.
     const clock = new TestClock('2026-03-28T07:59:00Z');
-    const t = await startTestBot({ jobs: { clock }, now: () => new Date(clock.now()) });
-    bots.push(t);
-    await t.connectAlation(DEFAULT_OWNER, 7);
-    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
-    const query = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
-    t.alation.addResult(query.id, { csv: 'a,b\n1,2\n', rowCount: 1 });
-    const digest = await t.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: CHANNEL,
-        name: 'Berlin mornings',
-        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
-        cron: '0 9 * * *',
-        tz: 'Europe/Berlin',
-      },
-      new Date('2026-03-27T08:00:00Z'),
-    );
-    await t.features.digestScheduler().schedule(digest);
+    const { t, digest } = await scheduledBot(clock, {
+      name: 'Berlin mornings',
+      cron: '0 9 * * *',
+      tz: 'Europe/Berlin',
+      since: '2026-03-27T08:00:00Z',
+    });
 
     // Up to 08:59:45 local: nothing yet.
     await runClockTo(clock, '2026-03-28T07:59:45Z');
@@ -87,24 +105,11 @@ describe('pg-boss cron with a time zone', () => {
     // 02:30 in Berlin on Sunday 25 October 2026 is 00:30Z (summer time) and again 01:30Z.
     const clock = new TestClock('2026-10-25T00:29:00Z');
     const schema = `pgboss_dst_${Date.now().toString(36)}`;
-    const t = await startTestBot({ jobs: { clock, schema }, now: () => new Date(clock.now()) });
-    bots.push(t);
-    await t.connectAlation(DEFAULT_OWNER, 7);
-    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
-    const query = t.alation.addQuery({ datasourceId, title: 'Night', content: 'SELECT 1' });
-    t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1 });
-    const digest = await t.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: CHANNEL,
-        name: 'Overnight',
-        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
-        cron: '30 2 * * *',
-        tz: 'Europe/Berlin',
-      },
-      new Date('2026-10-24T00:30:00Z'),
+    const { t, digest } = await scheduledBot(
+      clock,
+      { name: 'Overnight', cron: '30 2 * * *', tz: 'Europe/Berlin', since: '2026-10-24T00:30:00Z' },
+      schema,
     );
-    await t.features.digestScheduler().schedule(digest);
     await runClockTo(clock, '2026-10-25T00:31:00Z');
     await t.slack.waitUntil(() => t.slack.messages(CHANNEL).length === 1 || undefined, {
       timeoutMs: 20_000,
@@ -126,24 +131,12 @@ describe('pg-boss cron with a time zone', () => {
 
   it('posts a slot that came due while every replica was down, once, when one is back', async () => {
     const clock = new TestClock('2026-11-24T07:58:00Z');
-    const t = await startTestBot({ jobs: { clock }, now: () => new Date(clock.now()) });
-    bots.push(t);
-    await t.connectAlation(DEFAULT_OWNER, 7);
-    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
-    const query = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
-    t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1 });
-    const digest = await t.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: CHANNEL,
-        name: 'Deploy-proof',
-        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
-        cron: '0 8 * * *',
-        tz: 'UTC',
-      },
-      new Date('2026-11-23T08:00:00Z'),
-    );
-    await t.features.digestScheduler().schedule(digest);
+    const { t, digest } = await scheduledBot(clock, {
+      name: 'Deploy-proof',
+      cron: '0 8 * * *',
+      tz: 'UTC',
+      since: '2026-11-23T08:00:00Z',
+    });
     await runClockTo(clock, '2026-11-24T07:59:00Z');
     // Down from 07:59 to 10:30: no cron pass sees 08:00 come due.
     await clock.setTime('2026-11-24T10:30:00Z');

@@ -68,6 +68,23 @@ const uploadsIn = (t: TestBot) =>
 const postsIn = (t: TestBot, channel: string = CHANNEL) =>
   t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
 
+/**
+ * During `outage` a run gives its slot back (a passing failure, for pg-boss to retry) and posts
+ * nothing; once it is over, the retry posts the slot once and the creator is not bothered.
+ */
+async function expectRetriedOnce(t: TestBot, digestId: string, outage: { remove(): void }) {
+  const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
+  const at = new Date('2026-11-24T08:00:00Z');
+  await expect(deliverDigest(clock.deps, digestId, { at })).rejects.toThrow(
+    'digest delivery failed for a passing reason',
+  );
+  expect(await t.features.digests.deliveries(digestId)).toEqual([]);
+  outage.remove();
+  expect(await deliverDigest(clock.deps, digestId, { at })).toBe('posted');
+  expect(postsIn(t)).toHaveLength(1);
+  expect(postsIn(t, DEFAULT_OWNER.userId)).toHaveLength(0);
+}
+
 describe('query result digests', () => {
   it('posts the header, period, preview and the CSV, once per slot', async () => {
     const { t, query } = await setup();
@@ -223,16 +240,7 @@ describe('delivery repairs itself', () => {
       onlyIfChanged: false,
     });
     const outage = t.alation.fault({ path: /\/result\/latest\//, status: 503, times: Infinity });
-    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
-    const at = new Date('2026-11-24T08:00:00Z');
-    await expect(deliverDigest(clock.deps, digest.id, { at })).rejects.toThrow(
-      'digest delivery failed for a passing reason',
-    );
-    expect(await t.features.digests.deliveries(digest.id)).toEqual([]);
-    outage.remove();
-    expect(await deliverDigest(clock.deps, digest.id, { at })).toBe('posted');
-    expect(postsIn(t)).toHaveLength(1);
-    expect(postsIn(t, DEFAULT_OWNER.userId)).toHaveLength(0);
+    await expectRetriedOnce(t, digest.id, outage);
   });
 
   it('after the last retry, records the failure and tells the creator what happened', async () => {
@@ -491,11 +499,22 @@ describe('Mode report run digests', () => {
     run('going', 'running');
   }
 
-  it('lists the query runs of each report run that finished in the period, read as the creator', async () => {
+  /** A Mode digest on report `r3p0rt` (seeded), its creator connected to Mode. */
+  async function modeDigest(extra: { run?: string; only?: 'failed' | 'succeeded' } = {}) {
     const { t } = await setup();
     const api = await t.connectMode();
     seedReport(t);
-    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    const digest = await create(t, {
+      kind: 'mode_runs',
+      workspace: 'acme',
+      report: 'r3p0rt',
+      ...extra,
+    });
+    return { t, api, digest };
+  }
+
+  it('lists the query runs of each report run that finished in the period, read as the creator', async () => {
+    const { t, api, digest } = await modeDigest();
     const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
     expect(
       await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),
@@ -519,15 +538,7 @@ describe('Mode report run digests', () => {
   });
 
   it('shows only failed query runs when asked, and says so when a period had none', async () => {
-    const { t } = await setup();
-    await t.connectMode();
-    seedReport(t);
-    const digest = await create(t, {
-      kind: 'mode_runs',
-      workspace: 'acme',
-      report: 'r3p0rt',
-      only: 'failed',
-    });
+    const { t, digest } = await modeDigest({ only: 'failed' });
     const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
     await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') });
     const first = textOf(postsIn(t)[0]?.args);
@@ -541,15 +552,7 @@ describe('Mode report run digests', () => {
   });
 
   it('follows one report run and posts again only when its query runs changed', async () => {
-    const { t } = await setup();
-    await t.connectMode();
-    seedReport(t);
-    const digest = await create(t, {
-      kind: 'mode_runs',
-      workspace: 'acme',
-      report: 'r3p0rt',
-      run: 'inperiod',
-    });
+    const { t, digest } = await modeDigest({ run: 'inperiod' });
     const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
     const at = (day: number) => ({ at: new Date(`2026-11-${day}T08:00:00Z`) });
     expect(await deliverDigest(clock.deps, digest.id, at(24))).toBe('posted');
@@ -571,28 +574,13 @@ describe('Mode report run digests', () => {
   });
 
   it('gives the slot back when Mode is down, and a retry posts it once', async () => {
-    const { t } = await setup();
-    await t.connectMode();
-    seedReport(t);
-    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    const { t, digest } = await modeDigest();
     const outage = t.mode.fault({ path: /\/runs\/?$/, status: 502, times: Infinity });
-    const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
-    const at = new Date('2026-11-24T08:00:00Z');
-    await expect(deliverDigest(clock.deps, digest.id, { at })).rejects.toThrow(
-      'digest delivery failed for a passing reason',
-    );
-    expect(await t.features.digests.deliveries(digest.id)).toEqual([]);
-    outage.remove();
-    expect(await deliverDigest(clock.deps, digest.id, { at })).toBe('posted');
-    expect(postsIn(t)).toHaveLength(1);
-    expect(postsIn(t, DEFAULT_OWNER.userId)).toHaveLength(0);
+    await expectRetriedOnce(t, digest.id, outage);
   });
 
   it('DMs the creator to reconnect Mode when Mode refuses their token, and marks it', async () => {
-    const { t } = await setup();
-    const api = await t.connectMode();
-    seedReport(t);
-    const digest = await create(t, { kind: 'mode_runs', workspace: 'acme', report: 'r3p0rt' });
+    const { t, api, digest } = await modeDigest();
     t.mode.state.tokens.delete(api.token);
     const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
     expect(
