@@ -5,6 +5,7 @@ import { TestClock } from 'pg-boss';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { testDatabases } from '../support/databases.ts';
 import { textOf } from '../support/flows.ts';
 import { until } from '../support/wait.ts';
 
@@ -148,4 +149,59 @@ describe('pg-boss cron with a time zone', () => {
       { slot: '2026-11-24T08:00:00.000Z', status: 'posted' },
     ]);
   }, 90_000);
+});
+
+const postgres = testDatabases().find((d) => d.name === 'postgres');
+describe.runIf(postgres)('pg-boss cron on two replicas (PostgreSQL)', () => {
+  it('both replicas run the cron; each digest due at 09:00 posts exactly once', async () => {
+    const clock = new TestClock('2026-11-24T07:59:00Z');
+    const schema = `pgboss_cron2_${Date.now().toString(36)}`;
+    const now = () => new Date(clock.now());
+    const a = await startTestBot({ database: postgres, jobs: { clock, schema }, now });
+    bots.push(a);
+    const b = await startTestBot({ jobs: { clock, schema }, now, reuse: a });
+    bots.push(b);
+    await a.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = a.alation.addDataSource({ title: 'Warehouse' }).id;
+    const query = a.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
+    a.alation.addResult(query.id, { csv: 'a,b\n1,2\n', rowCount: 1 });
+    for (let i = 0; i < 20; i++) {
+      const digest = await a.features.digests.create(
+        {
+          owner: DEFAULT_OWNER,
+          channelId: CHANNEL,
+          name: `Digest ${i}`,
+          params: {
+            kind: 'query_result',
+            queryId: query.id,
+            attachCsv: false,
+            onlyIfChanged: false,
+          },
+          cron: '0 9 * * *',
+          tz: 'Europe/Berlin',
+        },
+        new Date('2026-11-23T08:00:00Z'),
+      );
+      await (i % 2 === 0 ? a : b).features.digestScheduler().schedule(digest);
+    }
+    await runClockTo(clock, '2026-11-24T08:01:00Z');
+    await a.slack.waitUntil(() => a.slack.messages(CHANNEL).length >= 20 || undefined, {
+      timeoutMs: 30_000,
+    });
+    await until(
+      async () => {
+        const [row] = await a.db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM ${schema}.job WHERE name = 'digest-run' AND state <> 'completed'`,
+        );
+        return Number(row?.n) === 0;
+      },
+      20_000,
+      'every digest job to finish',
+    );
+    expect(a.slack.messages(CHANNEL)).toHaveLength(20);
+    const [posted] = await a.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM digest_deliveries WHERE status = 'posted' AND slot = '2026-11-24T08:00:00.000Z'`,
+    );
+    expect(Number(posted?.n)).toBe(20);
+  }, 120_000);
 });
