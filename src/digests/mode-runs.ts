@@ -14,7 +14,7 @@ import {
 } from '../client/mode.ts';
 import type { DigestParams } from '../store/digests.ts';
 import { buildDigestMessage, linkText, section } from '../views/digest.ts';
-import { errorText, queryName, stateBadge } from '../views/mode-runs.ts';
+import { errorText, parseTime, queryName, stateBadge } from '../views/mode-runs.ts';
 import { inZone } from '../views/time.ts';
 import type { BuildContext, Built } from './content.ts';
 
@@ -40,11 +40,6 @@ interface RunRead {
   completedAt: Date | undefined;
   queryRuns: ModeQueryRun[];
 }
-
-const parseTime = (value: string | null | undefined) => {
-  const at = value ? new Date(value) : undefined;
-  return at && !Number.isNaN(at.getTime()) ? at : undefined;
-};
 
 /** The query runs the digest reports: failed, succeeded, or both (ended either way). */
 function wanted(only: ModeParams['only']) {

@@ -7,6 +7,7 @@ import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { tellUser, userTimeZone } from '../../slack/reply.ts';
+import { withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
 import type { Digest } from '../../store/digests.ts';
 import { cronToWords } from '../../views/cron.ts';
@@ -46,19 +47,15 @@ async function channelProblem(
   channelId: string,
   log: Logger,
 ): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), CHANNEL_CHECK_MS);
-  });
-  try {
-    const info = await Promise.race([client.conversations.info({ channel: channelId }), late]);
-    if (info === 'late') return undefined;
-    if (info.channel?.is_archived) return 'That channel is archived. Pick another one.';
-    if (info.channel?.is_member === false) {
-      return 'I am not in that channel yet: run /invite @Alation in it, then save again.';
-    }
-    return undefined;
-  } catch (error) {
+  // Settled either way, so an answer in time (a refusal included) comes back as a value.
+  const asked = client.conversations.info({ channel: channelId }).then(
+    (info) => ({ info }),
+    (error: unknown) => ({ error }),
+  );
+  const early = await withinBudget(asked, CHANNEL_CHECK_MS);
+  if (!early.done) return undefined;
+  if ('error' in early.value) {
+    const { error } = early.value;
     const code = (error as { data?: { error?: string } }).data?.error;
     // Slack answers a private channel the bot is not in as not found.
     if (code === 'channel_not_found') {
@@ -66,9 +63,13 @@ async function channelProblem(
     }
     log.debug({ err: error }, 'could not check the digest channel; saving anyway');
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
+  const { channel } = early.value.info;
+  if (channel?.is_archived) return 'That channel is archived. Pick another one.';
+  if (channel?.is_member === false) {
+    return 'I am not in that channel yet: run /invite @Alation in it, then save again.';
+  }
+  return undefined;
 }
 
 /** What the modal carries between renders: the digest being edited and where to answer. */
