@@ -48,12 +48,12 @@ function clocked(t: TestBot, start: Date) {
 async function create(
   t: TestBot,
   params: DigestParams,
-  extra: { cron?: string; tz?: string } = {},
+  extra: { cron?: string; tz?: string; channelId?: string } = {},
 ) {
   return t.features.digests.create(
     {
       owner: DEFAULT_OWNER,
-      channelId: CHANNEL,
+      channelId: extra.channelId ?? CHANNEL,
       name: 'Morning sales',
       params,
       cron: extra.cron ?? '0 9 * * 1-5',
@@ -188,16 +188,10 @@ describe('delivery repairs itself', () => {
   it('tells the creator when the bot is not in the channel', async () => {
     const { t, query } = await setup();
     t.slack.addChannel({ id: 'C0OUTSIDE1', name: 'outside', is_member: false });
-    const digest = await t.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: 'C0OUTSIDE1',
-        name: 'Outside',
-        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date('2026-11-23T09:00:00Z'),
+    const digest = await create(
+      t,
+      { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
+      { channelId: 'C0OUTSIDE1', cron: '0 9 * * *', tz: 'UTC' },
     );
     const clock = clocked(t, new Date('2026-11-24T09:00:01Z'));
     expect(
@@ -211,16 +205,10 @@ describe('delivery repairs itself', () => {
   it('tells the creator when the channel is archived', async () => {
     const { t, query } = await setup();
     t.slack.addChannel({ id: 'C0ARCHIVE1', name: 'old', is_archived: true });
-    const digest = await t.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: 'C0ARCHIVE1',
-        name: 'Old',
-        params: { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date('2026-11-23T09:00:00Z'),
+    const digest = await create(
+      t,
+      { kind: 'query_result', queryId: query.id, attachCsv: false, onlyIfChanged: false },
+      { channelId: 'C0ARCHIVE1', cron: '0 9 * * *', tz: 'UTC' },
     );
     const clock = clocked(t, new Date('2026-11-24T09:00:01Z'));
     expect(
