@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { startEventLoopMonitor } from './event-loop.ts';
 import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
 import { digestWorkerDeps, startDigestWorker } from './jobs/digest-run.ts';
@@ -24,21 +25,26 @@ export interface Running {
  * reports 503 until they are up.
  */
 export async function run(config: Config, log: Logger): Promise<Running> {
+  const eventLoop = startEventLoopMonitor({ log });
   const inFlight = createInFlight();
   let services: Services | undefined;
   let stopping = false;
   const readiness: Readiness = {
     async check(): Promise<ReadinessReport> {
-      if (stopping) return { ready: false, checks: { process: 'shutting down' } };
-      if (!services) return { ready: false, checks: { database: 'starting', workers: 'starting' } };
-      const database = await services.db.query('SELECT 1').then(
-        () => 'ok',
-        (e: unknown) => `unreachable: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      const workers = services.jobs.running ? 'ok' : 'stopped';
-      return { ready: database === 'ok' && workers === 'ok', checks: { database, workers } };
+      const report = await checkServices();
+      return { ...report, eventLoop: eventLoop.report() };
     },
   };
+  async function checkServices(): Promise<ReadinessReport> {
+    if (stopping) return { ready: false, checks: { process: 'shutting down' } };
+    if (!services) return { ready: false, checks: { database: 'starting', workers: 'starting' } };
+    const database = await services.db.query('SELECT 1').then(
+      () => 'ok',
+      (e: unknown) => `unreachable: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    const workers = services.jobs.running ? 'ok' : 'stopped';
+    return { ready: database === 'ok' && workers === 'ok', checks: { database, workers } };
+  }
   let resolveFeatures: (f: Features) => void = () => {};
   const featuresReady = new Promise<Features>((resolve) => {
     resolveFeatures = resolve;
@@ -83,6 +89,7 @@ export async function run(config: Config, log: Logger): Promise<Running> {
       await servicesStarting.catch(() => {});
       await features?.close();
       if (services) await stopServices(services);
+      eventLoop.stop();
       log.info('shut down cleanly');
     },
   };

@@ -9,7 +9,9 @@ function sendJson(res: Parameters<CustomRoute['handler']>[1], status: number, bo
 /**
  * `/healthz`: the process is up and serving HTTP (liveness).
  * `/readyz`: storage answers and background workers run (readiness); 503 otherwise, so a load
- * balancer sends Slack's requests to a replica that can serve them.
+ * balancer sends Slack's requests to a replica that can serve them. Both bodies are JSON;
+ * `/readyz`'s also carries the event-loop delay (`eventLoop`: p50/p99/max ms since start and
+ * over the last minute), what delays Slack's acks.
  */
 export function healthRoutes(readiness: Readiness): CustomRoute[] {
   return [
