@@ -13,7 +13,7 @@ import { requestContext } from '../middleware/request-context.ts';
 import { announce } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
-import { escapeForSlack } from '../views/html.ts';
+import { escapeMrkdwn } from '../views/blocks.ts';
 import {
   ACTION_SYNC_OPEN_TABLE,
   BLOCK_SYNC_DATASOURCE,
@@ -366,7 +366,7 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
       const { request } = parsed;
       await ack({
         response_type: 'ephemeral',
-        text: `:hourglass_flowing_sand: Asking Alation to sync ${escapeForSlack(described(request))} from data source ${request.datasourceId}…`,
+        text: `:hourglass_flowing_sand: Asking Alation to sync ${escapeMrkdwn(described(request))} from data source ${request.datasourceId}…`,
       });
       const outcome = await sync(owner, request);
       if (outcome.ok) {
@@ -383,7 +383,7 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
           outcome.error,
           respond,
           log,
-          `sync ${escapeForSlack(described(request))}`,
+          `sync ${escapeMrkdwn(described(request))}`,
         );
         return;
       }

@@ -1,5 +1,35 @@
 import type { KnownBlock } from '@slack/types';
 
+/**
+ * The one escaper for text that came from a person, Alation or Mode (titles, descriptions,
+ * reasons, SQL, error messages, command arguments) on its way into anything Slack parses as
+ * mrkdwn: `text` fallbacks, mrkdwn blocks, file comments. Slack treats `&`, `<` and `>` as markup
+ * (https://api.slack.com/reference/surfaces/formatting#escaping), so after this `<!everyone>`,
+ * `<@U…>`, `<#C…>` and `<https://…|label>` show as typed and can never notify or link.
+ * plain_text objects need nothing: Slack shows them as written.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** How much of a person's own input a reply quotes back ("`…` is not a query id"). */
+export const ECHO_MAX_CHARS = 100;
+
+/** Shortens `text` to `max` characters, the last one an ellipsis, without splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+/**
+ * A person's input quoted back in a reply: clipped, escaped, and in inline code with any
+ * backtick that would end it replaced, so `text` of any size or shape reads as what they typed.
+ */
+export function echo(text: string, max = ECHO_MAX_CHARS): string {
+  const shown = escapeMrkdwn(clip(text.replace(/[\r\n]+/g, ' '), max)).replace(/`/g, "'");
+  return `\`${shown === '' ? ' ' : shown}\``;
+}
+
 export const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
 export interface TextInputOptions {

@@ -2,6 +2,7 @@
 // buttons that manage it. Pure: digests and their next runs in, Block Kit out.
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Digest, DigestParams } from '../store/digests.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import { cronToWords } from './cron.ts';
 import { KIND_LABELS } from './digest-modal.ts';
 import type { SlackMessage } from './help.ts';
@@ -21,8 +22,6 @@ export const MAX_LISTED = 15;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const escapeText = (t: string) =>
-  t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function describeParams(p: DigestParams): string {
   switch (p.kind) {
@@ -66,7 +65,7 @@ function buttons(d: Digest): ActionsBlock {
         confirm: {
           title: plain('Delete this digest?'),
           text: mrkdwn(
-            `*${escapeText(d.name)}* will stop posting in <#${d.channelId}>. This cannot be undone.`,
+            `*${escapeMrkdwn(d.name)}* will stop posting in <#${d.channelId}>. This cannot be undone.`,
           ),
           confirm: plain('Delete'),
           deny: plain('Keep it'),
@@ -112,7 +111,7 @@ export function buildDigestList(input: {
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `*${escapeText(d.name)}* → <#${d.channelId}> · ${KIND_LABELS[d.params.kind]}: ${escapeText(describeParams(d.params))}\n` +
+        `*${escapeMrkdwn(d.name)}* → <#${d.channelId}> · ${KIND_LABELS[d.params.kind]}: ${escapeMrkdwn(describeParams(d.params))}\n` +
           `${cronToWords(d.cron)} (${d.tz}) · ${status} · Last: ${lastRun(d, now)}`,
       ),
     });

@@ -2,9 +2,8 @@
 // the Add modal can be rebuilt with or without the reason, exactly as Alation's rules say.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { FLAG_TYPES, type FlagType, type TrustFlag } from '../client/alation.ts';
-import { textInput } from './blocks.ts';
+import { escapeMrkdwn, textInput } from './blocks.ts';
 import { ENDORSEMENT_REASON_RULE, FLAG_LABELS, type SubjectRef, subjectWords } from './flag.ts';
-import { escapeMrkdwn } from './query.ts';
 
 export const VIEW_FLAG_ADD = 'flag_add';
 export const VIEW_FLAG_EDIT = 'flag_edit';

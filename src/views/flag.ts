@@ -2,9 +2,9 @@
 // answers to what Alation refused. Pure: everything they show comes in as arguments.
 import type { Button, ConfirmationDialog, KnownBlock } from '@slack/types';
 import type { FlagSubject, FlagType, TrustFlag } from '../client/alation.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import { encodeFlagRef, type FlagRef } from './flag-ref.ts';
 import type { SlackMessage } from './help.ts';
-import { escapeMrkdwn } from './query.ts';
 import { when } from './time.ts';
 
 export const ACTION_FLAG_EDIT = 'flag_edit_reason';

@@ -1,3 +1,5 @@
+import { escapeMrkdwn } from './blocks.ts';
+
 // Alation stores rich-text fields (descriptions) as HTML. Slack shows mrkdwn, and treats
 // `&`, `<` and `>` as its own markup, so HTML has to be translated, not pasted: a stray `<`
 // from Alation must never become a Slack link, mention or `<!channel>`.
@@ -50,11 +52,6 @@ export function decodeEntities(text: string): string {
   });
 }
 
-/** Slack's three control characters, escaped as its docs ask. */
-export function escapeForSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Tags whose content is never text a person should read. */
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg']);
 const PARAGRAPHS = new Set([
@@ -104,7 +101,7 @@ function safeHref(href: string | undefined, baseUrl: string | undefined): string
   }
   if (!/^(?:https?:\/\/[^/]|mailto:)/i.test(url)) return undefined;
   // `|` and `>` would end Slack's <url|label> early.
-  return escapeForSlack(url).replace(/\|/g, '%7C');
+  return escapeMrkdwn(url).replace(/\|/g, '%7C');
 }
 
 interface Open {
@@ -146,7 +143,7 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
       if (out === '' || /[\s]$/.test(out)) t = t.replace(/^ /, '');
     }
     if (link > 0) t = t.replace(/\n/g, ' ');
-    out += escapeForSlack(t);
+    out += escapeMrkdwn(t);
   };
 
   /** Wraps what an element produced in `mark`, per line, whitespace outside the marks. */

@@ -5,6 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { isUpstreamError } from '../client/errors.ts';
 import { isRunDone, type ModeQueryRun } from '../client/mode.ts';
 import type { ReportRunRef } from '../commands/mode/ref.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import { fileSize, readableFileBase } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import {
@@ -20,7 +21,6 @@ import {
   webLink,
 } from './mode-runs.ts';
 import { renderTable } from './preview-table.ts';
-import { escapeMrkdwn } from './query.ts';
 
 /** Longest SQL shown inline; a code block in one section has to stay under 3000 characters. */
 export const INLINE_MODE_SQL_LIMIT = 2_800;

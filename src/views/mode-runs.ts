@@ -4,8 +4,8 @@ import type { KnownBlock } from '@slack/types';
 import type { ModeQueryRun, ModeRunState } from '../client/mode.ts';
 import { isRunDone } from '../client/mode.ts';
 import { describeRun, encodeQueryRunRef, type ReportRunRef } from '../commands/mode/ref.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
-import { escapeMrkdwn } from './query.ts';
 import { when } from './time.ts';
 
 export const ACTION_MODE_RUN_DETAILS = 'mode_query_run_details';

@@ -1,8 +1,8 @@
 // "Open SQL in Alation Compose" message shortcut: the data source form and the link it gives.
 // Pure: everything shown comes in as arguments.
 import type { ModalView } from '@slack/types';
+import { escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
-import { escapeMrkdwn } from './query.ts';
 
 export const SHORTCUT_OPEN_SQL = 'open_sql_in_compose';
 export const VIEW_OPEN_SQL = 'open_sql_in_compose_form';

@@ -1,7 +1,8 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import type { QuerySchedule } from '../client/alation/query-schemas.ts';
 import type { Query, ScheduledRun } from '../client/alation.ts';
-import { textInput } from './blocks.ts';
+import { escapeMrkdwn, textInput } from './blocks.ts';
+
 import { cronToWords } from './cron.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
@@ -34,11 +35,6 @@ const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: tru
 const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
 const section = (t: string): KnownBlock => ({ type: 'section', text: mrkdwn(t) });
 const context = (t: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(t)] });
-
-/** Slack mrkdwn treats &, < and > as markup; text from Alation must not turn into links. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ExecutionEvent } from '../client/alation.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
-import { escapeMrkdwn } from './query.ts';
 import { when } from './time.ts';
 
 export const ACTION_RUNS_MORE = 'query_runs_more';

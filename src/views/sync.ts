@@ -2,10 +2,10 @@
 // table-sync error table (alation-table-sync.txt). Pure builders.
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { SyncedTable } from '../client/alation.ts';
-import { textInput } from './blocks.ts';
+import { escapeMrkdwn, textInput } from './blocks.ts';
 import { ACTION_CONNECT_ALATION } from './connect.ts';
 import type { SlackMessage } from './help.ts';
-import { escapeForSlack, htmlToMrkdwn } from './html.ts';
+import { htmlToMrkdwn } from './html.ts';
 
 export const VIEW_SYNC = 'sync_table';
 export const BLOCK_SYNC_DATASOURCE = 'sync_datasource';
@@ -78,7 +78,7 @@ const usageLine = () =>
 
 /** A local input problem, before anything was sent to Alation. */
 export function buildSyncUsageMessage(problem: string): SlackMessage {
-  const line = `${escapeForSlack(problem)}\n${escapeForSlack(usageLine())}`;
+  const line = `${escapeMrkdwn(problem)}\n${escapeMrkdwn(usageLine())}`;
   return { text: problem, blocks: [section(line)] };
 }
 
@@ -134,7 +134,7 @@ export function syncFailureText(failure: SyncFailure, request: SyncRequest): str
 
 /** The failure as a private message; not being authenticated comes with the Reconnect button. */
 export function buildSyncFailureMessage(failure: SyncFailure, request: SyncRequest): SlackMessage {
-  const line = `:warning: Could not sync ${escapeForSlack(`${request.schema}.${request.table}`)}. ${escapeForSlack(syncFailureText(failure, request))}`;
+  const line = `:warning: Could not sync ${escapeMrkdwn(`${request.schema}.${request.table}`)}. ${escapeMrkdwn(syncFailureText(failure, request))}`;
   const blocks: KnownBlock[] = [section(clip(line, SECTION_LIMIT))];
   if (failure.kind === 'not_authenticated') {
     blocks.push({
@@ -209,7 +209,7 @@ export function buildSyncModal(input: SyncModalInput): ModalView {
   ];
   const initialType = types.find((o) => o.value === (v.tableType ?? 'TABLE')) ?? types[0];
   const blocks: KnownBlock[] = [];
-  if (input.problem) blocks.push(section(`:warning: ${escapeForSlack(input.problem)}`));
+  if (input.problem) blocks.push(section(`:warning: ${escapeMrkdwn(input.problem)}`));
   blocks.push(
     section(
       'Alation reads this table’s metadata from the database now instead of at the next scheduled extraction. Only Alation admins can sync.',
@@ -263,7 +263,7 @@ export function buildSyncingModal(request: SyncRequest): ModalView {
     close: plain('Close'),
     blocks: [
       section(
-        `:hourglass_flowing_sand: Alation is syncing ${escapeForSlack(`${request.schema}.${request.table}`)} from data source ${request.datasourceId}…`,
+        `:hourglass_flowing_sand: Alation is syncing ${escapeMrkdwn(`${request.schema}.${request.table}`)} from data source ${request.datasourceId}…`,
       ),
     ],
   };
@@ -276,7 +276,7 @@ export function buildSyncedModal(table: SyncedTable): ModalView {
     close: plain('Done'),
     blocks: [
       section(
-        `:white_check_mark: Synced *${escapeForSlack(titleOf(table))}*; the card is in the channel. You can close this.`,
+        `:white_check_mark: Synced *${escapeMrkdwn(titleOf(table))}*; the card is in the channel. You can close this.`,
       ),
     ],
   };
@@ -314,14 +314,14 @@ export function buildSyncedTableMessage(input: SyncedCardInput): SlackMessage {
   const description = htmlToMrkdwn(table.description ?? '', { baseUrl: alationBaseUrl });
   const comment = table.db_comment?.trim();
   const fields = [
-    mrkdwn(`*Schema*\n${escapeForSlack(schema)}`),
-    mrkdwn(`*Name*\n${escapeForSlack(table.name)}`),
+    mrkdwn(`*Schema*\n${escapeMrkdwn(schema)}`),
+    mrkdwn(`*Name*\n${escapeMrkdwn(table.name)}`),
     mrkdwn(`*Data source*\n${table.ds_id}`),
     mrkdwn(`*Type*\n${kind}`),
   ];
   const blocks: KnownBlock[] = [
     section(
-      `:arrows_counterclockwise: *<${escapeForSlack(url)}|${escapeForSlack(title)}>* is synced from the database.`,
+      `:arrows_counterclockwise: *<${escapeMrkdwn(url)}|${escapeMrkdwn(title)}>* is synced from the database.`,
     ),
     { type: 'section', fields },
     section(description ? clip(description, SECTION_LIMIT) : '_No description in Alation yet._'),
@@ -329,7 +329,7 @@ export function buildSyncedTableMessage(input: SyncedCardInput): SlackMessage {
   if (comment) {
     blocks.push({
       type: 'context',
-      elements: [mrkdwn(clip(`Database comment: ${escapeForSlack(comment)}`, SECTION_LIMIT))],
+      elements: [mrkdwn(clip(`Database comment: ${escapeMrkdwn(comment)}`, SECTION_LIMIT))],
     });
   }
   blocks.push(

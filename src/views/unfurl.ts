@@ -2,8 +2,8 @@
 // under a pasted link. Pure: everything the card shows comes in as arguments.
 import type { KnownBlock } from '@slack/types';
 import type { FlagType, TrustFlag } from '../client/alation.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import { subjectWords } from './flag.ts';
-import { escapeMrkdwn } from './query.ts';
 
 /** The catalog object types whose pages unfurl; the path segment is also the flag API's otype. */
 export const UNFURL_OTYPES = ['query', 'table', 'data', 'schema', 'attribute'] as const;

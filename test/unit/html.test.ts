@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, escapeForSlack, htmlToMrkdwn } from '../../src/views/html.ts';
+import { escapeMrkdwn } from '../../src/views/blocks.ts';
+import { decodeEntities, htmlToMrkdwn } from '../../src/views/html.ts';
 
 const BASE = 'https://alation.example.com';
 const md = (html: string) => htmlToMrkdwn(html, { baseUrl: BASE });
@@ -102,6 +103,6 @@ describe('entities and escaping', () => {
   });
 
   it('escapes only &, < and >', () => {
-    expect(escapeForSlack('<a & b>*_`')).toBe('&lt;a &amp; b&gt;*_`');
+    expect(escapeMrkdwn('<a & b>*_`')).toBe('&lt;a &amp; b&gt;*_`');
   });
 });

@@ -5,13 +5,13 @@ import { checkForm, fieldErrorsToForm, readForm } from '../../src/commands/query
 import { outcomeErrors } from '../../src/commands/query/new.ts';
 import { decodeSearchCursor, encodeSearchCursor } from '../../src/commands/query/search.ts';
 import { decodeRunsCursor, encodeRunsCursor, parseRunsArgs } from '../../src/commands/runs.ts';
+import { escapeMrkdwn } from '../../src/views/blocks.ts';
 import {
   alationLink,
   buildCreatedMessage,
   buildNewQueryModal,
   buildQueryCard,
   buildSearchResults,
-  escapeMrkdwn,
   sqlPreview,
 } from '../../src/views/query.ts';
 import { buildRunsMessage, runLine } from '../../src/views/runs.ts';
