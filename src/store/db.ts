@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { fromPglite, type Db as JobsDb } from 'pg-boss';
+import { openPgliteThread } from './pglite-thread.ts';
 
 /** What a statement can run against: the database itself or an open transaction. */
 export interface Queryable {
@@ -14,8 +16,10 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-  /** The embedded instance, for pg-boss's adapter; undefined on PostgreSQL. */
+  /** An embedded instance on this thread (tests); undefined in a worker or on PostgreSQL. */
   readonly pglite: PGlite | undefined;
+  /** pg-boss's adapter onto the embedded database; undefined on PostgreSQL (its own pool). */
+  readonly jobsDb: JobsDb | undefined;
   /** The connection string, for pg-boss's own pool; undefined on PGlite. */
   readonly url: string | undefined;
 }
@@ -26,13 +30,14 @@ export interface DbOptions {
   dataDir: string;
 }
 
+/** The embedded database runs in a worker thread, off the event loop that acks Slack. */
 export function openDb(options: DbOptions): Promise<Db> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl)
-    : openPglite(path.join(options.dataDir, 'pglite'));
+    : openPgliteThread(path.join(options.dataDir, 'pglite'));
 }
 
-/** `dir` undefined → an in-memory database (tests). */
+/** PGlite on this thread; `dir` undefined → an in-memory database (tests). */
 export async function openPglite(dir: string | undefined): Promise<Db> {
   if (dir) await mkdir(dir, { recursive: true });
   return pgliteDb(await PGlite.create(dir ?? 'memory://'));
@@ -52,6 +57,7 @@ export function pgliteDb(db: PGlite): Db {
     transaction: (fn) => db.transaction((tx) => fn(on(tx))),
     close: () => db.close(),
     pglite: db,
+    jobsDb: fromPglite(db),
     url: undefined,
   };
 }
@@ -89,6 +95,7 @@ export async function openPostgres(url: string): Promise<Db> {
     },
     close: () => pool.end(),
     pglite: undefined,
+    jobsDb: undefined,
     url,
   };
 }

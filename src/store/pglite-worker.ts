@@ -1,0 +1,84 @@
+/**
+ * The embedded database's own thread: PGlite (PostgreSQL compiled to WASM) runs here, so its
+ * start-up (seconds on a fresh DATA_DIR), migrations and every query run off the bot's event
+ * loop. `pglite-thread.ts` is the other end. Requests run strictly one after another in the
+ * order they arrive; PGlite has a single session, so that order is what keeps a transaction's
+ * statements together (the other end holds everyone else back while one is open).
+ */
+import { mkdir } from 'node:fs/promises';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import type { FromWorker, Op, SerializedError, ToWorker } from './pglite-protocol.ts';
+
+if (!parentPort) throw new Error('pglite-worker.ts runs as a worker thread');
+const port: MessagePort = parentPort;
+const { dir } = workerData as { dir: string | undefined };
+
+function serialize(error: unknown): SerializedError {
+  if (!(error instanceof Error)) return { message: String(error), fields: {} };
+  const fields: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+  }
+  return { message: error.message, name: error.name, fields };
+}
+
+const post = (message: FromWorker) => port.postMessage(message);
+const unlisten = new Map<number, () => Promise<void>>();
+
+async function handle(db: PGlite, op: Op): Promise<unknown[]> {
+  switch (op.kind) {
+    case 'query':
+      return (await db.query(op.sql, op.params)).rows;
+    case 'exec':
+      await db.exec(op.sql);
+      return [];
+    case 'jobs':
+      // pg-boss's statements: parameterised ones one at a time, multi-statement DDL through exec
+      // with every statement's rows. A failed one must not leave an aborted transaction behind
+      // for the next caller (pg-boss expects pool semantics), so it is rolled back here, before
+      // anything else can run.
+      try {
+        if (op.params?.length) return (await db.query(op.sql, op.params)).rows;
+        return (await db.exec(op.sql)).flatMap((r) => r.rows);
+      } catch (error) {
+        await db.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    case 'listen': {
+      const stop = await db.listen(op.channel, (payload) =>
+        post({ type: 'notify', listenId: op.listenId, payload }),
+      );
+      unlisten.set(op.listenId, stop);
+      return [];
+    }
+    case 'unlisten':
+      await unlisten.get(op.listenId)?.();
+      unlisten.delete(op.listenId);
+      return [];
+    case 'close':
+      await db.close();
+      return [];
+  }
+}
+
+try {
+  if (dir) await mkdir(dir, { recursive: true });
+  const db = await PGlite.create(dir ?? 'memory://');
+  let queue: Promise<void> = Promise.resolve();
+  port.on('message', (message: ToWorker) => {
+    queue = queue.then(async () => {
+      try {
+        post({ type: 'result', id: message.id, rows: await handle(db, message.op) });
+      } catch (error) {
+        post({ type: 'error', id: message.id, error: serialize(error) });
+      }
+      // Closing the port after the answer lets the thread end once it is delivered.
+      if (message.op.kind === 'close') port.close();
+    });
+  });
+  post({ type: 'ready' });
+} catch (error) {
+  post({ type: 'failed', error: serialize(error) });
+  port.close();
+}
