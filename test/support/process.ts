@@ -11,10 +11,13 @@ export interface BotProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `node src/main.ts` (what `npm start` runs) with exactly the given environment. */
-export function spawnBot(env: Record<string, string>): BotProcess {
+/**
+ * Runs `node src/main.ts` (what `npm start` runs) with exactly the given environment; `root`
+ * is another checkout, for a benchmark comparing two builds.
+ */
+export function spawnBot(env: Record<string, string>, root = ROOT): BotProcess {
   const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: ROOT,
+    cwd: root,
     // PATH only: nothing from the test runner's environment (TEST_DATABASE_URL, say) leaks in.
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,4 +72,61 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** One `/alation help` sent by `probeAcks`: when (ms after the probe began) and how it went. */
+export interface AckSample {
+  sentAtMs: number;
+  /** Until the ack's answer arrived; undefined when nothing listened yet (connection refused). */
+  ackMs: number | undefined;
+  status: number | 'refused' | string;
+}
+
+/**
+ * Sends a signed `/alation help` to `origin` every `everyMs` until `stop()` says so, without
+ * waiting for one to finish before sending the next, the way Slack's traffic arrives. Resolves
+ * with every request's outcome once the last has settled.
+ */
+export async function probeAcks(options: {
+  origin: string;
+  signingSecret: string;
+  everyMs: number;
+  stop: () => boolean;
+}): Promise<AckSample[]> {
+  const { buildSlashCommand, computeSignature } = await import('../driver.ts');
+  const started = performance.now();
+  const one = async (): Promise<AckSample> => {
+    const sentAtMs = performance.now() - started;
+    const body = new URLSearchParams(
+      Object.entries(buildSlashCommand({ text: 'help' })).map(([k, v]): [string, string] => [
+        k,
+        String(v),
+      ]),
+    ).toString();
+    const ts = Math.floor(Date.now() / 1000);
+    try {
+      const res = await fetch(`${options.origin}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': computeSignature(options.signingSecret, ts, body),
+        },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      await res.arrayBuffer();
+      return { sentAtMs, ackMs: performance.now() - started - sentAtMs, status: res.status };
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED') return { sentAtMs, ackMs: undefined, status: 'refused' };
+      return { sentAtMs, ackMs: performance.now() - started - sentAtMs, status: String(error) };
+    }
+  };
+  const inFlight: Promise<AckSample>[] = [];
+  while (!options.stop()) {
+    inFlight.push(one());
+    await new Promise((r) => setTimeout(r, options.everyMs));
+  }
+  return Promise.all(inFlight);
 }
