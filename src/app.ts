@@ -22,6 +22,9 @@ import type { InFlight } from './inflight.ts';
 import { boltLogger, type Logger } from './log.ts';
 import { requestContextMiddleware } from './middleware/request-context.ts';
 import type { Readiness } from './readiness.ts';
+import { BODY_LIMIT_BYTES, guardHttpReceiver, guardProcessEvent } from './slack/guard.ts';
+
+const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface AppDeps {
   config: Pick<Config, 'slack' | 'port' | 'alationBaseUrl' | 'alationOAuth'>;
@@ -73,12 +76,23 @@ export function createApp(deps: AppDeps): BotApp {
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         logger,
         customRoutes,
         // Ack as soon as the listener calls ack(); slow work continues after the response.
         processBeforeResponse: false,
+        bodyLimit: BODY_LIMIT_BYTES,
       });
+  // Malformed but signed requests are refused before Bolt reads them (see slack/guard.ts).
+  if (receiver instanceof HTTPReceiver) {
+    guardHttpReceiver(receiver, {
+      signingSecret: config.slack.signingSecret,
+      endpoint: SLACK_EVENTS_PATH,
+      log,
+    });
+  } else {
+    guardProcessEvent(receiver, log);
+  }
 
   const app = new App({
     token: config.slack.botToken,

@@ -1,5 +1,6 @@
 import { type Env, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
+import { installProcessPolicy } from './process-policy.ts';
 import { type Running, run } from './run.ts';
 import { SchemaTooNewError } from './store/migrate.ts';
 
@@ -18,6 +19,7 @@ async function main(env: Env): Promise<void> {
     return;
   }
   const log = createLogger({ level: loaded.config.logLevel });
+  installProcessPolicy(process, log, (code) => process.exit(code));
   let running: Running;
   try {
     running = await run(loaded.config, log);

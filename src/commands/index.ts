@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { echo } from '../views/blocks.ts';
 import { buildHelpMessage } from '../views/help.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { digestCommand } from './digest/index.ts';
@@ -49,8 +50,10 @@ export function registerCommands(app: App, commands: readonly Command[]): void {
     const { name, args } = parseCommandText(command.text);
     const found = byName.get(name);
     if (!found) {
-      const suggestion = closestName(name, [...byName.keys()]);
-      const notice = `Unknown command \`${name}\`.${suggestion ? ` Did you mean \`${command.command} ${suggestion}\`?` : ''}`;
+      // A suggestion for a word nobody would mistype (pasted SQL, a 10k-character argument) helps
+      // nobody and costs an edit distance per command name.
+      const suggestion = name.length <= 40 ? closestName(name, [...byName.keys()]) : undefined;
+      const notice = `Unknown command ${echo(name)}.${suggestion ? ` Did you mean \`${command.command} ${suggestion}\`?` : ''}`;
       await ack({
         response_type: 'ephemeral',
         ...buildHelpMessage(commands, { slashCommand: command.command, notice }),

@@ -4,6 +4,7 @@ import { publishHome } from '../events/home.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
+import { echo } from '../views/blocks.ts';
 import type { Command, CommandDeps } from './command.ts';
 
 const PROVIDERS: Record<string, Provider[]> = {
@@ -25,7 +26,7 @@ export function logoutCommand(deps: CommandDeps): Command {
       if (!which) {
         await ack({
           response_type: 'ephemeral',
-          text: `I can log you out of \`alation\`, \`mode\` or both; \`${args}\` is neither. Try \`/alation logout\`.`,
+          text: `I can log you out of \`alation\`, \`mode\` or both; ${echo(args)} is neither. Try \`/alation logout\`.`,
         });
         return;
       }

@@ -8,6 +8,7 @@ import { requestContext } from '../middleware/request-context.ts';
 import { tellUser } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
+import { echo } from '../views/blocks.ts';
 import { buildResultModal } from '../views/connect.ts';
 import {
   BLOCK_MODE_SECRET,
@@ -143,7 +144,7 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
       await ack({
         response_type: 'ephemeral',
         text: args
-          ? `\`/alation mode ${args}\` is not something I know. ${MODE_HELP}`
+          ? `${echo(`/alation mode ${args}`)} is not something I know. ${MODE_HELP}`
           : `Try \`/alation mode login\` to connect your Mode account. ${MODE_HELP}`,
       });
     },

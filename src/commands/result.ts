@@ -6,6 +6,7 @@ import { latestResultOf } from '../results/latest.ts';
 import { relayCsv } from '../results/relay.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
+import { echo } from '../views/blocks.ts';
 import { readableFileBase } from '../views/files.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { Command, CommandDeps } from './command.ts';
@@ -40,7 +41,7 @@ export function parseResultArgs(args: string): ResultArgs | { problem: string } 
   if (queryId === undefined) {
     return {
       problem: rest
-        ? `\`${rest}\` is not a query id. Use the number from the query's URL, e.g. \`/alation result 42\`.`
+        ? `${echo(rest)} is not a query id. Use the number from the query's URL, e.g. \`/alation result 42\`.`
         : 'Which query? Give its id, e.g. `/alation result 42` (add `--thread <ts>` to answer in a thread).',
     };
   }
@@ -51,7 +52,7 @@ export function parseResultArgs(args: string): ResultArgs | { problem: string } 
     : /\/p(\d{10})(\d{6})/.exec(raw)?.slice(1, 3).join('.');
   if (!ts) {
     return {
-      problem: `\`${raw}\` is not a message timestamp. Use the message's ts (like 1700000000.123456) or paste its link.`,
+      problem: `${echo(raw)} is not a message timestamp. Use the message's ts (like 1700000000.123456) or paste its link.`,
     };
   }
   return { queryId, threadTs: ts };

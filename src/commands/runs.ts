@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
+import { echo } from '../views/blocks.ts';
 import { ACTION_QUERY_RUN_HISTORY } from '../views/query.ts';
 import { ACTION_RUNS_MORE, buildRunsMessage, type RunRow } from '../views/runs.ts';
 import type { Command, CommandDeps } from './command.ts';
@@ -71,7 +72,7 @@ export function parseRunsArgs(
   if (unknownFlag) {
     return {
       ok: false,
-      message: `\`${unknownFlag}\` is not an option here; the only one is \`--failed\`, e.g. \`/alation runs 42 --failed\`.`,
+      message: `${echo(unknownFlag)} is not an option here; the only one is \`--failed\`, e.g. \`/alation runs 42 --failed\`.`,
     };
   }
   if (rest.length === 0) {
@@ -81,7 +82,7 @@ export function parseRunsArgs(
   if (queryId === undefined) {
     return {
       ok: false,
-      message: `\`${rest.join(' ')}\` is not a query id. Use the number from the query's URL, e.g. \`/alation runs 42\`.`,
+      message: `${echo(rest.join(' '))} is not a query id. Use the number from the query's URL, e.g. \`/alation runs 42\`.`,
     };
   }
   return { ok: true, queryId, failedOnly };

@@ -3,6 +3,7 @@ import { ownerOf } from '../auth/owner.ts';
 import type { Logger } from '../log.ts';
 import { uploadFile } from '../slack/upload.ts';
 import type { Owner } from '../store/credentials.ts';
+import { echo } from '../views/blocks.ts';
 import { buildSqlMessage, INLINE_SQL_LIMIT } from '../views/sql.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
@@ -27,7 +28,7 @@ export function sqlCommand(deps: CommandDeps): Command {
         await ack({
           response_type: 'ephemeral',
           text: args
-            ? `\`${args}\` is not a query id. Use the number from the query's URL, e.g. \`/alation sql 42\`.`
+            ? `${echo(args)} is not a query id. Use the number from the query's URL, e.g. \`/alation sql 42\`.`
             : 'Which query? Give its id, e.g. `/alation sql 42`.',
         });
         return;

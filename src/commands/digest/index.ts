@@ -1,5 +1,6 @@
 // `/alation digest …`: scheduled channel digests (issue 7); one file per sub-action.
 import type { App } from '@slack/bolt';
+import { echo } from '../../views/blocks.ts';
 import type { Command, CommandDeps } from '../command.ts';
 import { listDigestsAction } from './list.ts';
 import { newDigestAction } from './new.ts';
@@ -22,7 +23,7 @@ export function digestCommand(deps: CommandDeps): Command {
       if (word === '' || word === 'list') return list.run(input);
       await input.ack({
         response_type: 'ephemeral',
-        text: `\`${word}\` is not something \`/alation digest\` does. ${USAGE}`,
+        text: `${echo(word)} is not something \`/alation digest\` does. ${USAGE}`,
       });
     },
     register(app: App) {

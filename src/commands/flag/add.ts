@@ -16,6 +16,7 @@ import { requestContext } from '../../middleware/request-context.ts';
 import { announce } from '../../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
+import { clip } from '../../views/blocks.ts';
 import {
   ACTION_FLAG_OPEN,
   buildFlagAddedMessage,
@@ -88,7 +89,7 @@ export function checkAddForm(
       'Which object? Give its id from its Alation URL: /table/12/ → 12.';
   } else if (!/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(Number(rawId))) {
     errors[BLOCK_FLAG_SUBJECT_ID] =
-      `“${rawId}” is not an id. Use the number from the object’s Alation URL: /table/12/ → 12.`;
+      `“${clip(rawId, 40)}” is not an id. Use the number from the object’s Alation URL: /table/12/ → 12.`;
   }
   const reason = (form.reason ?? '').trim();
   if (!form.flagType) {

@@ -1,5 +1,6 @@
 // `/alation flag …`: trust flags (endorse, warn, deprecate); one file per sub-action.
 import type { App } from '@slack/bolt';
+import { echo } from '../../views/blocks.ts';
 import type { Command, CommandDeps } from '../command.ts';
 import { addFlagAction } from './add.ts';
 import { editFlagAction } from './edit.ts';
@@ -33,7 +34,7 @@ export function flagCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
         text:
           word === ''
             ? `What should I do with trust flags? ${USAGE}`
-            : `\`${word}\` is not something \`/alation flag\` does. ${USAGE}`,
+            : `${echo(word)} is not something \`/alation flag\` does. ${USAGE}`,
       });
     },
     register(app: App) {

@@ -7,6 +7,7 @@ import { ForbiddenError, isUpstreamError, NotFoundError } from '../../client/err
 import type { Logger } from '../../log.ts';
 import { type Conversation, postToResponseUrl, tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
+import { echo } from '../../views/blocks.ts';
 import {
   buildFlagForbiddenMessage,
   buildFlagGoneMessage,
@@ -55,12 +56,12 @@ export function parseSubject(
   const otype = (rawOtype ?? '').toLowerCase();
   if (!OTYPE.test(otype)) {
     return {
-      problem: `\`${rawOtype}\` is not an object type. Use the word from its Alation URL, e.g. \`table\` in /table/12/: \`${usage} table 12\`.`,
+      problem: `${echo(rawOtype ?? '')} is not an object type. Use the word from its Alation URL, e.g. \`table\` in /table/12/: \`${usage} table 12\`.`,
     };
   }
   if (!/^\d{1,15}$/.test(rawId ?? '') || !Number.isSafeInteger(Number(rawId))) {
     return {
-      problem: `\`${rawId}\` is not an object id. Use the number from its Alation URL (/table/12/ → 12), e.g. \`${usage} table 12\`.`,
+      problem: `${echo(rawId ?? '')} is not an object id. Use the number from its Alation URL (/table/12/ → 12), e.g. \`${usage} table 12\`.`,
     };
   }
   return { subject: { otype, id: Number(rawId) } };
@@ -72,7 +73,7 @@ export function parseFlagId(args: string, usage: string): { flagId: number } | {
   if (Number.isSafeInteger(id) && id > 0) return { flagId: id };
   return {
     problem: text
-      ? `\`${text}\` is not a flag id. Flag ids are numbers; \`/alation flag list <otype> <id>\` shows them, e.g. \`${usage} 9\`.`
+      ? `${echo(text)} is not a flag id. Flag ids are numbers; \`/alation flag list <otype> <id>\` shows them, e.g. \`${usage} 9\`.`
       : `Which flag? Give its id, e.g. \`${usage} 9\`; \`/alation flag list <otype> <id>\` shows them.`,
   };
 }

@@ -2,6 +2,7 @@
 // URL, or a button value. Pure, so it is unit-tested without Slack or Mode.
 import { z } from 'zod';
 import type { ReportRunRef } from '../../client/mode.ts';
+import { echo } from '../../views/blocks.ts';
 
 export type { ReportRunRef } from '../../client/mode.ts';
 
@@ -92,7 +93,7 @@ export function unwrapLinks(text: string): string {
 export type Parsed<T> = { ok: true; ref: T } | { ok: false; message: string };
 
 function badToken(word: string, what: string, example: string): string {
-  return `\`${word}\` is not a Mode ${what}: use the token from the run's URL (letters, digits, \`-\` and \`_\`), e.g. \`${example}\`.`;
+  return `${echo(word)} is not a Mode ${what}: use the token from the run's URL (letters, digits, \`-\` and \`_\`), e.g. \`${example}\`.`;
 }
 
 /** Tokens typed one by one: checks each says what is wrong with which. */
@@ -104,7 +105,7 @@ function fromWords(
   if (!ACCOUNT.test(account)) {
     return {
       ok: false,
-      message: `\`${account}\` is not a Mode workspace name: use the name from your Mode URLs (app.mode.com/<workspace>/…), e.g. \`${usage}\`.`,
+      message: `${echo(account)} is not a Mode workspace name: use the name from your Mode URLs (app.mode.com/<workspace>/…), e.g. \`${usage}\`.`,
     };
   }
   if (!TOKEN.test(report)) return { ok: false, message: badToken(report, 'report token', usage) };
@@ -134,13 +135,13 @@ export function parseRunsArgs(args: string): Parsed<ReportRunRef> {
       ok: false,
       message: /^<?https?:/i.test(words[0] ?? '')
         ? `That link is not a Mode report run. Paste a link like ${EXAMPLE_URL} (open the run in Mode and copy the address).`
-        : `\`${words[0]}\` is not a report run. Give the workspace, report and run tokens, e.g. \`${usage}\`, or paste the run's URL.`,
+        : `${echo(words[0] ?? '')} is not a report run. Give the workspace, report and run tokens, e.g. \`${usage}\`, or paste the run's URL.`,
     };
   }
   if (words.length !== 3) {
     return {
       ok: false,
-      message: `\`${words.join(' ')}\` is not a report run: give exactly three things, the workspace, the report token and the run token, e.g. \`${usage}\`, or paste the run's URL.`,
+      message: `${echo(words.join(' '))} is not a report run: give exactly three things, the workspace, the report token and the run token, e.g. \`${usage}\`, or paste the run's URL.`,
     };
   }
   return fromWords(words, usage);

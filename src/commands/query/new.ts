@@ -10,6 +10,7 @@ import { requestContext } from '../../middleware/request-context.ts';
 import { announce } from '../../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
+import { echo } from '../../views/blocks.ts';
 import {
   ACTION_OPEN_CATALOG,
   ACTION_OPEN_COMPOSE,
@@ -105,7 +106,7 @@ export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
       if (args !== '' && !/^\d{1,12}$/.test(args)) {
         await ack({
           response_type: 'ephemeral',
-          text: `\`${args}\` is not a data source id. Use the number in its Alation URL (/data/7/ → 7), e.g. \`/alation query new 7\`, or leave it out.`,
+          text: `${echo(args)} is not a data source id. Use the number in its Alation URL (/data/7/ → 7), e.g. \`/alation query new 7\`, or leave it out.`,
         });
         return;
       }

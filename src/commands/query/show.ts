@@ -8,6 +8,7 @@ import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { userTimeZone } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
+import { echo } from '../../views/blocks.ts';
 import { ACTION_QUERY_SHOW, ACTION_QUERY_SQL, buildQueryCard } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import { reportFailure } from '../failure.ts';
@@ -89,7 +90,7 @@ export function showQueryAction(deps: CommandDeps) {
       if (queryId === undefined) {
         await ack({
           response_type: 'ephemeral',
-          text: `\`${args}\` is not a query id. Use the number from the query's URL, e.g. \`/alation query 42\`, or \`/alation query search <text>\` to find one.`,
+          text: `${echo(args)} is not a query id. Use the number from the query's URL, e.g. \`/alation query 42\`, or \`/alation query search <text>\` to find one.`,
         });
         return;
       }

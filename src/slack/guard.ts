@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type App,
+  HTTPModuleFunctions,
+  type HTTPReceiver,
+  isRawBodyError,
+  isValidSlackRequest,
+  type Receiver,
+  type ReceiverEvent,
+} from '@slack/bolt';
+import type { Logger } from '../log.ts';
+import { checkInbound } from './inbound.ts';
+
+/**
+ * The largest request body accepted, in bytes. Slack documents no payload limit, so the figure is
+ * derived from what Slack can send this app: the biggest payload is a `block_actions` that echoes
+ * one of the bot's own messages (≤ 50 blocks of ≤ 3,000 characters, plus ≤ 40,000 of `text`:
+ * ≈ 190,000 characters) or a `view_submission` of its largest modal (the query form: SQL,
+ * description and title, each capped by the modal, plus the view itself). Form encoding at most
+ * triples ASCII punctuation, so real payloads stay well under 600 kB; 1 MiB leaves room for
+ * non-ASCII text and refuses anything a person could not have produced in Slack (Bolt's default
+ * is 4 MB, which let a 1.5 MB `/alation sql xxx…` through to the parser and the reply).
+ */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** How much of an oversized body is read and dropped before the connection is simply closed. */
+const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
+
+function discard(req: IncomingMessage, limit: number, then: () => void): void {
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) req.destroy();
+  });
+  req.on('end', then);
+  req.on('error', () => {});
+  req.resume();
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+function reject(res: ServerResponse, status: number): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(status === 413 ? 'request body too large' : 'malformed Slack request');
+}
+
+/**
+ * Puts a check in front of Bolt's HTTP receiver: a signed request whose body is not an object,
+ * or lacks what Bolt and the listeners read (see `checkInbound`), is answered 400 at once with
+ * one warning, instead of crashing the process (`body.ssl_check` on `null`), a 500, or a 404
+ * after 3 s. Unsigned or unparsable requests go on to Bolt, which answers them 401/400 as before;
+ * other paths (health, OAuth) are untouched.
+ */
+export function guardHttpReceiver(
+  receiver: HTTPReceiver,
+  options: { signingSecret: string; endpoint: string; log: Logger },
+): void {
+  const { signingSecret, endpoint, log } = options;
+  const bolt: RequestListener = receiver.requestListener;
+  const guarded: RequestListener = (req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || path !== endpoint) {
+      bolt(req, res);
+      return;
+    }
+    screen(req, res).then(
+      (pass) => {
+        if (pass) bolt(req, res);
+      },
+      (err: unknown) => {
+        log.warn({ err, path }, 'could not read a Slack request');
+        reject(res, 400);
+      },
+    );
+  };
+  async function screen(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.bufferIncomingMessage>>;
+    try {
+      buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, BODY_LIMIT_BYTES);
+    } catch (err) {
+      if (isRawBodyError(err) && (err.type === 'entity.too.large' || err.statusCode === 413)) {
+        log.warn(
+          { limit: BODY_LIMIT_BYTES, length: req.headers['content-length'] },
+          'refused a Slack request: body too large',
+        );
+        // Read (and drop) the rest, up to a bound, so the client gets the 413 rather than a reset.
+        discard(req, DISCARD_LIMIT_BYTES, () => reject(res, 413));
+        return false;
+      }
+      throw err;
+    }
+    const raw = buffered.rawBody.toString();
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    // Bolt answers unsigned or stale requests itself (401) and ssl_check needs no signature.
+    if (
+      typeof signature !== 'string' ||
+      !isValidSlackRequest({
+        signingSecret,
+        body: raw,
+        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
+      })
+    ) {
+      return true;
+    }
+    let body: unknown;
+    try {
+      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+    } catch {
+      return true; // Bolt logs it and answers 400.
+    }
+    if (isSslCheck(body)) return true;
+    const checked = checkInbound(body);
+    if (checked.ok) return true;
+    log.warn(
+      { kind: checked.kind, problem: checked.problem, bytes: buffered.rawBody.length },
+      'refused a malformed Slack request',
+    );
+    reject(res, 400);
+    return false;
+  }
+  receiver.requestListener = guarded;
+}
+
+function isSslCheck(body: unknown): boolean {
+  return (
+    typeof body === 'object' && body !== null && (body as { ssl_check?: unknown }).ssl_check === '1'
+  );
+}
+
+/**
+ * The same check for a receiver that calls `app.processEvent` itself (Socket Mode): a malformed
+ * envelope payload is acknowledged (so Slack does not resend it) and dropped, with one warning.
+ * Bolt's receivers use only `processEvent` of the App they are given in `init`.
+ */
+export function guardProcessEvent(receiver: Receiver, log: Logger): void {
+  const init = receiver.init.bind(receiver);
+  receiver.init = (app: App) => {
+    const guardedApp = {
+      processEvent: async (event: ReceiverEvent) => {
+        const checked = checkInbound(event.body);
+        if (checked.ok) return app.processEvent(event);
+        log.warn(
+          { kind: checked.kind, problem: checked.problem },
+          'dropped a malformed Slack request',
+        );
+        await event.ack();
+      },
+    };
+    init(guardedApp as unknown as App);
+  };
+}
