@@ -20,6 +20,7 @@ import { healthRoutes } from './http/health.ts';
 import { oauthCallbackRoute } from './http/oauth-callback.ts';
 import type { InFlight } from './inflight.ts';
 import { boltLogger, type Logger } from './log.ts';
+import { eventDedupeMiddleware } from './middleware/event-dedupe.ts';
 import { requestContextMiddleware } from './middleware/request-context.ts';
 import type { Readiness } from './readiness.ts';
 import { BODY_LIMIT_BYTES, guardHttpReceiver, guardProcessEvent } from './slack/guard.ts';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): BotApp {
   });
   slackClient = app.client;
   app.use(requestContextMiddleware(log, deps.inFlight));
+  app.use(eventDedupeMiddleware(deps.features));
   const defaults = allCommands({
     features: deps.features,
     alationBaseUrl: config.alationBaseUrl,

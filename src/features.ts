@@ -19,6 +19,7 @@ import type { Db } from './store/db.ts';
 import { createDigestStore, type DigestStore } from './store/digests.ts';
 import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
+import { createSeenEventStore, type SeenEventStore } from './store/seen-events.ts';
 import { createWatchStore, type WatchStore } from './store/watches.ts';
 
 /** The callback path Alation redirects to after "Sign in with Alation". */
@@ -51,6 +52,8 @@ export interface Features {
   digests: DigestStore;
   /** Their pg-boss schedules; throws when background workers are not running. */
   digestScheduler(): DigestScheduler;
+  /** Events API deliveries already handled (Slack redelivers slow-acked events). */
+  seenEvents: SeenEventStore;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
@@ -126,6 +129,7 @@ export function createFeatures(deps: FeatureDeps): Features {
       if (!digestScheduler) throw new Error('background workers are not running');
       return digestScheduler;
     },
+    seenEvents: createSeenEventStore(deps.db, now),
     now,
     async close() {
       await Promise.all([alationHttp.close(), modeHttp.close()]);
