@@ -19,33 +19,53 @@ export interface PreviewTap {
 }
 
 /**
- * Reads a preview from a CSV stream on its way elsewhere (a file, Slack's upload URL). Parsing
- * stops after `previewRows` rows, so a 16 MB result costs the parser one or two chunks.
+ * How much of a CSV the preview parser may see. Rows this long are rare, but a result that is one
+ * 16 MB line would otherwise be parsed whole on the event loop that acks everyone's requests.
  */
-export function createPreviewTap(previewRows: number): PreviewTap {
+export const PREVIEW_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Reads a preview from a CSV stream on its way elsewhere (a file, Slack's upload URL). The
+ * parser stops at the record after `previewRows` (csv-parse's `to`, mid-chunk), and sees at most
+ * `maxBytes`, so the parse costs the same small slice of the event loop whatever the size.
+ */
+export function createPreviewTap(previewRows: number, maxBytes = PREVIEW_MAX_BYTES): PreviewTap {
   const records: string[][] = [];
   let previewOk = true;
   let feeding = true;
   let bytes = 0;
+  let fed = 0;
   const parser = parse({
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
+    to: previewRows + 1,
   });
-  const stop = () => {
-    if (!feeding) return;
-    feeding = false;
-    parser.end();
-  };
-  parser.on('readable', () => {
+  const take = () => {
     for (let record = parser.read(); record !== null; record = parser.read()) {
       if (records.length <= previewRows) records.push(record as string[]);
     }
+  };
+  const stop = () => {
+    if (!feeding) return;
+    feeding = false;
+    if (!parser.writableEnded) parser.end();
+  };
+  /** Enough bytes seen: keep the complete records, drop a half-parsed one. */
+  const giveUp = () => {
+    feeding = false;
+    take();
+    previewOk = records.length > 0;
+    parser.destroy();
+  };
+  parser.on('readable', () => {
+    take();
     if (records.length > previewRows) stop();
   });
   const parsed = new Promise<void>((resolve) => {
     parser.on('end', resolve);
+    parser.on('close', resolve);
     parser.on('error', () => {
       previewOk = records.length > 0;
       feeding = false;
@@ -55,7 +75,13 @@ export function createPreviewTap(previewRows: number): PreviewTap {
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      if (feeding) parser.write(chunk);
+      // csv-parse ends itself once it has `to` records; it must not be written to after that.
+      if (feeding && !parser.writableEnded) {
+        const slice = chunk.length > maxBytes - fed ? chunk.subarray(0, maxBytes - fed) : chunk;
+        fed += slice.length;
+        parser.write(slice);
+        if (fed >= maxBytes) giveUp();
+      }
       done(null, chunk);
     },
     flush(done) {
