@@ -16,6 +16,10 @@
  *
  * Options: --concurrency 200 --rounds 60 --warmup 5 --bursts 2 --nice 0 --verbose
  * --cpu-prof <dir> (a V8 CPU profile of each server, e.g. for Chrome DevTools).
+ *
+ * --busy: the real process instead, idle bursts against bursts while people share big results
+ * (bench/lib/ack-busy.ts): --busy-rounds 20 --busy-burst 100 --sharers 30 --csv-mb 2, and
+ * --root <checkout> to run another build.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { buildSlashCommand, computeSignature } from '../test/driver.ts';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
+import { median, p50p99 } from './lib/stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,8 +42,29 @@ const { values } = parseArgs({
     nice: { type: 'string', default: '0' },
     verbose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    busy: { type: 'boolean', default: false },
+    'busy-rounds': { type: 'string', default: '20' },
+    'busy-burst': { type: 'string', default: '100' },
+    sharers: { type: 'string', default: '30' },
+    'csv-mb': { type: 'string', default: '2' },
+    root: { type: 'string' },
   },
 });
+if (values.busy) {
+  // The busy mode: the real process with storage, see bench/lib/ack-busy.ts.
+  const { runBusy } = await import('./lib/ack-busy.ts');
+  await runBusy({
+    rounds: Number(values['busy-rounds']),
+    warmup: 2,
+    concurrency: Number(values['busy-burst']),
+    sharers: Number(values.sharers),
+    csvMb: Number(values['csv-mb']),
+    verbose: values.verbose,
+    root: values.root,
+    cpuProf: values['cpu-prof'],
+  });
+  process.exit(0);
+}
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
 const warmup = Number(values.warmup);
@@ -160,13 +186,6 @@ function cpuTicks(pids: number[]): { total: number; busy: number; each: number[]
 }
 
 const f = (n: number) => n.toFixed(2);
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const p50p99 = (xs: number[]) => {
-  const sorted = sortNum(xs);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-};
 
 const slack = await startSlackEmulator();
 const servers = [await startServer('ours', slack.apiUrl), await startServer('bare', slack.apiUrl)];
@@ -204,22 +223,6 @@ try {
   for (const s of servers) (s.child as ChildProcess).kill('SIGTERM');
   await agent.close();
   await slack.close();
-}
-
-/** Median with a distribution-free 95% confidence interval (order statistics). */
-function median(xs: number[]) {
-  const sorted = sortNum(xs);
-  const n = sorted.length;
-  const half = 0.98 * Math.sqrt(n);
-  const lo = Math.max(0, Math.floor(n / 2 - half) - 1);
-  const hi = Math.min(n - 1, Math.ceil(n / 2 + 1 + half) - 1);
-  return {
-    median: percentile(sorted, 50),
-    lo: sorted[lo] ?? Number.NaN,
-    hi: sorted[hi] ?? Number.NaN,
-    min: sorted[0] ?? Number.NaN,
-    max: sorted.at(-1) ?? Number.NaN,
-  };
 }
 
 const ours = p50p99(pooled.ours);
