@@ -22,6 +22,33 @@ export function clip(text: string, max: number): string {
 }
 
 /**
+ * `text` escaped, then shortened (ending in "…") so the escaped result has at most `max`
+ * characters: Slack's limits count what it receives, and `&lt;` is four of them. Never cuts an
+ * escape or a surrogate pair in half.
+ */
+export function escapeWithin(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const char of text) {
+    const next = escapeMrkdwn(char);
+    if (out.length + next.length > max - 1) break;
+    out += next;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Text from outside the bot (SQL, an error, a table) as a code block: escaped, since Slack reads
+ * `<!here>` even between backticks, with a ``` inside unable to end the block early, and the
+ * whole block at most `max` characters.
+ */
+export function codeBlock(text: string, max = 2_900): string {
+  const safe = text.replace(/```/g, '`\u200b``');
+  return `\`\`\`${escapeWithin(safe, max - 6)}\`\`\``;
+}
+
+/**
  * A person's input quoted back in a reply: clipped, escaped, and in inline code with any
  * backtick that would end it replaced, so `text` of any size or shape reads as what they typed.
  */

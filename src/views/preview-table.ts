@@ -1,10 +1,12 @@
+import { escapeMrkdwn } from './blocks.ts';
+
 /** Limits chosen so a table stays readable in a Slack code block and under 3000 characters. */
 export interface TableLimits {
   maxRows: number;
   /** Widest a line may get; columns that would push past it are left out, with a marker. */
   maxLineWidth: number;
   maxCellWidth: number;
-  /** Total characters of the rendered table. */
+  /** Total characters of the rendered table once escaped for Slack (see codeBlock). */
   maxChars: number;
 }
 
@@ -68,7 +70,7 @@ export function renderTable(
   let shownRows = 0;
   for (const r of candidates) {
     const next = line(r);
-    if ([...lines, next].join('\n').length > limits.maxChars) break;
+    if (escapeMrkdwn([...lines, next].join('\n')).length > limits.maxChars) break;
     lines.push(next);
     shownRows++;
   }

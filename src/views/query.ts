@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import type { QuerySchedule } from '../client/alation/query-schemas.ts';
 import type { Query, ScheduledRun } from '../client/alation.ts';
-import { escapeMrkdwn, textInput } from './blocks.ts';
+import { codeBlock, escapeMrkdwn, escapeWithin, textInput } from './blocks.ts';
 
 import { cronToWords } from './cron.ts';
 import type { SlackMessage } from './help.ts';
@@ -51,8 +51,7 @@ export function sqlPreview(sql: string, maxChars = 500, maxLines = 8): string {
     shown = shown.slice(0, maxChars);
     cut = true;
   }
-  // A stray ``` inside the SQL would end Slack's code block early.
-  return `\`\`\`${shown.replace(/```/g, '`\u200b``')}${cut ? '\n…' : ''}\`\`\``;
+  return codeBlock(`${shown}${cut ? '\n…' : ''}`);
 }
 
 /** An Alation path (`/query/6/`) made absolute on the instance's base URL. */
@@ -212,7 +211,7 @@ export function buildCreatedMessage(input: {
     .filter(Boolean)
     .join(', ');
   return {
-    text: `New Compose query: ${title} (query ${query.id})`,
+    text: `New Compose query: ${escapeMrkdwn(title)} (query ${query.id})`,
     blocks: [
       section(
         `:sparkles: <@${input.creatorUserId}> created *${escapeMrkdwn(title)}* (query ${query.id}) on ${datasourceOf(query)}, ${state}.`,
@@ -260,7 +259,7 @@ function scheduleLine(s: QuerySchedule, now: Date, zone: string | undefined): st
 }
 
 function scheduledRunLine(run: ScheduledRun, now: Date, zone: string | undefined): string {
-  const sent = dateLine(run.ts_sent_to_broker, now, zone) ?? run.ts_sent_to_broker;
+  const sent = dateLine(run.ts_sent_to_broker, now, zone) ?? escapeMrkdwn(run.ts_sent_to_broker);
   const status = run.ts_postrun ? 'finished' : run.ts_prerun ? 'started, not finished' : 'queued';
   return `• ${sent}: ${status}`;
 }
@@ -286,7 +285,7 @@ export function buildQueryCard(input: QueryCardInput): SlackMessage {
   const title = titleOf(query);
   const blocks: KnownBlock[] = [{ type: 'header', text: plain(clip(title, 150)) }];
   const description = query.description?.trim();
-  blocks.push(section(description ? clip(escapeMrkdwn(description), 2900) : '_No description._'));
+  blocks.push(section(description ? escapeWithin(description, 2900) : '_No description._'));
   const saved = dateLine(query.ts_last_saved, now, zone);
   const state = [
     query.saved === false ? 'Draft' : 'Saved',
@@ -337,7 +336,7 @@ export function buildQueryCard(input: QueryCardInput): SlackMessage {
       context('Schedule times are on the Alation server’s clock; dates are in your time zone.'),
     );
   }
-  return { text: `Query ${query.id}: ${title}`, blocks };
+  return { text: `Query ${query.id}: ${escapeMrkdwn(title)}`, blocks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -402,7 +401,7 @@ export function buildSearchResults(input: SearchResultsInput): SlackMessage {
     });
   }
   return {
-    text: `Queries matching “${input.text}”: ${input.queries.map((q) => q.id).join(', ')}`,
+    text: `Queries matching “${shown}”: ${input.queries.map((q) => q.id).join(', ')}`,
     blocks,
   };
 }

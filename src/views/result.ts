@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResultState } from '../results/latest.ts';
+import { codeBlock, escapeMrkdwn } from './blocks.ts';
 import { fileSize } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import { renderTable } from './preview-table.ts';
@@ -80,12 +81,12 @@ export function buildResultMessage(
     if (table.shownColumns < table.totalColumns) {
       caption.push(`${table.shownColumns} of ${table.totalColumns} columns`);
     }
-    blocks.push(section(`\`\`\`${table.text}\`\`\``));
+    blocks.push(section(codeBlock(table.text)));
     blocks.push({
       type: 'context',
       elements: [
         mrkdwn(
-          `${caption.length > 0 ? `Preview: ${caption.join(', ')}. ` : ''}The full CSV (${fileSize(preview.bytes)}) is attached: \`${preview.filename}\`.`,
+          `${caption.length > 0 ? `Preview: ${caption.join(', ')}. ` : ''}The full CSV (${fileSize(preview.bytes)}) is attached: \`${escapeMrkdwn(preview.filename)}\`.`,
         ),
       ],
     });
@@ -98,7 +99,7 @@ export function buildResultMessage(
       ),
     );
   }
-  return { text: `Latest result of ${ctx.title} (query ${ctx.queryId})`, blocks };
+  return { text: `Latest result of ${escapeMrkdwn(ctx.title)} (query ${ctx.queryId})`, blocks };
 }
 
 /** When there is nothing to attach: why, and what to do about it. */
@@ -113,7 +114,7 @@ export function buildNoResultMessage(
       line = `${heading(ctx)} has no result you can see yet: it has never run, its results were removed, or they are not shared with you. ${compose} to get one.`;
       break;
     case 'failed':
-      line = `:x: The latest run of ${heading(ctx)} failed${state.executedAt ? ` (${when(state.executedAt, ctx.now, ctx.zone)})` : ''}:\n\`\`\`${state.error.replace(/```/g, "'''").slice(0, 2_000)}\`\`\`\nFix the query and ${compose.replace('Run it', 'run it again')}.`;
+      line = `:x: The latest run of ${heading(ctx)} failed${state.executedAt ? ` (${when(state.executedAt, ctx.now, ctx.zone)})` : ''}:\n${codeBlock(state.error.replace(/```/g, "'''"), 2_006)}\nFix the query and ${compose.replace('Run it', 'run it again')}.`;
       break;
     case 'canceled':
       line = `:no_entry_sign: The latest run of ${heading(ctx)} was canceled before it finished, so it has no result. ${compose}.`;

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ExecutionEvent } from '../client/alation.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { codeBlock, escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
 
@@ -45,7 +45,9 @@ function seconds(value: number): string {
 export function runLine(row: RunRow, now: Date, zone: string | undefined): string {
   const { event } = row;
   const executed = new Date(event.ts_executed);
-  const at = Number.isNaN(executed.getTime()) ? event.ts_executed : when(executed, now, zone);
+  const at = Number.isNaN(executed.getTime())
+    ? escapeMrkdwn(event.ts_executed)
+    : when(executed, now, zone);
   const facts = [
     row.scheduled === undefined ? null : row.scheduled ? 'scheduled' : 'manual',
     typeof event.num_result_rows === 'number'
@@ -58,7 +60,7 @@ export function runLine(row: RunRow, now: Date, zone: string | undefined): strin
   if (event.execution_error) {
     const flat = event.execution_error.replace(/\s+/g, ' ').trim();
     const clipped = flat.length > MAX_ERROR ? `${flat.slice(0, MAX_ERROR)}…` : flat;
-    lines.push(`\`\`\`${clipped.replace(/```/g, '`\u200b``')}\`\`\``);
+    lines.push(codeBlock(clipped));
   }
   return lines.filter((l) => l !== '').join('\n');
 }
