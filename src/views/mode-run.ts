@@ -5,11 +5,10 @@ import type { KnownBlock } from '@slack/types';
 import { isUpstreamError } from '../client/errors.ts';
 import { isRunDone, type ModeQueryRun } from '../client/mode.ts';
 import type { ReportRunRef } from '../commands/mode/ref.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { codeBlock, escapeMrkdwn } from './blocks.ts';
 import { fileSize, readableFileBase } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import {
-  codeBlock,
   errorText,
   linkLabel,
   queryName,
@@ -40,10 +39,15 @@ export function sqlOf(run: ModeQueryRun): { rendered?: string; raw?: string } {
   return raw === undefined ? { rendered } : { rendered, raw };
 }
 
-/** Whether every SQL text of the run fits in a message; otherwise it goes as a .sql file. */
+/**
+ * Whether every SQL text of the run fits in a message once escaped (Slack counts `&lt;` as four
+ * characters); otherwise it goes as a .sql file.
+ */
 export function sqlFitsInline(run: ModeQueryRun): boolean {
   const { rendered, raw } = sqlOf(run);
-  return [rendered, raw].every((t) => t === undefined || t.length <= INLINE_MODE_SQL_LIMIT);
+  return [rendered, raw].every(
+    (t) => t === undefined || escapeMrkdwn(t).length <= INLINE_MODE_SQL_LIMIT,
+  );
 }
 
 /** Mode's `limit` is documented as a string but sent as a boolean (the "Limit 100" switch). */
@@ -51,7 +55,8 @@ export function limitText(value: unknown): string {
   if (value === true) return 'on (Mode returned only the first rows)';
   if (value === false) return 'off';
   if (typeof value === 'number') return `${value.toLocaleString('en-US')} rows`;
-  return textField(value) ?? 'not given';
+  const text = textField(value);
+  return text === undefined ? 'not given' : escapeMrkdwn(clip(text, MAX_PARAMETER_VALUE));
 }
 
 /** Parameters as `name = value` lines; documented as a string, sent as an object. */
@@ -93,7 +98,7 @@ function sqlBlocks(run: ModeQueryRun, placement: SqlPlacement): KnownBlock[] {
     return [section('_Mode sent no SQL for this query run._')];
   }
   if (placement.kind === 'files') {
-    const names = placement.files.map((f) => `\`${f}\``).join(' and ');
+    const names = placement.files.map((f) => `\`${escapeMrkdwn(f)}\``).join(' and ');
     return [
       section(
         `*SQL* is too long to show here, so it is attached to this conversation as ${names}${rendered !== undefined && raw !== undefined ? ' (as it ran, and as written)' : ''}.`,
@@ -132,7 +137,7 @@ export function buildModeRunDetails(input: ModeRunDetailsInput): SlackMessage {
   if (timing) lines.push(timing);
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
   const error = errorText(run, MAX_DETAIL_ERROR);
-  if (error) blocks.push(section(`*Error*\n${codeBlock(error)}`));
+  if (error) blocks.push(section(`*Error*\n${codeBlock(error, MAX_DETAIL_ERROR + 6)}`));
   const parameters = parametersText(run.parameters);
   blocks.push(section(`*Parameters*${parameters ? `\n${parameters}` : ': none'}`));
   blocks.push(...sqlBlocks(run, input.sql));
@@ -150,7 +155,7 @@ export function buildModeRunDetails(input: ModeRunDetailsInput): SlackMessage {
     .filter(Boolean);
   if (links.length > 0) blocks.push({ type: 'context', elements: [mrkdwn(links.join(' · '))] });
   if (isRunDone(run.state)) blocks.push(runButtons(input.ref, run, { details: false }));
-  return { text: `Mode query run ${name}: ${run.state}`, blocks };
+  return { text: `Mode query run ${escapeMrkdwn(name)}: ${escapeMrkdwn(run.state)}`, blocks };
 }
 
 export interface ModeCsvPreview {
@@ -178,7 +183,7 @@ export function buildModeCsvMessage(
   const timing = timingLine(run, input);
   const blocks: KnownBlock[] = [
     section(
-      `:bar_chart: *${title}* (Mode query run \`${run.token}\`)${timing ? `\n${timing}` : ''}`,
+      `:bar_chart: *${title}* (Mode query run \`${escapeMrkdwn(run.token)}\`)${timing ? `\n${timing}` : ''}`,
     ),
   ];
   if (preview.previewOk && preview.header.length > 0) {
@@ -194,7 +199,7 @@ export function buildModeCsvMessage(
       type: 'context',
       elements: [
         mrkdwn(
-          `${caption}The full CSV (${fileSize(preview.bytes)}) is attached: \`${preview.filename}\`.`,
+          `${caption}The full CSV (${fileSize(preview.bytes)}) is attached: \`${escapeMrkdwn(preview.filename)}\`.`,
         ),
       ],
     });
@@ -207,7 +212,10 @@ export function buildModeCsvMessage(
       ),
     );
   }
-  return { text: `Result of ${name} (Mode query run ${run.token})`, blocks };
+  return {
+    text: `Result of ${escapeMrkdwn(name)} (Mode query run ${escapeMrkdwn(run.token)})`,
+    blocks,
+  };
 }
 
 // --- Problems -------------------------------------------------------------------------------
@@ -251,7 +259,10 @@ export function buildModeConnectPrompt(reason?: string): SlackMessage {
   };
 }
 
-/** A failed Mode call: the client's own words (no token, no stack, no HTML) and what to do. */
+/**
+ * A failed Mode call: the client's own words (no token, no stack, no HTML), escaped, and what to
+ * do. `doing` is mrkdwn the caller wrote; anything a person typed in it must be escaped already.
+ */
 export function buildModeErrorMessage(error: unknown, doing: string): SlackMessage {
   let line: string;
   if (isUpstreamError(error)) {
@@ -263,14 +274,14 @@ export function buildModeErrorMessage(error: unknown, doing: string): SlackMessa
       unreachable: 'Check that Mode is up, or tell whoever runs this bot.',
       bad_response: 'If it keeps happening, tell whoever runs this bot.',
     };
-    line = `:warning: Could not ${doing}. ${error.message}${next[error.kind] ? ` ${next[error.kind]}` : ''}`;
+    line = `:warning: Could not ${doing}. ${escapeMrkdwn(error.message)}${next[error.kind] ? ` ${next[error.kind]}` : ''}`;
   } else {
     line = `:warning: Could not ${doing}: something went wrong on the bot's side. It has been logged; please try again.`;
   }
   return { text: line, blocks: [section(line)] };
 }
 
-/** A simple private notice, e.g. "not found" with the path that was tried. */
+/** A simple private notice, e.g. "not found" with the path that was tried; `line` is mrkdwn. */
 export function buildModeNotice(line: string): SlackMessage {
   return { text: line, blocks: [section(line)] };
 }

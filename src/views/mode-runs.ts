@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ModeQueryRun, ModeRunState } from '../client/mode.ts';
 import { isRunDone } from '../client/mode.ts';
 import { describeRun, encodeQueryRunRef, type ReportRunRef } from '../commands/mode/ref.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { codeBlock, escapeMrkdwn, escapeWithin } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
 
@@ -84,11 +84,6 @@ export function timingLine(run: ModeQueryRun, ctx: TimeContext): string {
 
 function isFinished(state: ModeRunState): boolean {
   return isRunDone(state) || state === 'failed' || state === 'cancelled';
-}
-
-/** A code block that a ``` inside the text cannot end early. */
-export function codeBlock(text: string): string {
-  return `\`\`\`${text.replace(/```/g, '`\u200b``')}\`\`\``;
 }
 
 /** Mode's `error_type: error_message`, flattened and clipped for a list. */
@@ -175,7 +170,7 @@ export function buildModeRunsMessage(input: ModeRunsInput): SlackMessage {
   const name = describeRun(ref);
   const first = runs[0];
   const web = first ? webLink(first, 'report_run_web', input.modeBaseUrl) : undefined;
-  const title = web ? `<${web}|${linkLabel(name)}>` : `\`${name}\``;
+  const title = web ? `<${web}|${linkLabel(name)}>` : `\`${escapeMrkdwn(name)}\``;
   if (runs.length === 0) {
     const line = `Report run ${title} has no query runs.`;
     return { text: line, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: line } }] };
@@ -193,7 +188,7 @@ export function buildModeRunsMessage(input: ModeRunsInput): SlackMessage {
     },
   ];
   for (const run of shown) {
-    const lines = [`${stateBadge(run.state)}  *${escapeMrkdwn(queryName(run))}*`];
+    const lines = [`${stateBadge(run.state)}  *${escapeWithin(queryName(run), 200)}*`];
     const timing = timingLine(run, input);
     if (timing) lines.push(timing);
     const error = errorText(run);
@@ -207,7 +202,7 @@ export function buildModeRunsMessage(input: ModeRunsInput): SlackMessage {
   }
   const failed = runs.filter((r) => r.state === 'failed').length;
   return {
-    text: `Query runs of Mode report run ${name}: ${runs.length}${failed ? `, ${failed} failed` : ''}`,
+    text: `Query runs of Mode report run ${escapeMrkdwn(name)}: ${runs.length}${failed ? `, ${failed} failed` : ''}`,
     blocks,
   };
 }
