@@ -68,10 +68,18 @@ const OTYPE_WORDS: Record<string, string> = {
   glossary_term: 'glossary term',
 };
 
-/** `table 12`, `data source 3`, `column 5`: how people say an object they only know by id. */
-export function subjectWords(subject: FlagSubject): string {
+/** `table 12` as plain text, for plain_text objects (which Slack shows as written). */
+function plainSubjectWords(subject: FlagSubject): string {
   const kind = OTYPE_WORDS[subject.otype] ?? subject.otype.replace(/_/g, ' ');
   return `${kind} ${subject.id}`;
+}
+
+/**
+ * `table 12`, `data source 3`, `column 5`: how people say an object they only know by id; mrkdwn,
+ * since the object type is whatever Alation sent.
+ */
+export function subjectWords(subject: FlagSubject): string {
+  return escapeMrkdwn(plainSubjectWords(subject));
 }
 
 /** The object's catalog page: `/table/12/`, `/data/6/`, `/query/6/` on the instance. */
@@ -105,7 +113,7 @@ function quoted(reason: string, max = 1500): string {
 
 /** Remove, behind Slack's own "are you sure?" dialog. */
 export function removeButton(flag: TrustFlag): Button {
-  const what = `the ${FLAG_LABELS[flag.flag_type].toLowerCase()} on ${subjectWords(flag.subject)}`;
+  const what = `the ${FLAG_LABELS[flag.flag_type].toLowerCase()} on ${plainSubjectWords(flag.subject)}`;
   const confirm: ConfirmationDialog = {
     title: plain('Remove this flag?'),
     text: plain(
@@ -157,11 +165,11 @@ export function buildFlagAddedMessage(input: FlagAddedInput): SlackMessage {
   const did = DID[flag.flag_type];
   const reason = flag.flag_reason.trim();
   const line = `⚑ <@${input.slackUserId}> ${did} ${link}${reason ? `: ${escapeMrkdwn(clip(reason, 2000))}` : '.'}`;
-  const plainSubject = subject.name?.trim()
-    ? `${subject.name.trim()} (${subjectWords(subject)})`
+  const named = subject.name?.trim()
+    ? `${escapeMrkdwn(clip(subject.name, 150))} (${subjectWords(subject)})`
     : subjectWords(subject);
   return {
-    text: `⚑ ${did} ${plainSubject}${reason ? `: ${clip(reason, 300)}` : ''}`,
+    text: `⚑ ${did} ${named}${reason ? `: ${escapeMrkdwn(clip(reason, 300))}` : ''}`,
     blocks: [
       section(`${EMOJI[flag.flag_type]} ${line}`),
       context(`${FLAG_LABELS[flag.flag_type]} · flag ${flag.id} · added in Alation as you`),
@@ -208,7 +216,7 @@ export function flagLine(
 ): string {
   const created = new Date(flag.ts_created);
   const at = Number.isNaN(created.getTime())
-    ? flag.ts_created
+    ? escapeMrkdwn(flag.ts_created)
     : when(created, options.now, options.zone);
   const head = `${EMOJI[flag.flag_type]} *${FLAG_LABELS[flag.flag_type]}*${
     options.showSubject ? ` on ${subjectLink(options.alationBaseUrl, flag.subject)}` : ''
@@ -226,7 +234,7 @@ export function buildFlagList(input: FlagListInput): SlackMessage {
       input.firstIndex > 1
         ? 'No more trust flags.'
         : input.subject
-          ? `No trust flags on ${where} that you can see. \`/alation flag add ${input.subject.otype} ${input.subject.id}\` adds one.`
+          ? `No trust flags on ${where} that you can see. \`/alation flag add ${escapeMrkdwn(input.subject.otype)} ${input.subject.id}\` adds one.`
           : 'No trust flags that you can see yet. `/alation flag add <otype> <id>` adds one.';
     return { text: line, blocks: [section(`⚑ ${line}`)] };
   }

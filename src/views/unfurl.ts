@@ -82,7 +82,7 @@ export function buildUnfurlCard(input: UnfurlCardInput): { blocks: KnownBlock[] 
   const words = subjectWords(input.ref);
   const title = input.title?.trim();
   // `|` and `>` would end Slack's link markup early.
-  const label = escapeMrkdwn(clip(title || capitalise(words), 150)).replace(/\|/g, '¦');
+  const label = (title ? escapeMrkdwn(clip(title, 150)) : capitalise(words)).replace(/\|/g, '¦');
   const lines = [`*<${input.url}|${label}>*${title ? ` · ${words}` : ''}`];
   if (input.detail) lines.push(escapeMrkdwn(clip(input.detail, 200)));
   const description = input.description?.trim();

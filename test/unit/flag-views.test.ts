@@ -81,7 +81,8 @@ describe('flag messages', () => {
     expect(textOf(message)).toContain(
       `⚑ <@U1> deprecated <${BASE}/table/12/|orders> (table 12): Use &lt;orders_v2&gt; &amp; co`,
     );
-    expect(message.text).toBe('⚑ deprecated orders (table 12): Use <orders_v2> & co');
+    // The notification text is mrkdwn too: the reason shows as typed and cannot ping or link.
+    expect(message.text).toBe('⚑ deprecated orders (table 12): Use &lt;orders_v2&gt; &amp; co');
     const buttons = message.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.map((b) => b.action_id)).toEqual([
       'flag_open_subject',
