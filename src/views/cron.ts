@@ -1,6 +1,7 @@
 // Alation schedules are 5-field cron expressions (minute hour day-of-month month day-of-week).
 // People read "Every weekday at 09:00" faster than `0 9 * * 1-5`; anything this does not
 // recognise falls back to the expression itself rather than guessing.
+import { escapeMrkdwn } from './blocks.ts';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
@@ -157,10 +158,11 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * `0 9 * * 1-5` → "Every weekday at 09:00". Times are as Alation's scheduler reads them (its
- * server's clock); an expression this cannot put into words comes back as `cron <expr>`.
+ * server's clock); an expression this cannot put into words comes back as `cron <expr>`, as
+ * mrkdwn: escaped, in inline code a backtick inside cannot end.
  */
 export function cronToWords(expression: string): string {
-  const fallback = `cron \`${expression.trim()}\``;
+  const fallback = `cron \`${escapeMrkdwn(expression.trim()).replace(/`/g, "'")}\``;
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5) return fallback;
   const [m, h, dom, mon, dow] = parts as [string, string, string, string, string];

@@ -23,6 +23,7 @@ export const MAX_LISTED = 15;
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
+/** What a digest posts, in words; mrkdwn, with the Mode names and object type escaped. */
 export function describeParams(p: DigestParams): string {
   switch (p.kind) {
     case 'query_result':
@@ -30,9 +31,9 @@ export function describeParams(p: DigestParams): string {
     case 'failed_runs':
       return `failed query runs${p.queryId ? ` of query ${p.queryId}` : ''}${p.datasourceId ? ` on data source ${p.datasourceId}` : ''}`;
     case 'flag_changes':
-      return `${p.onlyWarnings ? 'new deprecations and warnings' : 'new trust flags'}${p.subject ? ` on ${p.subject.otype} ${p.subject.id}` : ''}`;
+      return `${p.onlyWarnings ? 'new deprecations and warnings' : 'new trust flags'}${p.subject ? ` on ${escapeMrkdwn(p.subject.otype)} ${p.subject.id}` : ''}`;
     case 'mode_runs':
-      return `${p.only ? `${p.only} ` : 'finished '}query runs of Mode report ${p.workspace}/${p.report}${p.run ? `, run ${p.run}` : ''}`;
+      return `${p.only ? `${p.only} ` : 'finished '}query runs of Mode report ${escapeMrkdwn(`${p.workspace}/${p.report}`)}${p.run ? `, run ${escapeMrkdwn(p.run)}` : ''}`;
   }
 }
 
@@ -42,7 +43,9 @@ function lastRun(d: Digest, now: Date): string {
   if (!d.lastRunAt || !d.lastOutcome) return 'never ran';
   const detail = d.lastOutcome === 'skipped' && d.lastDetail === 'unchanged' ? ' (unchanged)' : '';
   const failed =
-    d.lastOutcome === 'failed' && d.lastDetail ? ` (${d.lastDetail.replace(/_/g, ' ')})` : '';
+    d.lastOutcome === 'failed' && d.lastDetail
+      ? ` (${escapeMrkdwn(d.lastDetail.replace(/_/g, ' '))})`
+      : '';
   return `${OUTCOME_ICONS[d.lastOutcome]} ${d.lastOutcome}${detail}${failed} ${relative(d.lastRunAt, now)}`;
 }
 
@@ -81,6 +84,7 @@ export function buildDigestList(input: {
   /** Next run per digest id (active ones). */
   next: Map<string, Date>;
   now: Date;
+  /** mrkdwn the caller wrote (e.g. "Paused *name*."), with any name in it already escaped. */
   notice?: string;
   /** Index of the first digest shown (paging). */
   from?: number;
@@ -105,14 +109,14 @@ export function buildDigestList(input: {
     const next = input.next.get(d.id);
     const status =
       d.status === 'paused'
-        ? `:double_vertical_bar: *Paused*${d.pausedReason ? ` after failures (${d.pausedReason.replace(/_/g, ' ')})` : ''}`
+        ? `:double_vertical_bar: *Paused*${d.pausedReason ? ` after failures (${escapeMrkdwn(d.pausedReason.replace(/_/g, ' '))})` : ''}`
         : `Next: ${next ? inZone(next, d.tz) : 'unknown'}`;
     blocks.push({ type: 'divider' });
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `*${escapeMrkdwn(d.name)}* → <#${d.channelId}> · ${KIND_LABELS[d.params.kind]}: ${escapeMrkdwn(describeParams(d.params))}\n` +
-          `${cronToWords(d.cron)} (${d.tz}) · ${status} · Last: ${lastRun(d, now)}`,
+        `*${escapeMrkdwn(d.name)}* → <#${d.channelId}> · ${KIND_LABELS[d.params.kind]}: ${describeParams(d.params)}\n` +
+          `${cronToWords(d.cron)} (${escapeMrkdwn(d.tz)}) · ${status} · Last: ${lastRun(d, now)}`,
       ),
     });
     blocks.push(buttons(d));

@@ -3,6 +3,7 @@
 // fields that apply are shown.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { DigestKind } from '../store/digests.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import { inZone } from './time.ts';
 
 export const VIEW_DIGEST = 'digest_modal';
@@ -283,11 +284,11 @@ function previewBlock(preview: SchedulePreview): KnownBlock[] {
   if (!preview) return [];
   const skipped =
     'skipped' in preview && preview.skipped
-      ? `\n:warning: No run on ${inZone(preview.skipped, preview.zone).replace(/,.*$/, '')}: clocks go forward in ${preview.zone} and that time does not exist then. Pick a time outside the change hour to run every day.`
+      ? `\n:warning: No run on ${inZone(preview.skipped, preview.zone).replace(/,.*$/, '')}: clocks go forward in ${escapeMrkdwn(preview.zone)} and that time does not exist then. Pick a time outside the change hour to run every day.`
       : '';
   const line =
     'problem' in preview
-      ? `:warning: ${preview.problem}`
+      ? `:warning: ${escapeMrkdwn(preview.problem)}`
       : `*Next runs:* ${preview.runs.map((d) => inZone(d, preview.zone)).join(' · ')}${skipped}`;
   return [{ type: 'context', block_id: BLOCK_PREVIEW, elements: [{ type: 'mrkdwn', text: line }] }];
 }

@@ -1,6 +1,7 @@
 // What a digest posts: a header with its name and period, then sections per item, never more
 // than Slack's 50 blocks (the rest summarised with a link). Pure; times in the digest's zone.
 import type { KnownBlock } from '@slack/types';
+import { escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 import { inZone } from './time.ts';
 
@@ -33,7 +34,7 @@ export function digestHeader(frame: DigestFrame): KnownBlock[] {
       type: 'context',
       elements: [
         mrkdwn(
-          `${frame.manual ? 'Run now · ' : ''}${inZone(frame.from, frame.zone)} → ${inZone(frame.to, frame.zone)} (${frame.zone})`,
+          `${frame.manual ? 'Run now · ' : ''}${inZone(frame.from, frame.zone)} → ${inZone(frame.to, frame.zone)} (${escapeMrkdwn(frame.zone)})`,
         ),
       ],
     },
@@ -42,7 +43,8 @@ export function digestHeader(frame: DigestFrame): KnownBlock[] {
 
 /**
  * A digest message: header, then `items` (one or more blocks each) cut to fit 50 blocks, with a
- * last line saying how many more there are and where to see them all.
+ * last line saying how many more there are and where to see them all. `text`, `empty`, the
+ * items and `more.label` are mrkdwn the caller wrote; the frame's name is escaped here.
  */
 export function buildDigestMessage(input: {
   frame: DigestFrame;
@@ -54,7 +56,7 @@ export function buildDigestMessage(input: {
   const blocks = digestHeader(input.frame);
   if (input.items.length === 0) {
     blocks.push(section(input.empty));
-    return { text: `${input.frame.name}: ${input.text}`, blocks };
+    return { text: `${escapeMrkdwn(input.frame.name)}: ${input.text}`, blocks };
   }
   // Keep one block free for the overflow line.
   let shown = 0;
@@ -67,7 +69,7 @@ export function buildDigestMessage(input: {
   if (left > 0) {
     blocks.push(section(`…and ${left} more. <${input.more.url}|${input.more.label}>`));
   }
-  return { text: `${input.frame.name}: ${input.text}`, blocks };
+  return { text: `${escapeMrkdwn(input.frame.name)}: ${input.text}`, blocks };
 }
 
 /** Why a delivery failed, in words for the creator's DM, with what fixes it. */
@@ -79,6 +81,7 @@ export type DeliveryProblem =
   | { kind: 'not_found'; what: string }
   | { kind: 'upstream'; message: string };
 
+/** The problem in mrkdwn; what Alation or Mode said (`what`, `message`) is escaped. */
 export function problemText(problem: DeliveryProblem, channelId: string, paused = false): string {
   switch (problem.kind) {
     case 'not_in_channel':
@@ -92,9 +95,11 @@ export function problemText(problem: DeliveryProblem, channelId: string, paused 
         ? `It reads Mode with your Mode API token, which ${problem.reason ? 'Mode no longer accepts' : 'is not connected'}. Run \`/alation mode login\` to connect it again.`
         : `It runs with your Alation account, and your credentials ${problem.reason ? 'stopped working' : 'are gone'}. Run \`/alation login\` to reconnect.`;
     case 'not_found':
-      return `${problem.what} no longer exists, or your account can no longer see it. Edit or delete the digest.`;
+      return `${escapeMrkdwn(problem.what)} no longer exists, or your account can no longer see it. Edit or delete the digest.`;
     case 'upstream':
-      return paused ? problem.message : `${problem.message} I will try again at the next run.`;
+      return paused
+        ? escapeMrkdwn(problem.message)
+        : `${escapeMrkdwn(problem.message)} I will try again at the next run.`;
   }
 }
 
