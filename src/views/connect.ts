@@ -1,5 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ReconnectReason } from '../store/credentials.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 export const ACTION_CONNECT_ALATION = 'alation_connect';
@@ -26,7 +27,7 @@ export function buildAlationLoginModal(input: LoginModalInput): ModalView {
   const host = input.alationBaseUrl.replace(/^https?:\/\//, '');
   const blocks: KnownBlock[] = [];
   if (input.problem) {
-    blocks.push({ type: 'section', text: mrkdwn(`:warning: ${input.problem}`) });
+    blocks.push({ type: 'section', text: mrkdwn(`:warning: ${escapeMrkdwn(input.problem)}`) });
   }
   blocks.push(
     {
@@ -118,7 +119,7 @@ export function buildOAuthModal(input: { authorizeUrl: string; externalId: strin
   };
 }
 
-/** The modal's last state: what happened, with nothing left to fill in. */
+/** The modal's last state: what happened, with nothing left to fill in. `message` is mrkdwn. */
 export function buildResultModal(message: string): ModalView {
   return {
     type: 'modal',
@@ -187,8 +188,8 @@ export function buildConnectedMessage(input: ConnectedInput): SlackMessage {
   const lines = [`:white_check_mark: *Connected to Alation* as ${who}.`];
   if (input.method === 'refresh_token') {
     lines.push(
-      `Refresh token${input.tokenName ? ` “${input.tokenName}”` : ''}${
-        input.refreshTokenExpires ? ` expires *${input.refreshTokenExpires}*` : ''
+      `Refresh token${input.tokenName ? ` “${escapeMrkdwn(input.tokenName)}”` : ''}${
+        input.refreshTokenExpires ? ` expires *${escapeMrkdwn(input.refreshTokenExpires)}*` : ''
       }; create a new one before then and run \`/alation login\` again.`,
     );
   } else {

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { escapeMrkdwn } from './blocks.ts';
 
 export interface HelpEntry {
   name: string;
@@ -15,7 +16,7 @@ export interface SlackMessage {
 export interface HelpOptions {
   /** The slash command as the workspace named it, usually `/alation`. */
   slashCommand: string;
-  /** A line shown above the list, e.g. the unknown-command notice. */
+  /** A line shown above the list, e.g. the unknown-command notice: mrkdwn, input already escaped. */
   notice?: string;
 }
 
@@ -46,7 +47,7 @@ export function buildHelpMessage(
   entries: readonly HelpEntry[],
   options: HelpOptions,
 ): SlackMessage {
-  const slash = options.slashCommand;
+  const slash = escapeMrkdwn(options.slashCommand);
   const blocks: KnownBlock[] = [];
   if (options.notice) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: options.notice } });

@@ -1,6 +1,7 @@
 // The App Home tab: where the person stands (connections, running job watches) and how to start.
 // Pure: everything it shows comes in as arguments.
 import type { Button, HomeView, KnownBlock } from '@slack/types';
+import { escapeMrkdwn } from './blocks.ts';
 import { ACTION_CONNECT_ALATION, reconnectReason } from './connect.ts';
 import { ACTION_CONNECT_MODE } from './mode-run.ts';
 import type { ConnectionSummary } from './whoami.ts';
@@ -9,14 +10,14 @@ import type { ConnectionSummary } from './whoami.ts';
 export const ACTION_HOME_DISCONNECT = 'home_disconnect';
 
 export interface HomeWatch {
-  /** `job 42` or `job “Load #3”`, as the card names it. */
+  /** `job 42` or `job “Load #3”`, as the card names it; plain text, escaped here. */
   label: string;
   channelId: string;
   /** Link to the status card when Slack gave one. */
   permalink?: string | undefined;
   /** Alation's last reported state, if a poll has happened yet. */
   jobStatus: string | null;
-  /** Already formatted in the person's time zone. */
+  /** Already formatted in the person's time zone; plain text. */
   started: string;
 }
 
@@ -79,15 +80,15 @@ function statusLine(c: ConnectionSummary, formatDate: (iso: string) => string): 
   }
   const p = c.profile;
   if (c.provider === 'mode') {
-    return `*${name}:* :white_check_mark: connected to workspace \`${String(p.workspace ?? '')}\`.`;
+    return `*${name}:* :white_check_mark: connected to workspace \`${escapeMrkdwn(String(p.workspace ?? ''))}\`.`;
   }
   if (p.method === 'oauth')
     return `*${name}:* :white_check_mark: connected with Sign in with Alation.`;
   const expires =
     typeof p.refreshTokenExpiresAt === 'string'
-      ? ` The refresh token expires ${formatDate(p.refreshTokenExpiresAt)}.`
+      ? ` The refresh token expires ${escapeMrkdwn(formatDate(p.refreshTokenExpiresAt))}.`
       : '';
-  return `*${name}:* :white_check_mark: connected as Alation user ${String(p.alationUserId ?? '?')}.${expires}`;
+  return `*${name}:* :white_check_mark: connected as Alation user ${escapeMrkdwn(String(p.alationUserId ?? '?'))}.${expires}`;
 }
 
 function connectionBlocks(c: ConnectionSummary, formatDate: (iso: string) => string): KnownBlock[] {
@@ -120,8 +121,8 @@ function watchLine(w: HomeWatch): string {
   const where = w.permalink
     ? `<${w.permalink}|status card> in <#${w.channelId}>`
     : `in <#${w.channelId}>`;
-  const state = w.jobStatus ? ` · ${w.jobStatus.toLowerCase()}` : '';
-  return `• *${w.label}*${state} · started ${w.started} · ${where}`;
+  const state = w.jobStatus ? ` · ${escapeMrkdwn(w.jobStatus.toLowerCase())}` : '';
+  return `• *${escapeMrkdwn(w.label)}*${state} · started ${escapeMrkdwn(w.started)} · ${where}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { JobResult, JobState } from '../client/alation.ts';
 import type { JobRef, WatchStatus } from '../store/watches.ts';
+import { escapeMrkdwn, escapeWithin } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 export const ACTION_JOB_STOP = 'job_stop';
@@ -29,8 +30,9 @@ const ICONS: Record<string, string> = {
   failed: ':x:',
 };
 
+/** `job 42` or job `Load #3`, as mrkdwn: the name is whatever the person typed, escaped. */
 export function jobLabel(ref: JobRef): string {
-  return 'id' in ref ? `job ${ref.id}` : `job \`${ref.name.replace(/`/g, "'")}\``;
+  return 'id' in ref ? `job ${ref.id}` : `job \`${escapeMrkdwn(ref.name).replace(/`/g, "'")}\``;
 }
 
 function elapsed(from: Date, to: Date): string {
@@ -43,7 +45,7 @@ function elapsed(from: Date, to: Date): string {
 /** The parsed `result`: counts, each error line, the ignored-errors note; or QLI's plain text. */
 function resultLines(result: JobResult): string[] {
   if (result === null || result === '') return [];
-  if (typeof result === 'string') return [`> ${result}`];
+  if (typeof result === 'string') return [`> ${escapeMrkdwn(result)}`];
   const lines: string[] = [];
   const count = (key: string, label: string) => {
     if (typeof result[key] === 'number')
@@ -55,10 +57,13 @@ function resultLines(result: JobResult): string[] {
   if (errors.length > 0) {
     lines.push(`Errors (${errors.length}):`);
     for (const e of errors.slice(0, 20))
-      lines.push(`• ${String(typeof e === 'string' ? e : JSON.stringify(e)).slice(0, 300)}`);
+      lines.push(
+        `• ${escapeMrkdwn(String(typeof e === 'string' ? e : JSON.stringify(e)).slice(0, 300))}`,
+      );
     if (errors.length > 20) lines.push(`…and ${errors.length - 20} more`);
   }
-  if (typeof result.error === 'string' && result.error) lines.push(`_${result.error}_`);
+  if (typeof result.error === 'string' && result.error)
+    lines.push(`_${escapeMrkdwn(result.error)}_`);
   return lines;
 }
 
@@ -69,11 +74,11 @@ function resultLines(result: JobResult): string[] {
 export function buildJobCard(input: JobCardInput): SlackMessage {
   const { ref, jobStatus, watch } = input;
   const icon = ICONS[jobStatus] ?? ':grey_question:';
-  const head = `${icon} *Alation ${jobLabel(ref)}*: ${jobStatus}`;
+  const head = `${icon} *Alation ${jobLabel(ref)}*: ${escapeMrkdwn(jobStatus)}`;
   const lines = [head];
   if (jobStatus === 'running' && watch)
     lines.push(`Running for ${elapsed(watch.startedAt, input.now)} so far.`);
-  if (input.msg) lines.push(input.msg);
+  if (input.msg) lines.push(escapeWithin(input.msg, 2_500));
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(lines.join('\n')) }];
   const details = resultLines(input.result);
   if (details.length > 0)
@@ -121,5 +126,5 @@ export function buildJobCard(input: JobCardInput): SlackMessage {
       })),
     });
   }
-  return { text: `Alation ${jobLabel(ref).replace(/`/g, '')}: ${jobStatus}`, blocks };
+  return { text: `Alation ${jobLabel(ref).replace(/`/g, '')}: ${escapeMrkdwn(jobStatus)}`, blocks };
 }

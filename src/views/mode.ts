@@ -1,4 +1,5 @@
 import type { ModalView } from '@slack/types';
+import { escapeMrkdwn } from './blocks.ts';
 
 export const VIEW_MODE_LOGIN = 'mode_login';
 export const BLOCK_MODE_WORKSPACE = 'mode_workspace';
@@ -33,7 +34,7 @@ export function buildModeLoginModal(
         ? [
             {
               type: 'section' as const,
-              text: { type: 'mrkdwn' as const, text: `:warning: ${input.problem}` },
+              text: { type: 'mrkdwn' as const, text: `:warning: ${escapeMrkdwn(input.problem)}` },
             },
           ]
         : []),

@@ -79,7 +79,7 @@ const usageLine = () =>
 /** A local input problem, before anything was sent to Alation. */
 export function buildSyncUsageMessage(problem: string): SlackMessage {
   const line = `${escapeMrkdwn(problem)}\n${escapeMrkdwn(usageLine())}`;
-  return { text: problem, blocks: [section(line)] };
+  return { text: escapeMrkdwn(problem), blocks: [section(line)] };
 }
 
 const FIELD_WORDS: Record<string, string> = {
@@ -150,7 +150,7 @@ export function buildSyncFailureMessage(failure: SyncFailure, request: SyncReque
       ],
     });
   }
-  return { text: syncFailureText(failure, request), blocks };
+  return { text: escapeMrkdwn(syncFailureText(failure, request)), blocks };
 }
 
 /** Which field of the form a failure is about; the rest go under the data source. */
@@ -349,5 +349,8 @@ export function buildSyncedTableMessage(input: SyncedCardInput): SlackMessage {
       ],
     },
   );
-  return { text: `Synced ${kind.toLowerCase()} ${title} (${schema}.${table.name})`, blocks };
+  return {
+    text: `Synced ${kind.toLowerCase()} ${escapeMrkdwn(`${title} (${schema}.${table.name})`)}`,
+    blocks,
+  };
 }

@@ -1,10 +1,12 @@
 import { isUpstreamError } from '../client/errors.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 /**
  * A failed upstream call as the person sees it: the client's own message (written for people:
  * no token, no stack, no HTML) plus what to do next. Anything else is a bug on our side, and is
- * said so without details.
+ * said so without details. The message may quote Alation (a reason, a field error), so it is
+ * escaped; `doing` is mrkdwn the caller wrote, with anything a person typed already escaped.
  */
 export function buildUpstreamErrorMessage(error: unknown, doing: string): SlackMessage {
   let line: string;
@@ -16,7 +18,7 @@ export function buildUpstreamErrorMessage(error: unknown, doing: string): SlackM
       unreachable: 'Check that Alation is up, or tell whoever runs this bot.',
       bad_response: 'If it keeps happening, tell your Alation admin.',
     };
-    line = `:warning: Could not ${doing}. ${error.message}${next[error.kind] ? ` ${next[error.kind]}` : ''}`;
+    line = `:warning: Could not ${doing}. ${escapeMrkdwn(error.message)}${next[error.kind] ? ` ${next[error.kind]}` : ''}`;
   } else {
     line = `:warning: Could not ${doing}: something went wrong on the bot's side. It has been logged; please try again.`;
   }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ConnectionRow, Profile, Provider } from '../store/credentials.ts';
+import { escapeMrkdwn } from './blocks.ts';
 import { ACTION_CONNECT_ALATION, reconnectReason } from './connect.ts';
 import type { SlackMessage } from './help.ts';
 
@@ -43,11 +44,13 @@ function alationLine(c: ConnectionSummary, formatDate: (iso: string) => string):
   const p = c.profile;
   if (p.method === 'oauth')
     return '*Alation:* :white_check_mark: connected with Sign in with Alation.';
-  const parts = [`:white_check_mark: connected as Alation user ${p.alationUserId}`];
-  if (p.tokenName) parts.push(`with refresh token “${p.tokenName}”`);
+  const parts = [
+    `:white_check_mark: connected as Alation user ${escapeMrkdwn(String(p.alationUserId))}`,
+  ];
+  if (p.tokenName) parts.push(`with refresh token “${escapeMrkdwn(String(p.tokenName))}”`);
   const line = `*Alation:* ${parts.join(' ')}.`;
   return typeof p.refreshTokenExpiresAt === 'string'
-    ? `${line} The refresh token expires ${formatDate(p.refreshTokenExpiresAt)}.`
+    ? `${line} The refresh token expires ${escapeMrkdwn(formatDate(p.refreshTokenExpiresAt))}.`
     : line;
 }
 
@@ -55,7 +58,7 @@ function modeLine(c: ConnectionSummary): string {
   if (c.status === 'missing') return '*Mode:* not connected. `/alation mode login` connects it.';
   if (c.status === 'reconnect')
     return '*Mode:* :warning: needs reconnecting: `/alation mode login`.';
-  return `*Mode:* :white_check_mark: connected to workspace \`${c.profile.workspace}\`.`;
+  return `*Mode:* :white_check_mark: connected to workspace \`${escapeMrkdwn(String(c.profile.workspace))}\`.`;
 }
 
 /** Which accounts the user connected, for what, until when; never a token. */
