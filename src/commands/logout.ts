@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { reportFailure } from './failure.ts';
 
 const PROVIDERS: Record<string, Provider[]> = {
   '': ['alation', 'mode'],
@@ -32,13 +33,17 @@ export function logoutCommand(deps: CommandDeps): Command {
       }
       await ack();
       const owner = ownerOf(command);
-      const features = await deps.features();
-      const lines: string[] = [];
-      for (const provider of which) {
-        lines.push(await disconnectProvider(features, owner, provider, log));
+      try {
+        const features = await deps.features();
+        const lines: string[] = [];
+        for (const provider of which) {
+          lines.push(await disconnectProvider(features, owner, provider, log));
+        }
+        await respond({ response_type: 'ephemeral', text: lines.join('\n') });
+        await publishHome(client, features, owner, log);
+      } catch (error) {
+        await reportFailure(error, respond, log, 'log you out');
       }
-      await respond({ response_type: 'ephemeral', text: lines.join('\n') });
-      await publishHome(client, features, owner, log);
     },
   };
 }

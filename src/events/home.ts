@@ -3,10 +3,11 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import { listMessage } from '../commands/digest/list.ts';
+import { reportFailure } from '../commands/failure.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
-import { userTimeZone } from '../slack/reply.ts';
+import { privateRespond, userTimeZone } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
 import type { Watch } from '../store/watches.ts';
 import { ACTION_HOME_DISCONNECT, buildHomeView, type HomeWatch } from '../views/home.ts';
@@ -100,7 +101,12 @@ export function registerHome(app: App, deps: HomeDeps): void {
       await deps.disconnect(features, owner, value, log);
       log.info({ provider: value }, 'disconnected from the App Home');
     } catch (err) {
-      log.error({ err }, 'disconnecting from the App Home failed');
+      await reportFailure(
+        err,
+        privateRespond(undefined, client, owner.userId),
+        log,
+        `disconnect ${value === 'alation' ? 'Alation' : 'Mode'}`,
+      ).catch((e: unknown) => log.error({ err: e }, 'could not report a failure'));
     }
     await publishHome(client, features, owner, log);
   });

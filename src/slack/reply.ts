@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, RespondArguments, RespondFn } from '@slack/bolt';
 import { request } from 'undici';
 import type { Logger } from '../log.ts';
 import type { SlackMessage } from '../views/help.ts';
@@ -41,6 +41,26 @@ export async function tellUser(
   if (responseUrl && (await postToResponseUrl(responseUrl, message))) return;
   // Posting to a user id lands in the app's DM with them (the Messages tab).
   await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks });
+}
+
+/**
+ * A `respond()` for any button or command: the response_url's when Slack sent one, else the
+ * person's DM with the bot. Buttons on the App Home (and in modals) come without a
+ * response_url, and Bolt then gives listeners no `respond` at all.
+ */
+export function privateRespond(
+  respond: RespondFn | undefined,
+  client: Client,
+  userId: string,
+): RespondFn {
+  if (typeof respond === 'function') return respond;
+  return async (message: string | RespondArguments) => {
+    const m: { text?: string; blocks?: SlackMessage['blocks'] } =
+      typeof message === 'string' ? { text: message } : (message as SlackMessage);
+    await tellUser(client, userId, { text: m.text ?? '', blocks: m.blocks ?? [] });
+    // What respond() resolves with: the response_url's answer, here a DM's stand-in.
+    return new Response(null, { status: 200 });
+  };
 }
 
 /** Where a modal was opened from: its command's response_url and channel, when known. */

@@ -1,6 +1,7 @@
 // `/alation digest new` and Edit: the digest modal, its live preview of the next runs, and its
 // submission (stored, then scheduled in pg-boss in the digest's time zone).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import { NotConnectedError } from '../../auth/alation-session.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import { nextSlots } from '../../digests/slots.ts';
 import type { Features } from '../../features.ts';
@@ -204,32 +205,20 @@ export function newDigestAction(deps: CommandDeps) {
           return;
         }
         const features = await deps.features();
+        let problem: Record<string, string> | undefined;
         try {
-          await features.requireAlation(owner);
-        } catch {
-          await ack({
-            response_action: 'errors',
-            errors: {
-              [BLOCK_NAME]:
-                'Digests run with your Alation account: connect it first with `/alation login`. Nothing was saved.',
-            },
-          });
-          return;
+          problem = await connectionProblem(features, owner, checked.digest.params.kind);
+        } catch (error) {
+          // The database or Alation could not say; that is not the same as "not connected".
+          log.error({ err: error }, 'could not check connections before saving a digest');
+          problem = {
+            [BLOCK_NAME]:
+              'I could not check your Alation and Mode connections just now (storage or Alation did not answer). Nothing was saved; please press Save again in a minute.',
+          };
         }
-        if (checked.digest.params.kind === 'mode_runs') {
-          const mode = await features.credentials.load(owner, 'mode');
-          if (mode.state !== 'connected') {
-            await ack({
-              response_action: 'errors',
-              errors: {
-                [BLOCK_MODE_REPORT]:
-                  mode.state === 'missing'
-                    ? 'This digest reads Mode with your own Mode API token: connect it first with `/alation mode login`. Nothing was saved.'
-                    : 'Mode no longer accepts your stored token: reconnect with `/alation mode login`. Nothing was saved.',
-              },
-            });
-            return;
-          }
+        if (problem) {
+          await ack({ response_action: 'errors', errors: problem });
+          return;
         }
         await ack();
         try {
@@ -265,5 +254,37 @@ export function newDigestAction(deps: CommandDeps) {
         }
       });
     },
+  };
+}
+
+/**
+ * What stops this person saving a digest of `kind`: no usable Alation connection, or (for Mode
+ * runs) no usable Mode token, as inline errors. Anything else that fails is thrown, so an outage
+ * is not reported as "connect first".
+ */
+async function connectionProblem(
+  features: Features,
+  owner: Owner,
+  kind: string,
+): Promise<Record<string, string> | undefined> {
+  try {
+    await features.requireAlation(owner);
+  } catch (error) {
+    if (!(error instanceof NotConnectedError)) throw error;
+    return {
+      [BLOCK_NAME]:
+        error.reason === undefined
+          ? 'Digests run with your Alation account: connect it first with `/alation login`. Nothing was saved.'
+          : 'Alation no longer accepts your stored credentials: reconnect with `/alation login`. Nothing was saved.',
+    };
+  }
+  if (kind !== 'mode_runs') return undefined;
+  const mode = await features.credentials.load(owner, 'mode');
+  if (mode.state === 'connected') return undefined;
+  return {
+    [BLOCK_MODE_REPORT]:
+      mode.state === 'missing'
+        ? 'This digest reads Mode with your own Mode API token: connect it first with `/alation mode login`. Nothing was saved.'
+        : 'Mode no longer accepts your stored token: reconnect with `/alation mode login`. Nothing was saved.',
   };
 }
