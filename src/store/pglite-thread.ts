@@ -29,7 +29,7 @@ export async function openPgliteThread(dir: string | undefined): Promise<Db> {
   let closing = false;
 
   const ready = new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: FromWorker) => {
+    const receive = (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
           return resolve();
@@ -44,6 +44,9 @@ export async function openPgliteThread(dir: string | undefined): Promise<Db> {
           else call?.reject(revive(message.error));
         }
       }
+    };
+    worker.on('message', (batch: FromWorker[]) => {
+      for (const message of batch) receive(message);
     });
     const fail = (error: Error) => {
       stopped ??= error;
@@ -57,12 +60,20 @@ export async function openPgliteThread(dir: string | undefined): Promise<Db> {
     );
   });
 
+  // Statements sent in one go (a burst of requests each reading a credential) travel in one
+  // message, in order: each postMessage costs both threads a lock and a wake-up.
+  let outbox: ToWorker[] = [];
+  const flush = () => {
+    const batch = outbox;
+    outbox = [];
+    if (!stopped) worker.postMessage(batch);
+  };
   const send = (op: Op): Promise<unknown[]> => {
     if (stopped) return Promise.reject(stopped);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, op } satisfies ToWorker);
+      if (outbox.push({ id, op }) === 1) queueMicrotask(flush);
     });
   };
 
