@@ -3,13 +3,15 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type Db, openPostgres, pgliteDb as wrapPglite } from '../../src/store/db.ts';
 import { loadMigrations, migrate } from '../../src/store/migrate.ts';
+import { openPgliteThread } from '../../src/store/pglite-thread.ts';
 
 /**
- * The databases every storage suite runs against: PGlite always, PostgreSQL when
- * TEST_DATABASE_URL is set (CI sets it). `describe.each(testDatabases())` runs a suite on each.
+ * The databases every storage suite runs against: PGlite always, on the test's thread and in
+ * the worker thread production uses, and PostgreSQL when TEST_DATABASE_URL is set (CI sets it).
+ * `describe.each(testDatabases())` runs a suite on each.
  */
 export interface TestDatabase {
-  name: 'pglite' | 'postgres';
+  name: 'pglite' | 'pglite-thread' | 'postgres';
   /** A fresh, empty database (no migrations applied). */
   empty(): Promise<TestDb>;
   /** A fresh database with every migration applied. */
@@ -33,7 +35,7 @@ export function defaultTestDatabase(): TestDatabase {
 
 export function testDatabases(): TestDatabase[] {
   const url = process.env.TEST_DATABASE_URL;
-  cached ??= url ? [pgliteDatabase(), postgresDatabase(url)] : [pgliteDatabase()];
+  cached ??= [pgliteDatabase(), pgliteThreadDatabase(), ...(url ? [postgresDatabase(url)] : [])];
   return cached;
 }
 
@@ -61,6 +63,26 @@ function pgliteDatabase(): TestDatabase {
     };
   };
   return { name: 'pglite', empty: () => open(false), migrated: () => open(true) };
+}
+
+/** The same, on PGlite in a worker thread (what the bot runs without DATABASE_URL). */
+function pgliteThreadDatabase(): TestDatabase {
+  let shared: Promise<Db> | undefined;
+  const open = async (withMigrations: boolean): Promise<TestDb> => {
+    shared ??= openPgliteThread(undefined);
+    const thread = await shared;
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    await thread.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema};`);
+    if (withMigrations) await migrate(thread, await loadMigrations());
+    return {
+      ...thread,
+      close: async () => {},
+      drop: async () => {
+        await thread.exec(`SET search_path TO public; DROP SCHEMA ${schema} CASCADE;`);
+      },
+    };
+  };
+  return { name: 'pglite-thread', empty: () => open(false), migrated: () => open(true) };
 }
 
 /** Each test gets its own schema, so suites can run in parallel on one server. */
