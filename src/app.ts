@@ -159,9 +159,15 @@ export function groupListeners(app: App): App {
     let group = groups.get(kind);
     if (!group) {
       const chains: Listener[][] = [];
-      (app[kind] as (constraints: object, listener: Listener) => void)({}, (args) =>
-        runListeners(chains, args),
-      );
+      (app[kind] as (constraints: object, listener: Listener) => void)({}, async (args) => {
+        const ran = await runListeners(chains, args);
+        // Slack waits 3 s for an ack and then shows the person an error; a button or select no
+        // listener knows (an old message, an input without dispatch_action) is acked quietly.
+        if (ran === 0 && 'ack' in args && typeof args.ack === 'function') {
+          await (args.ack as () => Promise<void>)();
+          args.logger.debug(`no listener for this ${kind}; acknowledged`);
+        }
+      });
       groups.set(kind, chains);
       group = chains;
     }
@@ -188,25 +194,43 @@ export function groupListeners(app: App): App {
   });
 }
 
-/** What Bolt's App does with its own listener list: every chain at once, errors gathered. */
-async function runListeners(chains: Listener[][], args: AnyMiddlewareArgs & AllMiddlewareArgs) {
+/**
+ * What Bolt's App does with its own listener list: every chain at once, errors gathered.
+ * Resolves with how many listeners ran (their matchers let the request through).
+ */
+async function runListeners(
+  chains: Listener[][],
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
+): Promise<number> {
   const settled = await Promise.allSettled(chains.map((chain) => runChain(chain, args)));
   const errors = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new MultipleListenerError(errors);
+  return settled.filter((r) => r.status === 'fulfilled' && r.value).length;
 }
 
-/** Bolt's processMiddleware for one listener chain: the last entry gets a no-op `next`. */
-async function runChain(chain: Listener[], args: AnyMiddlewareArgs & AllMiddlewareArgs) {
+/**
+ * Bolt's processMiddleware for one listener chain: the last entry gets a no-op `next`.
+ * Resolves true when the listener itself ran.
+ */
+async function runChain(
+  chain: Listener[],
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
+): Promise<boolean> {
   const listener = chain.at(-1);
-  if (!listener) return;
+  if (!listener) return false;
   let lastCalled = -1;
+  let ran = false;
   const invoke = async (index: number): Promise<void> => {
     if (lastCalled >= index) throw new Error('next() called multiple times');
     const middleware = index < chain.length - 1 ? chain[index] : undefined;
-    if (!middleware) return listener({ ...args, next: () => {} } as Parameters<Listener>[0]);
+    if (!middleware) {
+      ran = true;
+      return listener({ ...args, next: () => {} } as Parameters<Listener>[0]);
+    }
     lastCalled = index;
     return middleware({ ...args, next: () => invoke(index + 1) } as Parameters<Listener>[0]);
   };
-  return invoke(0);
+  await invoke(0);
+  return ran;
 }

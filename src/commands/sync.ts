@@ -13,7 +13,7 @@ import { requestContext } from '../middleware/request-context.ts';
 import { announce } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
-import { escapeMrkdwn } from '../views/blocks.ts';
+import { clip, escapeMrkdwn } from '../views/blocks.ts';
 import {
   ACTION_SYNC_OPEN_TABLE,
   BLOCK_SYNC_DATASOURCE,
@@ -101,7 +101,7 @@ function check(form: SyncForm & { rawType?: string | undefined }): {
   if (ds === '')
     problems.datasource = 'Give the data source id: the number in its Alation URL, /data/7/ → 7.';
   else if (datasourceId === undefined) {
-    problems.datasource = `“${ds}” is not a data source id. Use the number in its Alation URL: /data/7/ → 7.`;
+    problems.datasource = `“${clip(ds, 40)}” is not a data source id. Use the number in its Alation URL: /data/7/ → 7.`;
   }
   const schema = (form.schema ?? '').trim();
   if (schema === '') {

@@ -120,6 +120,8 @@ const LITERAL_KEYS = new Set([
   'title',
   'alt_text',
   'fallback',
+  // A view submission's `response_action: errors` messages show as plain text under a field.
+  'errors',
 ]);
 
 /**
@@ -136,7 +138,7 @@ export function findHostileMarkup(value: unknown, path = ''): MarkupFinding[] {
   const record = value as Record<string, unknown>;
   const plain = record.type === 'plain_text';
   return Object.entries(record).flatMap(([key, v]) => {
-    if (LITERAL_KEYS.has(key) && typeof v === 'string') return [];
+    if (LITERAL_KEYS.has(key) && (typeof v === 'string' || key === 'errors')) return [];
     if (plain && key === 'text') return [];
     return findHostileMarkup(v, path ? `${path}.${key}` : key);
   });

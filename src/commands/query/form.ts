@@ -2,6 +2,7 @@
 // or per-field messages saying how to fix each input. Pure, so it is unit-tested alone.
 import type { CreateQueryBody } from '../../client/alation.ts';
 import type { FieldErrors } from '../../client/errors.ts';
+import { clip } from '../../views/blocks.ts';
 import {
   BLOCK_DATASOURCE,
   BLOCK_DESCRIPTION,
@@ -55,14 +56,14 @@ export function checkForm(
   if (ds === '') errors[BLOCK_DATASOURCE] = 'Enter the data source’s id, e.g. 7.';
   else if (!/^\d{1,12}$/.test(ds) || Number(ds) === 0) {
     errors[BLOCK_DATASOURCE] =
-      `“${ds}” is not a data source id. Use the number in its URL: /data/7/ → 7.`;
+      `“${clip(ds, 40)}” is not a data source id. Use the number in its URL: /data/7/ → 7.`;
   }
   if ((form.sql ?? '').trim() === '') errors[BLOCK_SQL] = 'Enter the SQL of the query.';
   const domainWords = splitList(form.domains);
   const badDomain = domainWords.find((d) => !/^\d{1,12}$/.test(d) || Number(d) === 0);
   if (badDomain !== undefined) {
     errors[BLOCK_DOMAINS] =
-      `“${badDomain}” is not a domain id. Give numbers separated by commas, e.g. 3, 12.`;
+      `“${clip(badDomain, 40)}” is not a domain id. Give numbers separated by commas, e.g. 3, 12.`;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const tags = [...new Set(splitList(form.tags))];
