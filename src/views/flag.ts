@@ -2,7 +2,7 @@
 // answers to what Alation refused. Pure: everything they show comes in as arguments.
 import type { Button, ConfirmationDialog, KnownBlock } from '@slack/types';
 import type { FlagSubject, FlagType, TrustFlag } from '../client/alation.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, escapeWithin } from './blocks.ts';
 import { encodeFlagRef, type FlagRef } from './flag-ref.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
@@ -93,7 +93,7 @@ export function subjectLink(alationBaseUrl: string, subject: SubjectRef): string
   const name = subject.name?.trim();
   // `|` and `>` would end Slack's link markup early.
   return name
-    ? `<${url}|${escapeMrkdwn(clip(name, 150)).replace(/\|/g, '¦')}> (${subjectWords(subject)})`
+    ? `<${url}|${escapeWithin(name, 150).replace(/\|/g, '¦')}> (${subjectWords(subject)})`
     : `<${url}|${subjectWords(subject)}>`;
 }
 
@@ -164,7 +164,7 @@ export function buildFlagAddedMessage(input: FlagAddedInput): SlackMessage {
   const link = subjectLink(input.alationBaseUrl, subject);
   const did = DID[flag.flag_type];
   const reason = flag.flag_reason.trim();
-  const line = `⚑ <@${input.slackUserId}> ${did} ${link}${reason ? `: ${escapeMrkdwn(clip(reason, 2000))}` : '.'}`;
+  const line = `⚑ <@${input.slackUserId}> ${did} ${link}${reason ? `: ${escapeWithin(reason, 2000)}` : '.'}`;
   const named = subject.name?.trim()
     ? `${escapeMrkdwn(clip(subject.name, 150))} (${subjectWords(subject)})`
     : subjectWords(subject);
@@ -206,7 +206,7 @@ export interface FlagListInput {
 
 function authorOf(flag: TrustFlag): string {
   const name = flag.user.display_name?.trim();
-  return name ? escapeMrkdwn(name) : `Alation user ${flag.user.id}`;
+  return name ? escapeWithin(name, 80) : `Alation user ${flag.user.id}`;
 }
 
 /** One flag in a list: type, subject (unless the list is about one), reason, who and when. */

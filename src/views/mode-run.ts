@@ -5,7 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { isUpstreamError } from '../client/errors.ts';
 import { isRunDone, type ModeQueryRun } from '../client/mode.ts';
 import type { ReportRunRef } from '../commands/mode/ref.ts';
-import { codeBlock, escapeMrkdwn } from './blocks.ts';
+import { clip, codeBlock, escapeMrkdwn, escapeWithin } from './blocks.ts';
 import { fileSize, readableFileBase } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import {
@@ -26,10 +26,13 @@ export const INLINE_MODE_SQL_LIMIT = 2_800;
 const MAX_PARAMETERS = 20;
 const MAX_PARAMETER_VALUE = 200;
 const MAX_DETAIL_ERROR = 2_500;
+/** Longest query name shown as a message's title. */
+const MAX_TITLE = 200;
+/** Room for the parameter lines in their section, once escaped. */
+const PARAMETERS_BUDGET = 2_800;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** The SQL texts of a run: as it ran (parameters filled in) and as written, when they differ. */
 export function sqlOf(run: ModeQueryRun): { rendered?: string; raw?: string } {
@@ -56,26 +59,33 @@ export function limitText(value: unknown): string {
   if (value === false) return 'off';
   if (typeof value === 'number') return `${value.toLocaleString('en-US')} rows`;
   const text = textField(value);
-  return text === undefined ? 'not given' : escapeMrkdwn(clip(text, MAX_PARAMETER_VALUE));
+  return text === undefined ? 'not given' : escapeWithin(text, MAX_PARAMETER_VALUE);
 }
 
-/** Parameters as `name = value` lines; documented as a string, sent as an object. */
+/**
+ * Parameters as `name = value` lines, escaped, as many as fit one section; documented as a
+ * string, sent as an object.
+ */
 export function parametersText(value: unknown): string | undefined {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 0) return undefined;
-    const lines = entries.slice(0, MAX_PARAMETERS).map(([name, v]) => {
+    const lines: string[] = [];
+    let size = 0;
+    for (const [name, v] of entries.slice(0, MAX_PARAMETERS)) {
       const shown = typeof v === 'string' ? v : JSON.stringify(v);
-      return `• \`${escapeMrkdwn(name)}\` = ${escapeMrkdwn(clip(shown ?? 'null', MAX_PARAMETER_VALUE))}`;
-    });
-    if (entries.length > MAX_PARAMETERS) {
-      lines.push(`…and ${entries.length - MAX_PARAMETERS} more`);
+      const line = `• \`${escapeWithin(name, 100).replace(/`/g, "'")}\` = ${escapeWithin(shown ?? 'null', MAX_PARAMETER_VALUE)}`;
+      // Keep room for the "…and N more" line.
+      if (size + line.length + 1 > PARAMETERS_BUDGET - 40) break;
+      lines.push(line);
+      size += line.length + 1;
     }
+    if (entries.length > lines.length) lines.push(`…and ${entries.length - lines.length} more`);
     return lines.join('\n');
   }
   const text = textField(value);
   if (text === undefined || /^\{\s*\}$/.test(text)) return undefined;
-  return escapeMrkdwn(clip(text, MAX_PARAMETERS * MAX_PARAMETER_VALUE));
+  return escapeWithin(text, PARAMETERS_BUDGET);
 }
 
 export type SqlPlacement =
@@ -125,7 +135,9 @@ export function buildModeRunDetails(input: ModeRunDetailsInput): SlackMessage {
   const { run } = input;
   const name = queryName(run);
   const queryWeb = webLink(run, 'query_web', input.modeBaseUrl);
-  const title = queryWeb ? `<${queryWeb}|${linkLabel(name)}>` : escapeMrkdwn(name);
+  const title = queryWeb
+    ? `<${queryWeb}|${linkLabel(clip(name, MAX_TITLE))}>`
+    : escapeWithin(name, MAX_TITLE);
   const source = [textField(run.data_source_id), textField(run.data_source_token)].filter(Boolean);
   const facts = [
     `Query run \`${escapeMrkdwn(run.token)}\``,
@@ -179,7 +191,9 @@ export function buildModeCsvMessage(
   const name = queryName(run);
   const web =
     webLink(run, 'result_web', input.modeBaseUrl) ?? webLink(run, 'query_web', input.modeBaseUrl);
-  const title = web ? `<${web}|${linkLabel(name)}>` : escapeMrkdwn(name);
+  const title = web
+    ? `<${web}|${linkLabel(clip(name, MAX_TITLE))}>`
+    : escapeWithin(name, MAX_TITLE);
   const timing = timingLine(run, input);
   const blocks: KnownBlock[] = [
     section(

@@ -2,7 +2,7 @@
 // under a pasted link. Pure: everything the card shows comes in as arguments.
 import type { KnownBlock } from '@slack/types';
 import type { FlagType, TrustFlag } from '../client/alation.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeWithin } from './blocks.ts';
 import { subjectWords } from './flag.ts';
 
 /** The catalog object types whose pages unfurl; the path segment is also the flag API's otype. */
@@ -62,17 +62,15 @@ const BADGE: Record<FlagType, { emoji: string; word: string }> = {
 // Deprecations first: the most important thing to know before using an object.
 const ORDER: Record<FlagType, number> = { DEPRECATION: 0, WARNING: 1, ENDORSEMENT: 2 };
 
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
+/** One line: a card or badge has no room for line breaks. */
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** `:no_entry: *Deprecated* by Ann: use orders_v2`: one line per flag. */
 export function badgeLine(flag: TrustFlag): string {
   const badge = BADGE[flag.flag_type];
-  const by = flag.user.display_name ? ` by ${escapeMrkdwn(clip(flag.user.display_name, 80))}` : '';
+  const by = flag.user.display_name ? ` by ${escapeWithin(flat(flag.user.display_name), 80)}` : '';
   const reason = flag.flag_reason.trim();
-  return `${badge.emoji} *${badge.word}*${by}${reason ? `: ${escapeMrkdwn(clip(reason, 300))}` : ''}`;
+  return `${badge.emoji} *${badge.word}*${by}${reason ? `: ${escapeWithin(flat(reason), 300)}` : ''}`;
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -82,11 +80,11 @@ export function buildUnfurlCard(input: UnfurlCardInput): { blocks: KnownBlock[] 
   const words = subjectWords(input.ref);
   const title = input.title?.trim();
   // `|` and `>` would end Slack's link markup early.
-  const label = (title ? escapeMrkdwn(clip(title, 150)) : capitalise(words)).replace(/\|/g, '¦');
+  const label = (title ? escapeWithin(flat(title), 150) : capitalise(words)).replace(/\|/g, '¦');
   const lines = [`*<${input.url}|${label}>*${title ? ` · ${words}` : ''}`];
-  if (input.detail) lines.push(escapeMrkdwn(clip(input.detail, 200)));
+  if (input.detail) lines.push(escapeWithin(flat(input.detail), 200));
   const description = input.description?.trim();
-  if (description) lines.push(escapeMrkdwn(clip(description, 500)));
+  if (description) lines.push(escapeWithin(flat(description), 500));
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
   ];
