@@ -4,6 +4,7 @@ import { isUpstreamError } from '../client/errors.ts';
 import { fetchJob } from '../jobs/job-watch.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import type { JobRef } from '../store/watches.ts';
+import { escapeMrkdwn } from '../views/blocks.ts';
 import { ACTION_JOB_CHECK, ACTION_JOB_STOP, buildJobCard, jobLabel } from '../views/job.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
@@ -69,7 +70,7 @@ export function jobCommand(deps: CommandDeps, options: { deadlineMs?: number } =
           log.warn({ err: error }, 'could not post the job card');
           await respond({
             response_type: 'ephemeral',
-            text: `I could not post in this conversation. Invite me (\`/invite @Alation\`) and try again. Meanwhile: ${jobLabel(ref)} is ${job.status}.`,
+            text: `I could not post in this conversation. Invite me (\`/invite @Alation\`) and try again. Meanwhile: ${jobLabel(ref)} is ${escapeMrkdwn(job.status)}.`,
           });
           return;
         }

@@ -8,7 +8,7 @@ import { requestContext } from '../middleware/request-context.ts';
 import { tellUser } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
-import { echo } from '../views/blocks.ts';
+import { clip, echo } from '../views/blocks.ts';
 import { buildResultModal } from '../views/connect.ts';
 import {
   BLOCK_MODE_SECRET,
@@ -82,7 +82,7 @@ async function connectMode(
       return {
         ok: false,
         problems: {
-          [BLOCK_MODE_WORKSPACE]: `No Mode workspace “${input.workspace}” that this token can see. Use the name from your Mode URLs.`,
+          [BLOCK_MODE_WORKSPACE]: `No Mode workspace “${clip(input.workspace, 40)}” that this token can see. Use the name from your Mode URLs.`,
         },
       };
     }

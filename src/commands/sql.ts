@@ -3,7 +3,7 @@ import { ownerOf } from '../auth/owner.ts';
 import type { Logger } from '../log.ts';
 import { uploadFile } from '../slack/upload.ts';
 import type { Owner } from '../store/credentials.ts';
-import { echo } from '../views/blocks.ts';
+import { echo, escapeMrkdwn } from '../views/blocks.ts';
 import { buildSqlMessage, INLINE_SQL_LIMIT } from '../views/sql.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
@@ -69,7 +69,8 @@ export async function postQuerySql(
     const alation = await features.requireAlation(owner);
     const sql = await alation.queries.sql(queryId);
     const queryUrl = `${deps.alationBaseUrl}/query/${queryId}/`;
-    if (sql.length <= INLINE_SQL_LIMIT) {
+    // Measured as it will be sent: escaping `<`, `>` and `&` makes SQL longer.
+    if (escapeMrkdwn(sql).length <= INLINE_SQL_LIMIT) {
       await respond({
         response_type: 'in_channel',
         ...buildSqlMessage({ queryId, sql, queryUrl }),

@@ -112,7 +112,7 @@ function check(form: SyncForm & { rawType?: string | undefined }): {
   if (table === '') problems.table = 'Give the table name, as the database spells it.';
   const tableType = tableTypeOf(form.rawType ?? form.tableType);
   if (tableType === undefined) {
-    problems.type = `“${form.rawType ?? ''}” is not a table type: add \`view\` for a view, or leave it out for a table.`;
+    problems.type = `“${clip(form.rawType ?? '', 40)}” is not a table type: add \`view\` for a view, or leave it out for a table.`;
   }
   if (Object.keys(problems).length > 0 || datasourceId === undefined || tableType === undefined) {
     return { problems };

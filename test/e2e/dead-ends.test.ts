@@ -102,7 +102,8 @@ describe('saving a digest while storage cannot say whether Mode is connected', (
     await slashCommand(t.target, { text: 'digest new', response_url: responseUrl });
     const [open] = await t.slack.waitFor('views.open');
     t.features.credentials.load = outage;
-    const view = (open?.response as { view: Json }).view;
+    const view = (open?.response as { view?: Json } | undefined)?.view;
+    if (!view) throw new Error('views.open returned no view');
     const text = (value: string) => ({ type: 'plain_text_input', value });
     const selected = (value: string) => ({ type: 'static_select', selected_option: { value } });
     const ack = await viewSubmission(t.target, {

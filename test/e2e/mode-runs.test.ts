@@ -199,9 +199,9 @@ describe('/alation mode run and the Details button', () => {
     expect(text).toContain('took 1 min 5 s');
     expect(text).toContain('*Parameters*\n• `since` = 2026-01-01');
     expect(text).toContain(
-      `*Rendered SQL* (as it ran, parameters filled in)\n\`\`\`${RENDERED}\`\`\``,
+      `*Rendered SQL* (as it ran, parameters filled in)\n\`\`\`${RENDERED.replaceAll('>', '&gt;')}\`\`\``,
     );
-    expect(text).toContain(`*Raw SQL* (as written)\n\`\`\`${RAW}\`\`\``);
+    expect(text).toContain(`*Raw SQL* (as written)\n\`\`\`${RAW.replaceAll('>', '&gt;')}\`\`\``);
     expect(text).toContain(
       `<${t.mode.url}/acme/reports/r3p0rt/runs/run1/query_runs/qrok/results|Result in Mode>`,
     );

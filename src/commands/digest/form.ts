@@ -2,6 +2,7 @@
 // or per-field messages saying how to fix each input. Pure, so it is unit-tested alone.
 import { checkSchedule, firstSkippedSlot, nextSlots, parseClock } from '../../digests/slots.ts';
 import type { DigestKind, DigestParams } from '../../store/digests.ts';
+import { clip } from '../../views/blocks.ts';
 import {
   ACTION_DIGEST_REFRESH,
   AVAILABLE_KINDS,
@@ -121,7 +122,7 @@ export function cronOf(form: DigestForm): { cron: string } | { block: string; pr
   if (!clock) {
     return {
       block: BLOCK_TIME,
-      problem: `“${form.time}” is not a time. Use 24-hour HH:MM, e.g. 09:00.`,
+      problem: `“${clip(form.time, 40)}” is not a time. Use 24-hour HH:MM, e.g. 09:00.`,
     };
   }
   const at = `${clock.minute} ${clock.hour}`;
@@ -175,7 +176,7 @@ export function checkDigestForm(
     case 'query_result':
       if (!positiveId(form.queryId)) {
         errors[BLOCK_QUERY] = form.queryId
-          ? `“${form.queryId}” is not a query id. Use the number in its URL: /query/15/ → 15.`
+          ? `“${clip(form.queryId, 40)}” is not a query id. Use the number in its URL: /query/15/ → 15.`
           : 'Which query? Enter its id.';
       } else {
         params = {
@@ -188,10 +189,10 @@ export function checkDigestForm(
       break;
     case 'failed_runs': {
       if (form.datasourceId && !positiveId(form.datasourceId)) {
-        errors[BLOCK_DATASOURCE] = `“${form.datasourceId}” is not a data source id.`;
+        errors[BLOCK_DATASOURCE] = `“${clip(form.datasourceId, 40)}” is not a data source id.`;
       }
       if (form.queryId && !positiveId(form.queryId)) {
-        errors[BLOCK_QUERY] = `“${form.queryId}” is not a query id.`;
+        errors[BLOCK_QUERY] = `“${clip(form.queryId, 40)}” is not a query id.`;
       }
       params = {
         kind: 'failed_runs',
@@ -204,7 +205,7 @@ export function checkDigestForm(
       const subject = /^([a-z_]+)\s+(\d{1,12})$/i.exec(form.subject);
       if (form.subject && !subject) {
         errors[BLOCK_SUBJECT] =
-          `“${form.subject}” is not an object. Use its type and id, e.g. table 12.`;
+          `“${clip(form.subject, 40)}” is not an object. Use its type and id, e.g. table 12.`;
       }
       params = {
         kind: 'flag_changes',
@@ -219,7 +220,7 @@ export function checkDigestForm(
       const ref = parseReportOrRun(form.modeReport);
       if (!ref) {
         errors[BLOCK_MODE_REPORT] = form.modeReport
-          ? `“${form.modeReport}” is not a Mode report. Paste its link, e.g. https://app.mode.com/acme/reports/8a1b2c3d4e5f, or a run’s link ending in /runs/<token>.`
+          ? `“${clip(form.modeReport, 40)}” is not a Mode report. Paste its link, e.g. https://app.mode.com/acme/reports/8a1b2c3d4e5f, or a run’s link ending in /runs/<token>.`
           : 'Which Mode report? Paste its link from Mode.';
         break;
       }

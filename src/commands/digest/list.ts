@@ -70,7 +70,7 @@ const onHome = (body: unknown) => (body as { view?: { type?: string } }).view?.t
 
 export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof newDigestAction>) {
   /** The pressed digest, when the presser may manage it; otherwise says why not. */
-  async function pressed(body: unknown, value: string, reply: RespondFn, client: Client) {
+  async function pressed(body: unknown, value: string, reply: RespondFn) {
     const features = await deps.features();
     const owner = ownerOf(body as Parameters<typeof ownerOf>[0]);
     const digest = await features.digests.get(value);
@@ -160,8 +160,8 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       );
       app.action(
         ACTION_DIGEST_RUN_NOW,
-        button('run the digest now', async ({ body, value, reply, client }) => {
-          const found = await pressed(body, value, reply, client);
+        button('run the digest now', async ({ body, value, reply }) => {
+          const found = await pressed(body, value, reply);
           if (!found) return;
           await found.features.digestScheduler().runNow(found.digest.id, randomUUID());
           const text = `:arrow_forward: Running *${escapeMrkdwn(found.digest.name)}* now; it will appear in <#${found.digest.channelId}> shortly.`;
@@ -171,7 +171,7 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       app.action(
         ACTION_DIGEST_PAUSE,
         button('pause the digest', async ({ body, value, reply, client }) => {
-          const found = await pressed(body, value, reply, client);
+          const found = await pressed(body, value, reply);
           if (!found) return;
           await found.features.digests.setStatus(found.digest.id, 'paused', null);
           await found.features.digestScheduler().unschedule(found.digest.id);
@@ -181,7 +181,7 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       app.action(
         ACTION_DIGEST_RESUME,
         button('resume the digest', async ({ body, value, reply, client }) => {
-          const found = await pressed(body, value, reply, client);
+          const found = await pressed(body, value, reply);
           if (!found) return;
           const resumed = await found.features.digests.setStatus(found.digest.id, 'active', null);
           if (resumed) await found.features.digestScheduler().schedule(resumed);
@@ -191,7 +191,7 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       app.action(
         ACTION_DIGEST_DELETE,
         button('delete the digest', async ({ body, value, reply, client }) => {
-          const found = await pressed(body, value, reply, client);
+          const found = await pressed(body, value, reply);
           if (!found) return;
           await found.features.digestScheduler().unschedule(found.digest.id);
           await found.features.digests.remove(found.digest.id);
@@ -201,7 +201,7 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
       app.action(
         ACTION_DIGEST_EDIT,
         button('open the digest editor', async ({ body, value, reply, client }) => {
-          const found = await pressed(body, value, reply, client);
+          const found = await pressed(body, value, reply);
           if (!found) return;
           const triggerId = 'trigger_id' in body ? String(body.trigger_id) : '';
           await edit.openEdit(client, triggerId, found.digest, found.features.now());

@@ -128,7 +128,7 @@ export function addErrors(error: unknown, form: AddFlagForm): FormErrors {
     if (subject) {
       if (/invalid otype/i.test(subject)) {
         errors[BLOCK_FLAG_OTYPE] =
-          `Alation does not know the object type “${(form.otype ?? '').trim()}” (Invalid otype). Use the word from the object’s URL: data, schema, table, attribute, query, article, glossary_term, …`;
+          `Alation does not know the object type “${clip((form.otype ?? '').trim(), 40)}” (Invalid otype). Use the word from the object’s URL: data, schema, table, attribute, query, article, glossary_term, …`;
       } else {
         errors[BLOCK_FLAG_SUBJECT_ID] =
           `Alation found no ${(form.otype ?? '').trim() || 'object'} with id ${(form.subjectId ?? '').trim()} (${subject}). Check the number in its URL.`;

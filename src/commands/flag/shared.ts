@@ -7,7 +7,7 @@ import { ForbiddenError, isUpstreamError, NotFoundError } from '../../client/err
 import type { Logger } from '../../log.ts';
 import { type Conversation, postToResponseUrl, tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
-import { echo } from '../../views/blocks.ts';
+import { echo, escapeMrkdwn } from '../../views/blocks.ts';
 import {
   buildFlagForbiddenMessage,
   buildFlagGoneMessage,
@@ -161,7 +161,7 @@ export function flagFailureText(error: unknown, ref: FlagRef, doing: 'remove' | 
   if (error instanceof ForbiddenError) return buildFlagForbiddenMessage(ref, doing).text;
   if (error instanceof NotConnectedError) return NOT_CONNECTED_TEXT;
   return isUpstreamError(error)
-    ? `${error.message} Nothing was changed.`
+    ? `${escapeMrkdwn(error.message)} Nothing was changed.`
     : 'Something went wrong on the bot’s side; it has been logged. Nothing was changed.';
 }
 

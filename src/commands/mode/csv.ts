@@ -4,6 +4,7 @@ import { isRunDone } from '../../client/mode.ts';
 import type { Features } from '../../features.ts';
 import { relayCsv } from '../../results/relay.ts';
 import { userTimeZone } from '../../slack/reply.ts';
+import { escapeMrkdwn } from '../../views/blocks.ts';
 import { buildModeCsvMessage, buildModeNotice, modeCsvFileName } from '../../views/mode-run.ts';
 import { queryName, stateBadge } from '../../views/mode-runs.ts';
 import type { CommandDeps } from '../command.ts';
@@ -33,7 +34,7 @@ export async function shareModeQueryRunCsv(
         response_type: 'ephemeral',
         replace_original: false,
         ...buildModeNotice(
-          `${stateBadge(run.state)}: *${queryName(run)}* has no result to share; Mode keeps a CSV only for runs that succeeded.`,
+          `${stateBadge(run.state)}: *${escapeMrkdwn(queryName(run))}* has no result to share; Mode keeps a CSV only for runs that succeeded.`,
         ),
       });
       return;
