@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import { alationSession, NotConnectedError } from './auth/alation-session.ts';
+import { alationSession } from './auth/alation-session.ts';
 import { createOAuthStates, type OAuthStates } from './auth/oauth-states.ts';
 import {
   type AlationAuth,
@@ -7,6 +7,7 @@ import {
   createAlationAuth,
   createAlationClient,
 } from './client/alation.ts';
+import { NotConnectedError } from './client/errors.ts';
 import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import { MODE_RATE } from './client/mode.ts';
 import { createPacer, type Pacer } from './client/pacer.ts';

@@ -1,5 +1,5 @@
 import type { AccessTokenSource, AlationAuth } from '../client/alation.ts';
-import { BadResponseError, UnauthorizedError } from '../client/errors.ts';
+import { BadResponseError, NotConnectedError, UnauthorizedError } from '../client/errors.ts';
 import type { CredentialStore, Owner, ReconnectReason } from '../store/credentials.ts';
 
 /** What is sealed in the store for an Alation connection. Never logged, never shown. */
@@ -17,23 +17,6 @@ export type AlationSecret =
       accessToken: string;
       accessTokenExpiresAt: string | null;
     };
-
-/** The user has no usable Alation credential: Slack shows Connect or Reconnect. */
-export class NotConnectedError extends Error {
-  readonly provider: 'alation' | 'mode';
-  /** undefined: never connected. Otherwise why the stored one stopped working. */
-  readonly reason: ReconnectReason | string | undefined;
-  constructor(provider: 'alation' | 'mode', reason?: ReconnectReason | string) {
-    super(
-      reason
-        ? `${provider} credentials need reconnecting (${reason})`
-        : `${provider} not connected`,
-    );
-    this.name = 'NotConnectedError';
-    this.provider = provider;
-    this.reason = reason;
-  }
-}
 
 /** Renew a cached access token this long before Alation says it expires. */
 const EARLY_RENEWAL_MS = 5 * 60_000;

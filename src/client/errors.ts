@@ -1,3 +1,4 @@
+import type { ReconnectReason } from '../store/credentials.ts';
 // Every upstream failure (Alation, Mode) surfaces as one of these, so Slack handlers can switch
 // on `kind` instead of inspecting status codes, and can show `message` to the user as is: it
 // never holds a token, a stack, a query string or raw HTML.
@@ -220,4 +221,24 @@ export type AnyUpstreamError =
 /** Narrows to the union, so `switch (error.kind)` reaches each subclass's own fields. */
 export function isUpstreamError(error: unknown): error is AnyUpstreamError {
   return error instanceof UpstreamError;
+}
+
+/**
+ * The person has no usable stored credential for Alation or Mode, so no call can be made as
+ * them: Slack shows Connect or Reconnect.
+ */
+export class NotConnectedError extends Error {
+  readonly provider: 'alation' | 'mode';
+  /** undefined: never connected. Otherwise why the stored one stopped working. */
+  readonly reason: ReconnectReason | string | undefined;
+  constructor(provider: 'alation' | 'mode', reason?: ReconnectReason | string) {
+    super(
+      reason
+        ? `${provider} credentials need reconnecting (${reason})`
+        : `${provider} not connected`,
+    );
+    this.name = 'NotConnectedError';
+    this.provider = provider;
+    this.reason = reason;
+  }
 }

@@ -1,6 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import { NotConnectedError } from '../auth/alation-session.ts';
-import { isUpstreamError } from '../client/errors.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { buildConnectPrompt } from '../views/connect.ts';
 import { buildUpstreamErrorMessage } from '../views/upstream-error.ts';

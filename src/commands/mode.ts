@@ -1,6 +1,8 @@
 import type { App, RespondFn } from '@slack/bolt';
+import type { ModeSecret } from '../auth/mode-session.ts';
 import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
+import { decodeQueryRunRef, parseModeUrl, unwrapLinks } from '../client/mode/ref.ts';
 import { createModeClient } from '../client/mode.ts';
 import { publishHome } from '../events/home.ts';
 import type { Features } from '../features.ts';
@@ -23,15 +25,8 @@ import { ACTION_MODE_RUN_CSV, ACTION_MODE_RUN_DETAILS } from '../views/mode-runs
 import type { Command, CommandDeps } from './command.ts';
 import { shareModeQueryRunCsv } from './mode/csv.ts';
 import { showModeQueryRun } from './mode/details.ts';
-import {
-  decodeQueryRunRef,
-  parseModeUrl,
-  parseRunArgs,
-  parseRunsArgs,
-  unwrapLinks,
-} from './mode/ref.ts';
+import { parseRunArgs, parseRunsArgs } from './mode/ref.ts';
 import { listModeQueryRuns } from './mode/runs.ts';
-import type { ModeSecret } from './mode/shared.ts';
 
 type Problems = Partial<
   Record<typeof BLOCK_MODE_WORKSPACE | typeof BLOCK_MODE_TOKEN | typeof BLOCK_MODE_SECRET, string>
@@ -42,8 +37,6 @@ interface ModeInput {
   token: string;
   secret: string;
 }
-
-export type { ModeSecret } from './mode/shared.ts';
 
 const MODE_HELP =
   "`/alation mode login` connects your Mode account; `/alation mode runs <workspace> <report> <run>` (or a pasted report-run URL) lists a report run's query runs; `/alation mode run <workspace> <report> <run> <query_run>` shows one query run.";

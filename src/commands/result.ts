@@ -7,7 +7,7 @@ import { relayCsv } from '../results/relay.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
-import { readableFileBase } from '../views/files.ts';
+import { csvFileName } from '../views/files.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { reportFailure } from './failure.ts';
@@ -56,11 +56,6 @@ export function parseResultArgs(args: string): ResultArgs | { problem: string } 
     };
   }
   return { queryId, threadTs: ts };
-}
-
-/** A file name people can read, from a title anyone could have typed. */
-export function csvFileName(title: string, queryId: number, resultId: number): string {
-  return `${readableFileBase(title) || `query-${queryId}`}-${resultId}.csv`;
 }
 
 interface ShareInput {

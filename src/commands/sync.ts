@@ -3,11 +3,10 @@
 // user), then shows the table's card in the channel. Every row of the API's error table gets
 // its own message (views/sync.ts); input Alation would reject is caught here first.
 import type { App } from '@slack/bolt';
-import { NotConnectedError } from '../auth/alation-session.ts';
 import { ownerOf } from '../auth/owner.ts';
 import type { SyncedTable } from '../client/alation.ts';
 import { authVerdict } from '../client/alation.ts';
-import { isUpstreamError } from '../client/errors.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { announce } from '../slack/reply.ts';

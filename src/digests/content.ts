@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { AlationClient } from '../client/alation.ts';
-import { csvFileName } from '../commands/result.ts';
 import { latestResultOf } from '../results/latest.ts';
 import { type Spooled, spoolCsv } from '../results/spool.ts';
 import type { Digest, DigestParams } from '../store/digests.ts';
 import { type DigestFrame, digestHeader } from '../views/digest.ts';
+import { csvFileName } from '../views/files.ts';
 import type { SlackMessage } from '../views/help.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { ModeAccess } from './mode-runs.ts';

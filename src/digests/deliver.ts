@@ -2,9 +2,8 @@
 // build the content as the creator, post it, record the outcome, and tell the creator when
 // something they can fix went wrong.
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import { NotConnectedError } from '../auth/alation-session.ts';
 import type { AlationClient } from '../client/alation.ts';
-import { isUpstreamError } from '../client/errors.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { uploadFile } from '../slack/upload.ts';
 import type { Owner } from '../store/credentials.ts';

@@ -3,8 +3,7 @@
 // a whole report, where every run that finished in the period is read ("List report runs").
 import { createHash } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
-import { NotConnectedError } from '../auth/alation-session.ts';
-import { isUpstreamError } from '../client/errors.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import {
   isRunDone,
   isRunTerminal,

@@ -2,10 +2,9 @@
 // read with the poster's own credentials.
 import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { NotConnectedError } from '../auth/alation-session.ts';
 import { ownerOf } from '../auth/owner.ts';
 import type { AlationClient } from '../client/alation.ts';
-import { isUpstreamError } from '../client/errors.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import { reportFailure } from '../commands/failure.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';

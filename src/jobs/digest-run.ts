@@ -1,5 +1,5 @@
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
-import { modeClientFor } from '../commands/mode/shared.ts';
+import { modeClientFor } from '../auth/mode-session.ts';
 import { type DeliveryDeps, deliverDigest, TransientDeliveryError } from '../digests/deliver.ts';
 import { canonicalSlot, slotAtOrBefore } from '../digests/slots.ts';
 import type { Features } from '../features.ts';

@@ -1,8 +1,7 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { PgBoss } from 'pg-boss';
-import { NotConnectedError } from '../auth/alation-session.ts';
 import type { AlationClient, JobStatus } from '../client/alation.ts';
-import { isUpstreamError } from '../client/errors.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { tellUser } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';

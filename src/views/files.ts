@@ -21,3 +21,8 @@ export function readableFileBase(title: string): string {
       .slice(0, 80)
   );
 }
+
+/** A query result's CSV file name people can read, from a title anyone could have typed. */
+export function csvFileName(title: string, queryId: number, resultId: number): string {
+  return `${readableFileBase(title) || `query-${queryId}`}-${resultId}.csv`;
+}

@@ -3,8 +3,8 @@
 // Pure: everything comes in as arguments.
 import type { KnownBlock } from '@slack/types';
 import { isUpstreamError } from '../client/errors.ts';
+import type { ReportRunRef } from '../client/mode.ts';
 import { isRunDone, type ModeQueryRun } from '../client/mode.ts';
-import type { ReportRunRef } from '../commands/mode/ref.ts';
 import { clip, codeBlock, escapeMrkdwn, escapeWithin } from './blocks.ts';
 import { fileSize, readableFileBase } from './files.ts';
 import type { SlackMessage } from './help.ts';

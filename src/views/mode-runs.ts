@@ -1,9 +1,9 @@
 // The query runs of a Mode report run, as a Slack message: what each query did, when, for how
 // long, why it failed, with Details and CSV buttons. Pure: everything comes in as arguments.
 import type { KnownBlock } from '@slack/types';
+import { describeRun, encodeQueryRunRef } from '../client/mode/ref.ts';
 import type { ModeQueryRun, ModeRunState } from '../client/mode.ts';
-import { isRunDone } from '../client/mode.ts';
-import { describeRun, encodeQueryRunRef, type ReportRunRef } from '../commands/mode/ref.ts';
+import { isRunDone, type ReportRunRef } from '../client/mode.ts';
 import { codeBlock, escapeMrkdwn, escapeWithin } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeQueryRunRef } from '../../src/commands/mode/ref.ts';
+import { decodeQueryRunRef } from '../../src/client/mode/ref.ts';
 import type { Owner } from '../../src/store/credentials.ts';
 import { blockAction, slashCommand } from '../driver.ts';
 import { basicAuth } from '../emulators/mode.ts';

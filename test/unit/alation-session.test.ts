@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type AlationSecret,
-  alationSession,
-  NotConnectedError,
-} from '../../src/auth/alation-session.ts';
+import { type AlationSecret, alationSession } from '../../src/auth/alation-session.ts';
 import type { AlationAuth } from '../../src/client/alation.ts';
-import { UnauthorizedError } from '../../src/client/errors.ts';
+import { NotConnectedError, UnauthorizedError } from '../../src/client/errors.ts';
 import { createCredentialStore, type Owner } from '../../src/store/credentials.ts';
 import { createKeyring } from '../../src/store/keyring.ts';
 import { defaultTestDatabase, type TestDb } from '../support/databases.ts';

@@ -3,10 +3,9 @@ import {
   decodeQueryRunRef,
   encodeQueryRunRef,
   parseModeUrl,
-  parseRunArgs,
-  parseRunsArgs,
   unwrapLinks,
-} from '../../src/commands/mode/ref.ts';
+} from '../../src/client/mode/ref.ts';
+import { parseRunArgs, parseRunsArgs } from '../../src/commands/mode/ref.ts';
 
 const REF = { account: 'acme', report: 'r3p0rt', run: 'run1' };
 

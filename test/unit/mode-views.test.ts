@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError, ServerError } from '../../src/client/errors.ts';
+import { decodeQueryRunRef } from '../../src/client/mode/ref.ts';
 import { type ModeQueryRun, queryRunSchema } from '../../src/client/mode.ts';
-import { decodeQueryRunRef } from '../../src/commands/mode/ref.ts';
 import {
   buildModeConnectPrompt,
   buildModeCsvMessage,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvFileName, parseResultArgs } from '../../src/commands/result.ts';
+import { parseResultArgs } from '../../src/commands/result.ts';
+import { csvFileName } from '../../src/views/files.ts';
 import { renderTable } from '../../src/views/preview-table.ts';
 
 describe('renderTable', () => {

@@ -1,5 +1,7 @@
 // Reading the digest modal: its state into a form, the form into a schedule and kind settings,
 // or per-field messages saying how to fix each input. Pure, so it is unit-tested alone.
+
+import { parseReportOrRun } from '../../client/mode/ref.ts';
 import { checkSchedule, firstSkippedSlot, nextSlots, parseClock } from '../../digests/slots.ts';
 import type { DigestKind, DigestParams } from '../../store/digests.ts';
 import { clip } from '../../views/blocks.ts';
@@ -29,7 +31,6 @@ import {
   type SchedulePreset,
   type SchedulePreview,
 } from '../../views/digest-modal.ts';
-import { parseReportOrRun } from '../mode/ref.ts';
 
 type Element = {
   value?: string | null;

@@ -1,8 +1,8 @@
 // `/alation digest new` and Edit: the digest modal, its live preview of the next runs, and its
 // submission (stored, then scheduled in pg-boss in the digest's time zone).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
-import { NotConnectedError } from '../../auth/alation-session.ts';
 import { ownerOf } from '../../auth/owner.ts';
+import { NotConnectedError } from '../../client/errors.ts';
 import { nextSlots } from '../../digests/slots.ts';
 import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';

@@ -1,7 +1,6 @@
 // `/alation flag add [<otype> <id>]`: the Add flag modal, its type radio (which rebuilds the
 // modal with or without the reason), the submission, and the announcement in the channel.
 import type { App, RespondFn } from '@slack/bolt';
-import { NotConnectedError } from '../../auth/alation-session.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import {
   type AddFlagBody,
@@ -10,7 +9,12 @@ import {
   type FlagType,
   type TrustFlag,
 } from '../../client/alation.ts';
-import { BadRequestError, ForbiddenError, isUpstreamError } from '../../client/errors.ts';
+import {
+  BadRequestError,
+  ForbiddenError,
+  isUpstreamError,
+  NotConnectedError,
+} from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { announce } from '../../slack/reply.ts';

@@ -1,9 +1,13 @@
 // What the flag sub-actions share: argument parsing, the subject's name, where announcements
 // go, and how Alation's refusals (403, 404) are told to people.
 import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
-import { NotConnectedError } from '../../auth/alation-session.ts';
 import type { AlationClient, FlagSubject } from '../../client/alation.ts';
-import { ForbiddenError, isUpstreamError, NotFoundError } from '../../client/errors.ts';
+import {
+  ForbiddenError,
+  isUpstreamError,
+  NotConnectedError,
+  NotFoundError,
+} from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { type Conversation, postToResponseUrl, tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -18,16 +22,6 @@ import type { SlackMessage } from '../../views/help.ts';
 import { reportFailure } from '../failure.ts';
 
 export type Client = AllMiddlewareArgs['client'];
-
-/** A call's outcome as a value, so one promise can be raced against Slack's clock and reused. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-export function settle<T>(work: Promise<T>): Promise<Outcome<T>> {
-  return work.then(
-    (value): Outcome<T> => ({ ok: true, value }),
-    (error: unknown): Outcome<T> => ({ ok: false, error }),
-  );
-}
 
 /** How long a command waits for Alation before opening a modal; trigger ids die after 3 s. */
 export const OPEN_BUDGET_MS = 1_500;
@@ -168,20 +162,4 @@ export function flagFailureText(error: unknown, ref: FlagRef, doing: 'remove' | 
 export function logFlagFailure(log: Logger, error: unknown, doing: string): void {
   if (isUpstreamError(error)) log.warn({ upstream: error.toLog() }, `could not ${doing}`);
   else log.error({ err: error }, `could not ${doing}`);
-}
-
-/** Parses a modal's private_metadata written by JSON.stringify; anything else is empty. */
-export function parseMetadata<T extends object>(raw: string): Partial<T> {
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<T>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** A button's string value, whatever shape Bolt's action union gives it. */
-export function buttonValue(action: unknown): string {
-  const value = (action as { value?: unknown }).value;
-  return typeof value === 'string' ? value : '';
 }

@@ -1,5 +1,8 @@
 // The CSV button: a finished query run's result, streamed from Mode (gunzipped if it came
 // gzipped) into the conversation as a file, with a preview, the way query results are shared.
+
+import { modeClientFor } from '../../auth/mode-session.ts';
+import { describeRun, type QueryRunRef } from '../../client/mode/ref.ts';
 import { isRunDone } from '../../client/mode.ts';
 import type { Features } from '../../features.ts';
 import { relayCsv } from '../../results/relay.ts';
@@ -8,9 +11,8 @@ import { escapeMrkdwn } from '../../views/blocks.ts';
 import { buildModeCsvMessage, buildModeNotice, modeCsvFileName } from '../../views/mode-run.ts';
 import { queryName, stateBadge } from '../../views/mode-runs.ts';
 import type { CommandDeps } from '../command.ts';
-import { describeRun, type QueryRunRef } from './ref.ts';
 import type { ModeActionInput } from './runs.ts';
-import { modeClientFor, reportModeFailure } from './shared.ts';
+import { reportModeFailure } from './shared.ts';
 
 export async function shareModeQueryRunCsv(
   deps: Pick<CommandDeps, 'features'>,

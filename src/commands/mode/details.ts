@@ -1,5 +1,8 @@
 // `/alation mode run <account> <report> <run> <query_run>` and the Details button: one query run
 // with its SQL, inline when short, as .sql files in the conversation when long.
+
+import { modeClientFor } from '../../auth/mode-session.ts';
+import { describeRun, type QueryRunRef } from '../../client/mode/ref.ts';
 import type { Features } from '../../features.ts';
 import { userTimeZone } from '../../slack/reply.ts';
 import { uploadFile } from '../../slack/upload.ts';
@@ -11,9 +14,8 @@ import {
   sqlOf,
 } from '../../views/mode-run.ts';
 import type { CommandDeps } from '../command.ts';
-import { describeRun, type QueryRunRef } from './ref.ts';
 import type { ModeActionInput } from './runs.ts';
-import { modeClientFor, reportModeFailure } from './shared.ts';
+import { reportModeFailure } from './shared.ts';
 
 export async function showModeQueryRun(
   deps: Pick<CommandDeps, 'features'>,

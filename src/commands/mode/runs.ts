@@ -1,13 +1,15 @@
 // `/alation mode runs <account> <report> <run>`: the query runs of one Mode report run.
 import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
+import { modeClientFor } from '../../auth/mode-session.ts';
+import { describeRun } from '../../client/mode/ref.ts';
+import type { ReportRunRef } from '../../client/mode.ts';
 import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
 import { userTimeZone } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { buildModeRunsMessage } from '../../views/mode-runs.ts';
 import type { CommandDeps } from '../command.ts';
-import { describeRun, type ReportRunRef } from './ref.ts';
-import { modeClientFor, reportModeFailure } from './shared.ts';
+import { reportModeFailure } from './shared.ts';
 
 export interface ModeActionInput {
   owner: Owner;

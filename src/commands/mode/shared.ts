@@ -1,9 +1,6 @@
-// What the Mode sub-actions share: a client acting with the asking user's own Mode token, and
-// turning a failure into what that person sees.
+// What the Mode sub-actions share: turning a failure into what the person sees.
 import type { RespondFn } from '@slack/bolt';
-import { NotConnectedError } from '../../auth/alation-session.ts';
-import { type AnyUpstreamError, isUpstreamError } from '../../client/errors.ts';
-import { createModeClient, type ModeClient } from '../../client/mode.ts';
+import { type AnyUpstreamError, isUpstreamError, NotConnectedError } from '../../client/errors.ts';
 import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -13,24 +10,6 @@ import {
   buildModeErrorMessage,
   buildModeNotice,
 } from '../../views/mode-run.ts';
-
-/** What is sealed in the store for a Mode connection. Never logged, never shown. */
-export type ModeSecret = { token: string; secret: string };
-
-/** The user's own Mode client; NotConnectedError('mode') when they have no usable token. */
-export async function modeClientFor(
-  features: Pick<Features, 'credentials' | 'modeHttp' | 'modePacer'>,
-  owner: Owner,
-): Promise<ModeClient> {
-  const loaded = await features.credentials.load<ModeSecret>(owner, 'mode');
-  if (loaded.state === 'missing') throw new NotConnectedError('mode');
-  if (loaded.state === 'reconnect') throw new NotConnectedError('mode', loaded.reason);
-  return createModeClient({
-    http: features.modeHttp,
-    pacer: features.modePacer,
-    credentials: { token: loaded.secret.token, secret: loaded.secret.secret },
-  });
-}
 
 export interface ModeFailureInput {
   respond: RespondFn;

@@ -1,10 +1,9 @@
 // `/alation query new [datasource_id]`: the Create Query modal, its submission, and the
 // announcement in the conversation it was opened from.
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
-import { NotConnectedError } from '../../auth/alation-session.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import type { CreatedQuery } from '../../client/alation.ts';
-import { BadRequestError, isUpstreamError } from '../../client/errors.ts';
+import { BadRequestError, isUpstreamError, NotConnectedError } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { announce } from '../../slack/reply.ts';
