@@ -3,11 +3,11 @@ import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
 import { fetchJob } from '../jobs/job-watch.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { reportFailure } from '../slack/failure.ts';
 import type { JobRef } from '../store/watches.ts';
 import { escapeMrkdwn } from '../views/blocks.ts';
 import { ACTION_JOB_CHECK, ACTION_JOB_STOP, buildJobCard, jobLabel } from '../views/job.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { reportFailure } from './failure.ts';
 
 const GONE = {
   response_type: 'ephemeral' as const,

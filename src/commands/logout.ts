@@ -3,10 +3,10 @@ import { ownerOf } from '../auth/owner.ts';
 import { publishHome } from '../events/home.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
+import { reportFailure } from '../slack/failure.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { reportFailure } from './failure.ts';
 
 const PROVIDERS: Record<string, Provider[]> = {
   '': ['alation', 'mode'],

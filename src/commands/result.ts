@@ -4,13 +4,13 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { latestResultOf } from '../results/latest.ts';
 import { relayCsv } from '../results/relay.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
 import { csvFileName } from '../views/files.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { reportFailure } from './failure.ts';
 import { parseQueryId } from './sql.ts';
 
 /** The details card and search results carry this button; its value is the query id. */

@@ -5,13 +5,13 @@ import type { AlationClient, ExecutionEvent } from '../client/alation.ts';
 import { collectPages, MAX_PAGE_SIZE } from '../client/paging.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
 import { ACTION_QUERY_RUN_HISTORY } from '../views/query.ts';
 import { ACTION_RUNS_MORE, buildRunsMessage, type RunRow } from '../views/runs.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { reportFailure } from './failure.ts';
 import { parseQueryId } from './sql.ts';
 
 export const RUNS_PAGE_SIZE = 10;

@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import type { Logger } from '../log.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { uploadFile } from '../slack/upload.ts';
 import type { Owner } from '../store/credentials.ts';
 import { echo, escapeMrkdwn } from '../views/blocks.ts';
 import { buildSqlMessage, INLINE_SQL_LIMIT } from '../views/sql.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { reportFailure } from './failure.ts';
 
 /** `42`, or a pasted Alation link such as https://alation.example.com/query/42/. */
 export function parseQueryId(args: string): number | undefined {

@@ -9,6 +9,7 @@ import { authVerdict } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { announce } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
@@ -35,7 +36,6 @@ import {
   VIEW_SYNC,
 } from '../views/sync.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { reportFailure } from './failure.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the input

@@ -3,10 +3,10 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import { listMessage } from '../commands/digest/list.ts';
-import { reportFailure } from '../commands/failure.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { privateRespond, userTimeZone } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
 import type { Watch } from '../store/watches.ts';

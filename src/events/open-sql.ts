@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
-import { reportFailure } from '../commands/failure.ts';
 import type { Features } from '../features.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { postToResponseUrl } from '../slack/reply.ts';
 import type { SlackMessage } from '../views/help.ts';
 import {

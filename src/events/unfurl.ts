@@ -5,10 +5,10 @@ import type { KnownBlock } from '@slack/types';
 import { ownerOf } from '../auth/owner.ts';
 import type { AlationClient } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
-import { reportFailure } from '../commands/failure.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { reportFailure } from '../slack/failure.ts';
 import { buildUnfurlCard, type CatalogRef, parseCatalogUrl } from '../views/unfurl.ts';
 
 type Client = AllMiddlewareArgs['client'];

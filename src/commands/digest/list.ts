@@ -13,6 +13,7 @@ import { nextSlots } from '../../digests/slots.ts';
 import { publishHome } from '../../events/home.ts';
 import type { Features } from '../../features.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { reportFailure } from '../../slack/failure.ts';
 import { privateRespond } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { escapeMrkdwn } from '../../views/blocks.ts';
@@ -27,7 +28,6 @@ import {
 } from '../../views/digest-list.ts';
 import type { SlackMessage } from '../../views/help.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { reportFailure } from '../failure.ts';
 import { mayManage, type newDigestAction } from './new.ts';
 
 type Client = AllMiddlewareArgs['client'];

@@ -7,6 +7,7 @@ import { nextSlots } from '../../digests/slots.ts';
 import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { reportFailure } from '../../slack/failure.ts';
 import { tellUser, userTimeZone } from '../../slack/reply.ts';
 import { withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -23,7 +24,6 @@ import {
 } from '../../views/digest-modal.ts';
 import { inZone } from '../../views/time.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { reportFailure } from '../failure.ts';
 import {
   checkDigestForm,
   type DigestViewState,

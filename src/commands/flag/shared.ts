@@ -9,6 +9,7 @@ import {
   NotFoundError,
 } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
+import { reportFailure } from '../../slack/failure.ts';
 import { type Conversation, postToResponseUrl, tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { echo, escapeMrkdwn } from '../../views/blocks.ts';
@@ -19,7 +20,6 @@ import {
 } from '../../views/flag.ts';
 import type { FlagRef } from '../../views/flag-ref.ts';
 import type { SlackMessage } from '../../views/help.ts';
-import { reportFailure } from '../failure.ts';
 
 export type Client = AllMiddlewareArgs['client'];
 

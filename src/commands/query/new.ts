@@ -6,6 +6,7 @@ import type { CreatedQuery } from '../../client/alation.ts';
 import { BadRequestError, isUpstreamError, NotConnectedError } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { reportFailure } from '../../slack/failure.ts';
 import { announce } from '../../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -22,7 +23,6 @@ import {
   VIEW_QUERY_NEW,
 } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { reportFailure } from '../failure.ts';
 import {
   checkForm,
   type FormErrors,

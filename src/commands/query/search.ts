@@ -5,10 +5,10 @@ import { ownerOf } from '../../auth/owner.ts';
 import type { AlationClient, Query } from '../../client/alation.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { reportFailure } from '../../slack/failure.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { ACTION_QUERY_SEARCH_MORE, buildSearchResults } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { reportFailure } from '../failure.ts';
 
 export const SEARCH_PAGE_SIZE = 10;
 /** Keeps the More button's value (which repeats the text) far below Slack's 2000 characters. */

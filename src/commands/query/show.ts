@@ -6,12 +6,12 @@ import { isUpstreamError } from '../../client/errors.ts';
 import { MAX_PAGE_SIZE } from '../../client/paging.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { reportFailure } from '../../slack/failure.ts';
 import { userTimeZone } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { echo } from '../../views/blocks.ts';
 import { ACTION_QUERY_SHOW, ACTION_QUERY_SQL, buildQueryCard } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { reportFailure } from '../failure.ts';
 import { parseQueryId, postQuerySql } from '../sql.ts';
 
 /** How far back the card looks for scheduled runs; enough for a weekly schedule's last run. */
