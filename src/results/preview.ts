@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
+import { createPacer } from './pace.ts';
 
 export interface Preview {
   /** First record (the column names), and up to `previewRows` records after it. */
@@ -72,6 +73,7 @@ export function createPreviewTap(previewRows: number, maxBytes = PREVIEW_MAX_BYT
       resolve();
     });
   });
+  const pace = createPacer();
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
@@ -82,7 +84,7 @@ export function createPreviewTap(previewRows: number, maxBytes = PREVIEW_MAX_BYT
         parser.write(slice);
         if (fed >= maxBytes) giveUp();
       }
-      done(null, chunk);
+      pace(chunk, done);
     },
     flush(done) {
       stop();
