@@ -3,16 +3,19 @@
  * acking bursts of `/alation help` while `--sharers` connected people each share a `--csv-mb`
  * MB query result with `/alation result`, alternating with idle rounds of the same bursts. Each
  * busy/idle pair gives a p99 ratio; the verdict is their median with a 95% interval.
- * The Alation and Slack emulators (and this load generator) run in this process, so the CSV
- * bytes' source and sink take no CPU from the bot; with two cores the bot gets one to itself.
+ * The Alation and Slack emulators run in this process and the help bursts come from another
+ * (ack-load.ts), so neither the CSV bytes' source and sink nor their clock share the bot's
+ * core; with two cores the bot gets one to itself.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createLogger } from '../../src/log.ts';
 import { createCredentialStore } from '../../src/store/credentials.ts';
@@ -40,6 +43,7 @@ export interface BusyOptions {
 }
 
 const SECRET = 'bench-busy-signing-secret';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TARGET = 1.5;
 
 export async function runBusy(o: BusyOptions): Promise<void> {
@@ -49,9 +53,12 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   const slack = await startSlackEmulator();
   const alation = await startAlationEmulator();
   const csv = bigCsv(o.csvMb * 1024 * 1024);
+  // Built once: generating 2 MB per download would load this process's loop, which also times
+  // the acks.
+  const chunks = [...csv.chunks()];
   const source = alation.addDataSource({ title: 'Warehouse' });
   const query = alation.addQuery({ datasourceId: source.id, title: 'Big', content: 'SELECT 1' });
-  alation.addResult(query.id, { csv: csv.chunks, rowCount: csv.rows });
+  alation.addResult(query.id, { csv: () => chunks, rowCount: csv.rows });
 
   // Connect the sharers: their credentials sealed into the bot's database before it starts.
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-busy-'));
@@ -88,21 +95,30 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     DATA_DIR: dataDir,
     PORT: String(port),
     TOKEN_ENCRYPTION_KEY: key.toString('base64'),
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: 'warn',
     ...(o.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${o.cpuProf}` } : {}),
   };
   const root = o.root ?? ROOT;
   const args = [process.execPath, 'src/main.ts'];
+  const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
   const child: ChildProcess = pinned
-    ? spawn('taskset', ['-c', '1', ...args], {
-        cwd: root,
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      })
-    : spawn(args[0] ?? '', args.slice(1), { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    ? spawn('taskset', ['-c', '1', ...args], { cwd: root, env, stdio })
+    : spawn(args[0] ?? '', args.slice(1), { cwd: root, env, stdio });
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += String(d);
+  });
+  // The bot's own warnings about event-loop blocks (src/event-loop.ts), counted for the report.
+  const blocks: number[] = [];
+  let partial = '';
+  child.stdout?.on('data', (d) => {
+    const lines = (partial + String(d)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const ms = /"eventLoopDelayMs":([\d.]+)/.exec(line)?.[1];
+      if (ms) blocks.push(Number(ms));
+      if (o.verbose && ms) console.log(`  bot: event loop blocked ${ms} ms`);
+    }
   });
   const bot = {
     child,
@@ -134,8 +150,19 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     if (res.statusCode !== 200) throw new Error(`ack answered ${res.statusCode}`);
     return performance.now() - started;
   };
-  const burst = () =>
-    Promise.all(Array.from({ length: o.concurrency }, () => post({ text: 'help' })));
+  // Bursts come from a process of their own (on the emulators' core): see ack-load.ts.
+  const load = spawn(
+    process.execPath,
+    [path.join(HERE, 'ack-load.ts'), `${origin}/slack/events`, SECRET, String(o.concurrency)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const answers = createInterface({ input: load.stdout })[Symbol.asyncIterator]();
+  const burst = async (): Promise<number[]> => {
+    load.stdin.write('burst\n');
+    const { value } = await answers.next();
+    if (typeof value !== 'string') throw new Error('the load generator stopped');
+    return JSON.parse(value) as number[];
+  };
   const uploads = () => slack.callsTo('files.completeUploadExternal').length;
 
   const ratios: number[] = [];
@@ -184,6 +211,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
       }
     }
   } finally {
+    load.stdin.end();
     child.kill('SIGTERM');
     await bot.exited;
     await agent.close();
@@ -213,6 +241,10 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   row('  min–max of round ratios', '', `${f(r.min)}–${f(r.max)}`);
   console.log(
     `shares still in flight when a busy burst had been acked: ${(inFlightAtBurstEnd / o.rounds).toFixed(1)} of ${o.sharers} on average`,
+  );
+  console.log(
+    `event-loop blocks over 200 ms the bot logged: ${blocks.length}` +
+      (blocks.length ? `, longest ${Math.max(...blocks).toFixed(0)} ms` : ''),
   );
   const verdict = `${f(r.median)} ${r.median <= TARGET ? `<= ${TARGET} ok` : `> ${TARGET} FAIL`}`;
   const spans =
