@@ -3,9 +3,9 @@
 // (errors, an updated view, or closing the modal); slower work gets a progress view now and the
 // outcome through views.update when it comes. Every modal submits through `submitModal`, and
 // reads what it carries in private_metadata with `readMetadata`.
-import type { AckFn, AllMiddlewareArgs, ViewResponseAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewResponseAction } from '@slack/bolt';
 import type { View } from '@slack/types';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from './within-budget.ts';
 
 /** A call's outcome as a value, so one promise can be raced against Slack's clock and reused. */
@@ -32,8 +32,8 @@ export async function outcomeWithin<T>(
 }
 
 export interface ModalSubmission<T> {
-  /** The view submission's ack. */
-  ack: AckFn<ViewResponseAction>;
+  /** The view submission's ack (Bolt types it for closings too). */
+  ack: SlackViewMiddlewareArgs['ack'];
   client: { views: Pick<AllMiddlewareArgs['client']['views'], 'update'> };
   /** The submitted view's id; the outcome replaces it when the work is late. */
   viewId: string;
@@ -66,6 +66,12 @@ export async function submitModal<T>(submission: ModalSubmission<T>): Promise<Ou
   await client.views.update({ view_id: viewId, view: final(outcome) });
   return outcome;
 }
+
+/** Where a modal was opened from (its command's response_url and channel), to answer there. */
+export const modalOriginSchema = z.object({
+  responseUrl: z.string().optional(),
+  channelId: z.string().optional(),
+});
 
 /** Slack's limit on private_metadata; anything longer was not written by this bot. */
 export const MAX_PRIVATE_METADATA = 3000;

@@ -1,6 +1,7 @@
 // `/alation flag add [<otype> <id>]`: the Add flag modal, its type radio (which rebuilds the
 // modal with or without the reason), the submission, and the announcement in the channel.
 import type { App, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
 import { ownerOf } from '../../auth/owner.ts';
 import {
   type AddFlagBody,
@@ -17,8 +18,15 @@ import {
 } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { buttonValue } from '../../slack/button-value.ts';
+import { reportFailure } from '../../slack/failure.ts';
+import {
+  modalOriginSchema,
+  outcomeWithin,
+  readMetadata,
+  submitModal,
+} from '../../slack/modal-submission.ts';
 import { announce } from '../../slack/reply.ts';
-import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { clip } from '../../views/blocks.ts';
 import {
@@ -42,22 +50,25 @@ import {
 } from '../../views/flag-modal.ts';
 import { ACTION_QUERY_FLAG } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { reportFailure } from '../failure.ts';
 import {
   type Client,
   lookupSubject,
   type ModalOrigin,
   NOT_CONNECTED_TEXT,
   OPEN_BUDGET_MS,
-  parseMetadata,
   parseSubject,
-  settle,
 } from './shared.ts';
 
 /** Where the command ran, and the subject the bot looked up when it opened the modal. */
 interface AddMetadata extends ModalOrigin {
   subject?: SubjectRef;
 }
+
+const addMetadataSchema = modalOriginSchema.extend({
+  subject: z.object({ otype: z.string(), id: z.number(), name: z.string().optional() }).optional(),
+});
+
+const readAddMetadata = (raw: string): AddMetadata => readMetadata(raw, addMetadataSchema, {});
 
 interface StateValue {
   value?: string | null;
@@ -164,13 +175,11 @@ function sameSubject(a: FlagSubject | undefined, b: FlagSubject): boolean {
 }
 
 export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
-  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
-
   async function added(
     client: Client,
     owner: Owner,
     flag: TrustFlag,
-    metadata: Partial<AddMetadata>,
+    metadata: AddMetadata,
     log: Logger,
   ): Promise<void> {
     const subject = { otype: flag.subject.otype, id: flag.subject.id };
@@ -218,10 +227,10 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
       let named: SubjectRef | undefined = subject;
       if (subject) {
         // The name is a nicety; the trigger id dies after 3 s, so never wait long for it.
-        const early = await withinBudget(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
-        if (early.done) named = early.value;
+        const early = await outcomeWithin(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
+        if (early?.ok) named = early.value;
       }
-      const metadata: Partial<AddMetadata> = {
+      const metadata: AddMetadata = {
         ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
         ...(input.channelId ? { channelId: input.channelId } : {}),
         ...(named?.name ? { subject: named } : {}),
@@ -264,7 +273,7 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
       // Flag… on a query's details card: the same form, the query already filled in.
       app.action(ACTION_QUERY_FLAG, async ({ ack, body, action, client, respond, context }) => {
         await ack();
-        const id = Number('value' in action ? action.value : Number.NaN);
+        const id = Number(buttonValue(action));
         const triggerId = 'trigger_id' in body ? body.trigger_id : undefined;
         if (!Number.isSafeInteger(id) || id <= 0 || !triggerId) return;
         await openAddForm({
@@ -289,7 +298,7 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
         const view = 'view' in body ? body.view : undefined;
         if (!view || view.callback_id !== VIEW_FLAG_ADD) return;
         const form = readAddForm(view.state.values as AddViewState);
-        const metadata = parseMetadata<AddMetadata>(view.private_metadata);
+        const metadata = readAddMetadata(view.private_metadata);
         const typed = {
           otype: (form.otype ?? '').trim().toLowerCase(),
           id: Number(form.subjectId),
@@ -320,46 +329,40 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
           await ack({ response_action: 'errors', errors: checked.errors });
           return;
         }
-        const metadata = parseMetadata<AddMetadata>(view.private_metadata);
-        const work = settle(
-          deps
+        const metadata = readAddMetadata(view.private_metadata);
+        const outcome = await submitModal({
+          ack,
+          client,
+          viewId: view.id,
+          budgetMs: options.ackBudgetMs,
+          work: deps
             .features()
             .then((f) => f.requireAlation(owner))
             .then((alation) => alation.flags.add(checked.body)),
-        );
-        const early = await withinBudget(work, ackBudgetMs);
-        if (early.done) {
-          if (!early.value.ok) {
-            logAddFailure(log, early.value.error);
-            await ack({ response_action: 'errors', errors: addErrors(early.value.error, form) });
-            return;
-          }
-          await ack();
-          await added(client, owner, early.value.value, metadata, log);
-          return;
-        }
-        // Too slow for Slack's window: show progress now, the outcome when it comes.
-        await ack({
-          response_action: 'update',
-          view: buildFlagNoticeModal(
-            'Add a trust flag',
-            ':hourglass_flowing_sand: Adding the flag in Alation…',
-          ),
-        });
-        const outcome = await work;
-        if (!outcome.ok) logAddFailure(log, outcome.error);
-        await client.views.update({
-          view_id: view.id,
-          view: outcome.ok
-            ? buildFlagNoticeModal(
+          inline: (early) => {
+            if (early.ok) return undefined;
+            logAddFailure(log, early.error);
+            return { response_action: 'errors', errors: addErrors(early.error, form) };
+          },
+          progress: () =>
+            buildFlagNoticeModal(
+              'Add a trust flag',
+              ':hourglass_flowing_sand: Adding the flag in Alation…',
+            ),
+          final: (late) => {
+            if (late.ok) {
+              return buildFlagNoticeModal(
                 'Add a trust flag',
-                `:white_check_mark: Added the ${FLAG_LABELS[outcome.value.flag_type].toLowerCase()} on ${subjectWords(outcome.value.subject)}. You can close this.`,
-              )
-            : buildAddFlagModal({
-                privateMetadata: view.private_metadata,
-                values: form,
-                problem: Object.values(addErrors(outcome.error, form)).join(' '),
-              }),
+                `:white_check_mark: Added the ${FLAG_LABELS[late.value.flag_type].toLowerCase()} on ${subjectWords(late.value.subject)}. You can close this.`,
+              );
+            }
+            logAddFailure(log, late.error);
+            return buildAddFlagModal({
+              privateMetadata: view.private_metadata,
+              values: form,
+              problem: Object.values(addErrors(late.error, form)).join(' '),
+            });
+          },
         });
         if (outcome.ok) await added(client, owner, outcome.value, metadata, log);
       });

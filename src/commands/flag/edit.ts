@@ -1,11 +1,19 @@
 // `/alation flag edit <flag_id>` and the Edit reason button: a modal prefilled with the current
 // reason. Endorsements are refused before any modal, with Alation's rule.
 import type { App, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
 import { ownerOf } from '../../auth/owner.ts';
 import type { TrustFlag } from '../../client/alation.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
-import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
+import { buttonValue } from '../../slack/button-value.ts';
+import {
+  modalOriginSchema,
+  outcomeWithin,
+  readMetadata,
+  settle,
+  submitModal,
+} from '../../slack/modal-submission.ts';
 import type { Owner } from '../../store/credentials.ts';
 import {
   ACTION_FLAG_EDIT,
@@ -22,22 +30,22 @@ import {
 import { decodeFlagRef } from '../../views/flag-ref.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import {
-  buttonValue,
   type Client,
   flagFailureText,
   logFlagFailure,
   type ModalOrigin,
   OPEN_BUDGET_MS,
   parseFlagId,
-  parseMetadata,
   reportFlagFailure,
-  settle,
   tellPrivately,
 } from './shared.ts';
 
 interface EditMetadata extends ModalOrigin {
   flagId: number;
 }
+
+/** The flag id is checked where it is used, so a modal without one can say so. */
+const editMetadataSchema = modalOriginSchema.extend({ flagId: z.number().optional() });
 
 const TITLE = 'Edit flag reason';
 
@@ -52,8 +60,6 @@ interface OpenEditorInput {
 }
 
 export function editFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
-  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
-
   const editor = (flag: TrustFlag, origin: ModalOrigin) => {
     const metadata: EditMetadata = { flagId: flag.id, ...origin };
     return buildEditFlagModal({ privateMetadata: JSON.stringify(metadata), flag });
@@ -73,18 +79,18 @@ export function editFlagAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
     log,
   }: OpenEditorInput) {
     const ref = { flagId };
-    let lookup: Promise<{ ok: true; value: TrustFlag } | { ok: false; error: unknown }>;
+    let lookup: Promise<TrustFlag>;
     try {
       const features = await deps.features();
       const alation = await features.requireAlation(owner);
-      lookup = settle(alation.flags.get(flagId));
+      lookup = alation.flags.get(flagId);
     } catch (error) {
       await reportFlagFailure(error, ref, 'edit', respond, log);
       return;
     }
-    const early = await withinBudget(lookup, OPEN_BUDGET_MS);
-    if (early.done) {
-      const outcome = early.value;
+    const early = await outcomeWithin(lookup, OPEN_BUDGET_MS);
+    if (early) {
+      const outcome = early;
       if (!outcome.ok) {
         await reportFlagFailure(outcome.error, ref, 'edit', respond, log);
         return;
@@ -107,7 +113,7 @@ export function editFlagAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
         `:hourglass_flowing_sand: Reading flag ${flagId} from Alation…`,
       ),
     });
-    const outcome = await lookup;
+    const outcome = await settle(lookup);
     const viewId = opened.view?.id;
     if (!viewId) return;
     const view = outcome.ok
@@ -176,7 +182,7 @@ export function editFlagAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
           });
           return;
         }
-        const metadata = parseMetadata<EditMetadata>(view.private_metadata);
+        const metadata = readMetadata(view.private_metadata, editMetadataSchema, {});
         const flagId = metadata.flagId;
         if (typeof flagId !== 'number') {
           log.warn('an Edit reason modal carried no flag id');
@@ -190,51 +196,34 @@ export function editFlagAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
           return;
         }
         const ref = { flagId };
-        const work = settle(
-          deps
+        const outcome = await submitModal({
+          ack,
+          client,
+          viewId: view.id,
+          budgetMs: options.ackBudgetMs,
+          work: deps
             .features()
             .then((f) => f.requireAlation(owner))
             .then((alation) => alation.flags.updateReason(flagId, reason)),
-        );
-        const early = await withinBudget(work, ackBudgetMs);
-        if (early.done) {
-          if (!early.value.ok) {
-            logFlagFailure(log, early.value.error, `change the reason of flag ${flagId}`);
-            await ack({
+          inline: (early) => {
+            if (early.ok) return undefined;
+            logFlagFailure(log, early.error, `change the reason of flag ${flagId}`);
+            return {
               response_action: 'errors',
-              errors: { [BLOCK_FLAG_REASON]: flagFailureText(early.value.error, ref, 'edit') },
-            });
-            return;
-          }
-          await ack();
-          await tellPrivately(
-            client,
-            owner,
-            metadata,
-            buildFlagUpdatedMessage(early.value.value, deps.alationBaseUrl),
-          );
-          return;
-        }
-        await ack({
-          response_action: 'update',
-          view: buildFlagNoticeModal(
-            TITLE,
-            ':hourglass_flowing_sand: Saving the reason in Alation…',
-          ),
+              errors: { [BLOCK_FLAG_REASON]: flagFailureText(early.error, ref, 'edit') },
+            };
+          },
+          progress: () =>
+            buildFlagNoticeModal(TITLE, ':hourglass_flowing_sand: Saving the reason in Alation…'),
+          final: (late) => {
+            if (late.ok) {
+              return buildFlagNoticeModal(TITLE, ':white_check_mark: Saved. You can close this.');
+            }
+            logFlagFailure(log, late.error, `change the reason of flag ${flagId}`);
+            return buildFlagNoticeModal(TITLE, flagFailureText(late.error, ref, 'edit'));
+          },
         });
-        const outcome = await work;
-        if (!outcome.ok) {
-          logFlagFailure(log, outcome.error, `change the reason of flag ${flagId}`);
-          await client.views.update({
-            view_id: view.id,
-            view: buildFlagNoticeModal(TITLE, flagFailureText(outcome.error, ref, 'edit')),
-          });
-          return;
-        }
-        await client.views.update({
-          view_id: view.id,
-          view: buildFlagNoticeModal(TITLE, ':white_check_mark: Saved. You can close this.'),
-        });
+        if (!outcome.ok) return;
         await tellPrivately(
           client,
           owner,

@@ -6,6 +6,7 @@ import type { AlationClient, TrustFlag } from '../../client/alation.ts';
 import { collectPages, MAX_PAGE_SIZE } from '../../client/paging.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { buttonValue } from '../../slack/button-value.ts';
 import { reportFailure } from '../../slack/failure.ts';
 import { userTimeZone } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -16,7 +17,7 @@ import {
   type FlagListCursor,
 } from '../../views/flag-ref.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { buttonValue, lookupSubject, parseSubject } from './shared.ts';
+import { lookupSubject, parseSubject } from './shared.ts';
 
 export const FLAG_PAGE_SIZE = 10;
 /**

@@ -4,6 +4,7 @@ import type { App, BlockAction, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../../auth/owner.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { buttonValue } from '../../slack/button-value.ts';
 import { userTimeZone } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../../views/flag.ts';
 import { decodeFlagRef, type FlagRef } from '../../views/flag-ref.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { buttonValue, parseFlagId, reportFlagFailure } from './shared.ts';
+import { parseFlagId, reportFlagFailure } from './shared.ts';
 
 interface RemoveInput {
   owner: Owner;
