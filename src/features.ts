@@ -12,6 +12,7 @@ import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import { MODE_RATE } from './client/mode.ts';
 import { createPacer, type Pacer } from './client/pacer.ts';
 import type { Config } from './config.ts';
+import { OAUTH_CALLBACK_PATH } from './http/oauth-callback.ts';
 import { createDigestScheduler, type DigestScheduler } from './jobs/digest-run.ts';
 import { createWatchScheduler, type WatchScheduler } from './jobs/job-watch.ts';
 import type { Logger } from './log.ts';
@@ -22,9 +23,6 @@ import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
 import { createSeenEventStore, type SeenEventStore } from './store/seen-events.ts';
 import { createWatchStore, type WatchStore } from './store/watches.ts';
-
-/** The callback path Alation redirects to after "Sign in with Alation". */
-export const OAUTH_CALLBACK_PATH = '/oauth/alation/callback';
 
 /**
  * What Slack handlers use once storage is up: the credential store, and upstream clients that

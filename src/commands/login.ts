@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { type ConnectOutcome, checkInput, connectAlation } from '../auth/connect-alation.ts';
 import { ownerOf } from '../auth/owner.ts';
-import { publishHome } from '../events/home.ts';
+import { publishHome } from '../home/publish.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { tellUser, userTimeZone } from '../slack/reply.ts';
 import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';

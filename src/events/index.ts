@@ -1,12 +1,10 @@
 // Slack surfaces beyond `/alation`: the App Home, link unfurls and the SQL message shortcut.
 import type { App } from '@slack/bolt';
-import { disconnectProvider } from '../commands/logout.ts';
+import { disconnectProvider } from '../auth/disconnect.ts';
 import type { Features } from '../features.ts';
 import { registerHome } from './home.ts';
 import { registerOpenSql } from './open-sql.ts';
 import { createUnfurlCache, registerUnfurls, UNFURL_TTL_MS } from './unfurl.ts';
-
-export { publishHome } from './home.ts';
 
 export interface EventDeps {
   features(): Promise<Features>;

@@ -1,11 +1,14 @@
 import type { AllMiddlewareArgs, CustomRoute } from '@slack/bolt';
 import type { AlationSecret } from '../auth/alation-session.ts';
 import { isUpstreamError } from '../client/errors.ts';
-import { publishHome } from '../events/home.ts';
-import { type Features, OAUTH_CALLBACK_PATH } from '../features.ts';
+import type { Features } from '../features.ts';
+import { publishHome } from '../home/publish.ts';
 import type { Logger } from '../log.ts';
 import { tellUser } from '../slack/reply.ts';
 import { buildConnectedMessage, buildResultModal } from '../views/connect.ts';
+
+/** The callback path Alation redirects to after "Sign in with Alation". */
+export const OAUTH_CALLBACK_PATH = '/oauth/alation/callback';
 
 type Res = Parameters<CustomRoute['handler']>[1];
 

@@ -9,9 +9,10 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { ownerOf } from '../../auth/owner.ts';
+import { listMessage, mayManage } from '../../digests/list-message.ts';
 import { nextSlots } from '../../digests/slots.ts';
-import { publishHome } from '../../events/home.ts';
 import type { Features } from '../../features.ts';
+import { publishHome } from '../../home/publish.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { reportFailure } from '../../slack/failure.ts';
 import { privateRespond } from '../../slack/reply.ts';
@@ -28,7 +29,7 @@ import {
 } from '../../views/digest-list.ts';
 import type { SlackMessage } from '../../views/help.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { mayManage, type newDigestAction } from './new.ts';
+import type { newDigestAction } from './new.ts';
 
 type Client = AllMiddlewareArgs['client'];
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -42,22 +43,6 @@ interface Pressed {
 }
 
 const userIdOf = (body: { user?: { id?: string } }) => body.user?.id ?? '';
-
-export async function listMessage(
-  features: Features,
-  owner: Owner,
-  notice?: string,
-  from = 0,
-): Promise<SlackMessage> {
-  const now = features.now();
-  const digests = (await features.digests.list(owner.tenantId)).filter((d) => mayManage(d, owner));
-  const next = new Map<string, Date>();
-  for (const d of digests) {
-    const [first] = d.status === 'active' ? nextSlots(d.cron, d.tz, now, 1) : [];
-    if (first) next.set(d.id, first);
-  }
-  return buildDigestList({ digests, next, now, from, ...(notice ? { notice } : {}) });
-}
 
 const NOT_YOURS = {
   response_type: 'ephemeral' as const,

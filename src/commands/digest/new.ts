@@ -3,6 +3,7 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { ownerOf } from '../../auth/owner.ts';
 import { NotConnectedError } from '../../client/errors.ts';
+import { mayManage } from '../../digests/list-message.ts';
 import { nextSlots } from '../../digests/slots.ts';
 import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
@@ -96,15 +97,6 @@ export function modalFor(meta: Metadata, now: Date) {
     privateMetadata: JSON.stringify(meta),
     editing: meta.digestId !== undefined,
   });
-}
-
-/** Only the creator manages a digest: it runs with their credentials. */
-export function mayManage(digest: Digest | undefined, owner: Owner): digest is Digest {
-  return (
-    digest !== undefined &&
-    digest.owner.tenantId === owner.tenantId &&
-    digest.owner.userId === owner.userId
-  );
 }
 
 function savedLine(digest: Digest, now: Date, verb: string): string {
