@@ -10,8 +10,8 @@ import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { reportFailure } from '../slack/failure.ts';
+import { modalOriginSchema, readMetadata, settle, submitModal } from '../slack/modal-submission.ts';
 import { announce } from '../slack/reply.ts';
-import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
 import { clip, escapeMrkdwn } from '../views/blocks.ts';
 import {
@@ -266,17 +266,6 @@ interface SyncMetadata {
   channelId?: string;
 }
 
-type Outcome = { ok: true; table: SyncedTable } | { ok: false; error: unknown };
-
-function parseMetadata(raw: string): SyncMetadata {
-  try {
-    const parsed = JSON.parse(raw) as SyncMetadata;
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
-}
-
 function logFailure(log: Logger, error: unknown): void {
   if (isUpstreamError(error)) log.warn({ upstream: error.toLog() }, 'could not sync a table');
   else if (!(error instanceof NotConnectedError)) {
@@ -304,9 +293,7 @@ export function syncOutcomeErrors(error: unknown, request: SyncRequest): Record<
 }
 
 export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number } = {}): Command {
-  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
-
-  const sync = (owner: Owner, request: SyncRequest): Promise<Outcome> =>
+  const sync = (owner: Owner, request: SyncRequest): Promise<SyncedTable> =>
     deps
       .features()
       .then((f) => f.requireAlation(owner))
@@ -317,10 +304,6 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
           table: request.table,
           table_type: request.tableType,
         }),
-      )
-      .then(
-        (table): Outcome => ({ ok: true, table }),
-        (error: unknown): Outcome => ({ ok: false, error }),
       );
 
   const card = (table: SyncedTable, request: SyncRequest, owner: Owner) =>
@@ -367,13 +350,13 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
         response_type: 'ephemeral',
         text: `:hourglass_flowing_sand: Asking Alation to sync ${escapeMrkdwn(described(request))} from data source ${request.datasourceId}…`,
       });
-      const outcome = await sync(owner, request);
+      const outcome = await settle(sync(owner, request));
       if (outcome.ok) {
         log.info(
-          { datasourceId: request.datasourceId, tableId: outcome.table.id },
+          { datasourceId: request.datasourceId, tableId: outcome.value.id },
           'synced a table',
         );
-        await respond({ response_type: 'in_channel', ...card(outcome.table, request, owner) });
+        await respond({ response_type: 'in_channel', ...card(outcome.value, request, owner) });
         return;
       }
       const failure = classifySyncError(outcome.error);
@@ -405,47 +388,34 @@ export function syncCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
           return;
         }
         const { request } = checked;
-        const metadata = parseMetadata(view.private_metadata);
-        const work = sync(owner, request);
-        const early = await withinBudget(work, ackBudgetMs);
-        if (early.done) {
-          if (!early.value.ok) {
-            logFailure(log, early.value.error);
-            await ack({
-              response_action: 'errors',
-              errors: syncOutcomeErrors(early.value.error, request),
+        const metadata: SyncMetadata = readMetadata(view.private_metadata, modalOriginSchema, {});
+        const outcome = await submitModal({
+          ack,
+          client,
+          viewId: view.id,
+          budgetMs: options.ackBudgetMs,
+          work: sync(owner, request),
+          inline: (early) => {
+            if (early.ok) return undefined;
+            logFailure(log, early.error);
+            return { response_action: 'errors', errors: syncOutcomeErrors(early.error, request) };
+          },
+          progress: () => buildSyncingModal(request),
+          final: (late) => {
+            if (late.ok) return buildSyncedModal(late.value);
+            logFailure(log, late.error);
+            const failure = classifySyncError(late.error);
+            return buildSyncModal({
+              privateMetadata: view.private_metadata,
+              values: form,
+              problem: failure
+                ? syncFailureText(failure, request)
+                : Object.values(syncOutcomeErrors(late.error, request)).join(' '),
             });
-            return;
-          }
-          await ack();
-          await announce(
-            client,
-            owner.userId,
-            metadata,
-            card(early.value.table, request, owner),
-            log,
-          );
-          return;
-        }
-        // Too slow for Slack's window: show progress now, the outcome when it comes.
-        await ack({ response_action: 'update', view: buildSyncingModal(request) });
-        const outcome = await work;
-        if (!outcome.ok) logFailure(log, outcome.error);
-        const failure = outcome.ok ? undefined : classifySyncError(outcome.error);
-        await client.views.update({
-          view_id: view.id,
-          view: outcome.ok
-            ? buildSyncedModal(outcome.table)
-            : buildSyncModal({
-                privateMetadata: view.private_metadata,
-                values: form,
-                problem: failure
-                  ? syncFailureText(failure, request)
-                  : Object.values(syncOutcomeErrors(outcome.error, request)).join(' '),
-              }),
+          },
         });
         if (outcome.ok) {
-          await announce(client, owner.userId, metadata, card(outcome.table, request, owner), log);
+          await announce(client, owner.userId, metadata, card(outcome.value, request, owner), log);
         }
       });
     },

@@ -7,8 +7,8 @@ import { BadRequestError, isUpstreamError, NotConnectedError } from '../../clien
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { reportFailure } from '../../slack/failure.ts';
+import { modalOriginSchema, readMetadata, submitModal } from '../../slack/modal-submission.ts';
 import { announce } from '../../slack/reply.ts';
-import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { echo } from '../../views/blocks.ts';
 import {
@@ -40,8 +40,6 @@ interface NewQueryMetadata {
   responseUrl?: string;
   channelId?: string;
 }
-
-type Outcome = { ok: true; query: CreatedQuery } | { ok: false; error: unknown };
 
 /** The remembered data source, when it is still a plausible id. */
 function rememberedId(value: unknown): string | undefined {
@@ -75,8 +73,6 @@ function logFailure(log: Logger, error: unknown): void {
 }
 
 export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
-  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
-
   async function succeeded(
     client: Client,
     owner: Owner,
@@ -149,51 +145,34 @@ export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
           await ack({ response_action: 'errors', errors: checked.errors });
           return;
         }
-        const metadata = parseMetadata(view.private_metadata);
-        const work: Promise<Outcome> = deps
-          .features()
-          .then((f) => f.requireAlation(owner))
-          .then((alation) => alation.queries.create(checked.body))
-          .then(
-            (query): Outcome => ({ ok: true, query }),
-            (error: unknown): Outcome => ({ ok: false, error }),
-          );
-        const early = await withinBudget(work, ackBudgetMs);
-        if (early.done) {
-          if (!early.value.ok) {
-            logFailure(log, early.value.error);
-            await ack({ response_action: 'errors', errors: outcomeErrors(early.value.error) });
-            return;
-          }
-          await ack();
-          await succeeded(client, owner, early.value.query, metadata, log);
-          return;
-        }
-        // Too slow for Slack's window: show progress now, the outcome when it comes.
-        await ack({ response_action: 'update', view: buildCreatingModal() });
-        const outcome = await work;
-        if (!outcome.ok) logFailure(log, outcome.error);
-        await client.views.update({
-          view_id: view.id,
-          view: outcome.ok
-            ? buildCreatedModal(outcome.query)
-            : buildNewQueryModal({
-                privateMetadata: view.private_metadata,
-                values: form,
-                problem: Object.values(outcomeErrors(outcome.error)).join(' '),
-              }),
+        const metadata = readMetadata(view.private_metadata, modalOriginSchema, {});
+        const outcome = await submitModal({
+          ack,
+          client,
+          viewId: view.id,
+          budgetMs: options.ackBudgetMs,
+          work: deps
+            .features()
+            .then((f) => f.requireAlation(owner))
+            .then((alation) => alation.queries.create(checked.body)),
+          inline: (early) => {
+            if (early.ok) return undefined;
+            logFailure(log, early.error);
+            return { response_action: 'errors', errors: outcomeErrors(early.error) };
+          },
+          progress: buildCreatingModal,
+          final: (late) => {
+            if (late.ok) return buildCreatedModal(late.value);
+            logFailure(log, late.error);
+            return buildNewQueryModal({
+              privateMetadata: view.private_metadata,
+              values: form,
+              problem: Object.values(outcomeErrors(late.error)).join(' '),
+            });
+          },
         });
-        if (outcome.ok) await succeeded(client, owner, outcome.query, metadata, log);
+        if (outcome.ok) await succeeded(client, owner, outcome.value, metadata, log);
       });
     },
   };
-}
-
-function parseMetadata(raw: string): NewQueryMetadata {
-  try {
-    const parsed = JSON.parse(raw) as NewQueryMetadata;
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
 }
