@@ -9,12 +9,11 @@ import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
 import { csvFileName } from '../views/files.ts';
+import { ACTION_QUERY_LATEST_RESULT } from '../views/query.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { parseQueryId } from './sql.ts';
 
-/** The details card and search results carry this button; its value is the query id. */
-export const ACTION_LATEST_RESULT = 'query_latest_result';
 /** Message shortcut "Share latest result here" (manifest.yml). */
 export const SHORTCUT_SHARE_RESULT = 'share_latest_result';
 
@@ -169,21 +168,24 @@ export function resultCommand(deps: CommandDeps): Command {
           queryId,
         });
       });
-      app.action(ACTION_LATEST_RESULT, async ({ ack, body, action, client, respond, context }) => {
-        await ack();
-        const queryId = parseQueryId('value' in action ? String(action.value ?? '') : '');
-        const channelId = 'channel' in body ? body.channel?.id : undefined;
-        if (queryId === undefined || !channelId) return;
-        await share({
-          client,
-          respond,
-          log: requestContext(context).log,
-          owner: ownerOf(body),
-          channelId,
-          threadTs: undefined,
-          queryId,
-        });
-      });
+      app.action(
+        ACTION_QUERY_LATEST_RESULT,
+        async ({ ack, body, action, client, respond, context }) => {
+          await ack();
+          const queryId = parseQueryId('value' in action ? String(action.value ?? '') : '');
+          const channelId = 'channel' in body ? body.channel?.id : undefined;
+          if (queryId === undefined || !channelId) return;
+          await share({
+            client,
+            respond,
+            log: requestContext(context).log,
+            owner: ownerOf(body),
+            channelId,
+            threadTs: undefined,
+            queryId,
+          });
+        },
+      );
     },
   };
 }

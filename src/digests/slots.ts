@@ -129,26 +129,6 @@ export function slotKey(slot: { at: Date } | { manual: string }): string {
   return 'at' in slot ? slot.at.toISOString() : `manual:${slot.manual}`;
 }
 
-export type Preset =
-  | { kind: 'hourly'; minute: number }
-  | { kind: 'daily'; hour: number; minute: number }
-  | { kind: 'weekdays'; hour: number; minute: number }
-  | { kind: 'weekly'; day: number; hour: number; minute: number };
-
-/** A preset as the cron pg-boss runs. */
-export function presetCron(preset: Preset): string {
-  switch (preset.kind) {
-    case 'hourly':
-      return `${preset.minute} * * * *`;
-    case 'daily':
-      return `${preset.minute} ${preset.hour} * * *`;
-    case 'weekdays':
-      return `${preset.minute} ${preset.hour} * * 1-5`;
-    case 'weekly':
-      return `${preset.minute} ${preset.hour} * * ${preset.day}`;
-  }
-}
-
 /** `HH:MM` (24 h) → hour and minute, or undefined. */
 export function parseClock(text: string): { hour: number; minute: number } | undefined {
   const match = /^(\d{1,2}):(\d{2})$/.exec(text.trim());

@@ -3,12 +3,6 @@ import type { Owner } from './credentials.ts';
 import type { Queryable } from './db.ts';
 
 export type DigestKind = 'query_result' | 'failed_runs' | 'flag_changes' | 'mode_runs';
-export const DIGEST_KINDS: readonly DigestKind[] = [
-  'query_result',
-  'failed_runs',
-  'flag_changes',
-  'mode_runs',
-];
 
 /** Kind-specific settings, as the modal collected them. */
 export type DigestParams =
@@ -29,7 +23,8 @@ export type DigestParams =
     };
 
 export type DigestStatus = 'active' | 'paused';
-export type DeliveryOutcome = 'posted' | 'skipped' | 'failed';
+/** What a digest's last run did, as recorded (a run's own outcome is digests/deliver.ts'). */
+export type RecordedOutcome = 'posted' | 'skipped' | 'failed';
 
 export interface Digest {
   id: string;
@@ -45,7 +40,7 @@ export interface Digest {
   consecutiveFailures: number;
   sinceAt: Date;
   lastRunAt: Date | null;
-  lastOutcome: DeliveryOutcome | null;
+  lastOutcome: RecordedOutcome | null;
   lastDetail: string | null;
   lastFingerprint: string | null;
   createdAt: Date;
@@ -66,7 +61,7 @@ interface Row {
   consecutive_failures: number;
   since_at: Date | string;
   last_run_at: Date | string | null;
-  last_outcome: DeliveryOutcome | null;
+  last_outcome: RecordedOutcome | null;
   last_detail: string | null;
   last_fingerprint: string | null;
   created_at: Date | string;
@@ -106,7 +101,7 @@ export interface DigestInput {
 }
 
 export interface DeliveryResult {
-  outcome: DeliveryOutcome;
+  outcome: RecordedOutcome;
   detail: string | null;
   /** Set on success: the next period starts here. */
   periodEnd?: Date;

@@ -13,7 +13,6 @@ export const ACTION_DIGEST_PAUSE = 'digest_pause';
 export const ACTION_DIGEST_RESUME = 'digest_resume';
 export const ACTION_DIGEST_EDIT = 'digest_edit';
 export const ACTION_DIGEST_DELETE = 'digest_delete';
-export const ACTION_DIGEST_NEW = 'digest_new';
 /** Previous / Next page of the list; the value is the first digest's index on that page. */
 export const ACTION_DIGEST_PAGE = 'digest_page';
 

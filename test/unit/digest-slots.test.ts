@@ -5,7 +5,6 @@ import {
   firstSkippedSlot,
   nextSlots,
   parseClock,
-  presetCron,
   slotAtOrBefore,
   slotKey,
 } from '../../src/digests/slots.ts';
@@ -94,13 +93,7 @@ describe('checkSchedule', () => {
   });
 });
 
-describe('presets and keys', () => {
-  it('turns presets into cron', () => {
-    expect(presetCron({ kind: 'hourly', minute: 15 })).toBe('15 * * * *');
-    expect(presetCron({ kind: 'daily', hour: 9, minute: 0 })).toBe('0 9 * * *');
-    expect(presetCron({ kind: 'weekdays', hour: 7, minute: 30 })).toBe('30 7 * * 1-5');
-    expect(presetCron({ kind: 'weekly', day: 1, hour: 8, minute: 5 })).toBe('5 8 * * 1');
-  });
+describe('clock times and keys', () => {
   it('reads HH:MM and names slots', () => {
     expect(parseClock('09:05')).toEqual({ hour: 9, minute: 5 });
     expect(parseClock('24:00')).toBeUndefined();
