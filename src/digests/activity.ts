@@ -5,7 +5,8 @@ import type { ExecutionEvent, TrustFlag } from '../client/alation.ts';
 import { collectPages, MAX_PAGE_SIZE } from '../client/paging.ts';
 import { parseAlationTime } from '../results/latest.ts';
 import type { DigestParams } from '../store/digests.ts';
-import { buildDigestMessage, linkText, section } from '../views/digest.ts';
+import { section } from '../views/blocks.ts';
+import { buildDigestMessage, linkText } from '../views/digest.ts';
 import { inZone } from '../views/time.ts';
 import type { BuildContext, Built } from './content.ts';
 

@@ -12,7 +12,8 @@ import {
   type ModeRunState,
 } from '../client/mode.ts';
 import type { DigestParams } from '../store/digests.ts';
-import { buildDigestMessage, linkText, section } from '../views/digest.ts';
+import { section } from '../views/blocks.ts';
+import { buildDigestMessage, linkText } from '../views/digest.ts';
 import { errorText, parseTime, queryName, stateBadge } from '../views/mode-runs.ts';
 import { inZone } from '../views/time.ts';
 import type { BuildContext, Built } from './content.ts';

@@ -59,6 +59,26 @@ export function echo(text: string, max = ECHO_MAX_CHARS): string {
 
 export const plainText = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
+/** A mrkdwn text object; `text` must already be escaped where it came from outside. */
+export const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+
+/** Slack refuses a section whose text is over 3,000 characters. */
+const SECTION_MAX_CHARS = 3_000;
+
+/** A mrkdwn section, cut (with "…") rather than refused when it would be too long. */
+export const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: mrkdwn(
+    text.length > SECTION_MAX_CHARS ? `${text.slice(0, SECTION_MAX_CHARS - 10)}…` : text,
+  ),
+});
+
+/** A context line of mrkdwn. */
+export const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [mrkdwn(text)],
+});
+
 export interface TextInputOptions {
   /** The element's action id; the modals here read every text field as `value`. */
   actionId?: string;

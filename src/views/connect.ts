@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ReconnectReason } from '../store/credentials.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn, plainText } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 export const ACTION_CONNECT_ALATION = 'alation_connect';
@@ -9,9 +9,6 @@ export const VIEW_ALATION_LOGIN = 'alation_login';
 export const BLOCK_USER_ID = 'alation_user_id';
 export const BLOCK_REFRESH_TOKEN = 'alation_refresh_token';
 export const INPUT = 'value';
-
-const text = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
 
 export interface LoginModalInput {
   alationBaseUrl: string;
@@ -39,12 +36,12 @@ export function buildAlationLoginModal(input: LoginModalInput): ModalView {
     {
       type: 'input',
       block_id: BLOCK_USER_ID,
-      label: text('Alation user ID'),
-      hint: text(`The number in your Alation profile URL: ${host}/user/42/ → 42`),
+      label: plainText('Alation user ID'),
+      hint: plainText(`The number in your Alation profile URL: ${host}/user/42/ → 42`),
       element: {
         type: 'plain_text_input',
         action_id: INPUT,
-        placeholder: text('42'),
+        placeholder: plainText('42'),
         max_length: 12,
         ...(input.userId ? { initial_value: input.userId } : {}),
       },
@@ -52,15 +49,15 @@ export function buildAlationLoginModal(input: LoginModalInput): ModalView {
     {
       type: 'input',
       block_id: BLOCK_REFRESH_TOKEN,
-      label: text('Refresh token'),
-      hint: text(
+      label: plainText('Refresh token'),
+      hint: plainText(
         'In Alation: your profile → Authentication → Create Refresh Token. Paste the whole token.',
       ),
       element: {
         type: 'plain_text_input',
         action_id: INPUT,
         multiline: true,
-        placeholder: text('Paste the refresh token here'),
+        placeholder: plainText('Paste the refresh token here'),
       },
     },
   );
@@ -68,9 +65,9 @@ export function buildAlationLoginModal(input: LoginModalInput): ModalView {
     type: 'modal',
     callback_id: VIEW_ALATION_LOGIN,
     private_metadata: input.privateMetadata,
-    title: text('Connect Alation'),
-    submit: text('Connect'),
-    close: text('Cancel'),
+    title: plainText('Connect Alation'),
+    submit: plainText('Connect'),
+    close: plainText('Cancel'),
     blocks,
   };
 }
@@ -79,8 +76,8 @@ export function buildAlationLoginModal(input: LoginModalInput): ModalView {
 export function buildCheckingModal(): ModalView {
   return {
     type: 'modal',
-    title: text('Connect Alation'),
-    close: text('Close'),
+    title: plainText('Connect Alation'),
+    close: plainText('Close'),
     blocks: [
       {
         type: 'section',
@@ -94,8 +91,8 @@ export function buildOAuthModal(input: { authorizeUrl: string; externalId: strin
   return {
     type: 'modal',
     external_id: input.externalId,
-    title: text('Connect Alation'),
-    close: text('Cancel'),
+    title: plainText('Connect Alation'),
+    close: plainText('Cancel'),
     blocks: [
       {
         type: 'section',
@@ -109,7 +106,7 @@ export function buildOAuthModal(input: { authorizeUrl: string; externalId: strin
           {
             type: 'button',
             action_id: ACTION_OAUTH_OPEN,
-            text: text('Sign in with Alation'),
+            text: plainText('Sign in with Alation'),
             style: 'primary',
             url: input.authorizeUrl,
           },
@@ -123,8 +120,8 @@ export function buildOAuthModal(input: { authorizeUrl: string; externalId: strin
 export function buildResultModal(message: string): ModalView {
   return {
     type: 'modal',
-    title: text('Connect Alation'),
-    close: text('Done'),
+    title: plainText('Connect Alation'),
+    close: plainText('Done'),
     blocks: [{ type: 'section', text: mrkdwn(message) }],
   };
 }
@@ -161,7 +158,7 @@ export function buildConnectPrompt(reason?: string): SlackMessage {
           {
             type: 'button',
             action_id: ACTION_CONNECT_ALATION,
-            text: text(reason ? 'Reconnect Alation' : 'Connect Alation'),
+            text: plainText(reason ? 'Reconnect Alation' : 'Connect Alation'),
             style: 'primary',
             value: 'alation',
           },

@@ -2,7 +2,7 @@
 // buttons that manage it. Pure: digests and their next runs in, Block Kit out.
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Digest, DigestParams } from '../store/digests.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn, plainText } from './blocks.ts';
 import { cronToWords } from './cron.ts';
 import { KIND_LABELS } from './digest-modal.ts';
 import type { SlackMessage } from './help.ts';
@@ -18,9 +18,6 @@ export const ACTION_DIGEST_PAGE = 'digest_page';
 
 /** Three blocks each, under Slack's 50 with the notice, the header and the paging buttons. */
 export const MAX_LISTED = 15;
-
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 
 /** What a digest posts, in words; mrkdwn, with the Mode names and object type escaped. */
 export function describeParams(p: DigestParams): string {
@@ -53,24 +50,29 @@ function buttons(d: Digest): ActionsBlock {
     type: 'actions',
     block_id: `digest_${d.id}`,
     elements: [
-      { type: 'button', action_id: ACTION_DIGEST_RUN_NOW, text: plain('Run now'), value: d.id },
+      { type: 'button', action_id: ACTION_DIGEST_RUN_NOW, text: plainText('Run now'), value: d.id },
       d.status === 'active'
-        ? { type: 'button', action_id: ACTION_DIGEST_PAUSE, text: plain('Pause'), value: d.id }
-        : { type: 'button', action_id: ACTION_DIGEST_RESUME, text: plain('Resume'), value: d.id },
-      { type: 'button', action_id: ACTION_DIGEST_EDIT, text: plain('Edit'), value: d.id },
+        ? { type: 'button', action_id: ACTION_DIGEST_PAUSE, text: plainText('Pause'), value: d.id }
+        : {
+            type: 'button',
+            action_id: ACTION_DIGEST_RESUME,
+            text: plainText('Resume'),
+            value: d.id,
+          },
+      { type: 'button', action_id: ACTION_DIGEST_EDIT, text: plainText('Edit'), value: d.id },
       {
         type: 'button',
         action_id: ACTION_DIGEST_DELETE,
-        text: plain('Delete'),
+        text: plainText('Delete'),
         value: d.id,
         style: 'danger',
         confirm: {
-          title: plain('Delete this digest?'),
+          title: plainText('Delete this digest?'),
           text: mrkdwn(
             `*${escapeMrkdwn(d.name)}* will stop posting in <#${d.channelId}>. This cannot be undone.`,
           ),
-          confirm: plain('Delete'),
-          deny: plain('Keep it'),
+          confirm: plainText('Delete'),
+          deny: plainText('Keep it'),
           style: 'danger',
         },
       },
@@ -125,7 +127,7 @@ export function buildDigestList(input: {
     pages.push({
       type: 'button',
       action_id: `${ACTION_DIGEST_PAGE}_prev`,
-      text: plain('← Previous'),
+      text: plainText('← Previous'),
       value: String(Math.max(0, from - MAX_LISTED)),
     });
   }
@@ -133,7 +135,7 @@ export function buildDigestList(input: {
     pages.push({
       type: 'button',
       action_id: `${ACTION_DIGEST_PAGE}_next`,
-      text: plain(`Next ${Math.min(MAX_LISTED, digests.length - from - MAX_LISTED)} →`),
+      text: plainText(`Next ${Math.min(MAX_LISTED, digests.length - from - MAX_LISTED)} →`),
       value: String(from + MAX_LISTED),
     });
   }

@@ -3,7 +3,7 @@
 // fields that apply are shown.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { DigestKind } from '../store/digests.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, plainText } from './blocks.ts';
 import { inZone } from './time.ts';
 
 export const VIEW_DIGEST = 'digest_modal';
@@ -92,8 +92,7 @@ export type SchedulePreview =
   /** `skipped`: a coming run whose local time does not exist that day (clocks go forward). */
   { runs: Date[]; zone: string; skipped?: Date } | { problem: string } | undefined;
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const option = (value: string, text: string): PlainTextOption => ({ value, text: plain(text) });
+const option = (value: string, text: string): PlainTextOption => ({ value, text: plainText(text) });
 
 function text(
   blockId: string,
@@ -104,15 +103,15 @@ function text(
   return {
     type: 'input',
     block_id: blockId,
-    label: plain(label),
+    label: plainText(label),
     optional: opts.optional ?? false,
-    ...(opts.hint ? { hint: plain(opts.hint) } : {}),
+    ...(opts.hint ? { hint: plainText(opts.hint) } : {}),
     ...(opts.dispatch ? { dispatch_action: true } : {}),
     element: {
       type: 'plain_text_input',
       action_id: opts.dispatch ? ACTION_DIGEST_REFRESH : INPUT,
       ...(value ? { initial_value: value } : {}),
-      ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}),
+      ...(opts.placeholder ? { placeholder: plainText(opts.placeholder) } : {}),
       ...(opts.dispatch
         ? { dispatch_action_config: { trigger_actions_on: ['on_enter_pressed' as const] } }
         : {}),
@@ -131,7 +130,7 @@ function select(
   return {
     type: 'input',
     block_id: blockId,
-    label: plain(label),
+    label: plainText(label),
     ...(dispatch ? { dispatch_action: true } : {}),
     element: {
       type: 'static_select',
@@ -152,7 +151,7 @@ function checkboxes(
   return {
     type: 'input',
     block_id: blockId,
-    label: plain(label),
+    label: plainText(label),
     optional: true,
     element: {
       type: 'checkboxes',
@@ -304,15 +303,15 @@ export function buildDigestModal(input: {
     type: 'modal',
     callback_id: VIEW_DIGEST,
     private_metadata: input.privateMetadata,
-    title: plain(input.editing ? 'Edit digest' : 'New digest'),
-    submit: plain(input.editing ? 'Save' : 'Create'),
-    close: plain('Cancel'),
+    title: plainText(input.editing ? 'Edit digest' : 'New digest'),
+    submit: plainText(input.editing ? 'Save' : 'Create'),
+    close: plainText('Cancel'),
     blocks: [
       text(BLOCK_NAME, 'Name', form.name, { placeholder: 'Morning sales numbers' }),
       {
         type: 'input',
         block_id: BLOCK_CHANNEL,
-        label: plain('Channel'),
+        label: plainText('Channel'),
         element: {
           type: 'conversations_select',
           action_id: INPUT,

@@ -1,18 +1,12 @@
 // What a digest posts: a header with its name and period, then sections per item, never more
 // than Slack's 50 blocks (the rest summarised with a link). Pure; times in the digest's zone.
 import type { KnownBlock } from '@slack/types';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn, section } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 import { inZone } from './time.ts';
 
 /** Slack refuses a message with more than 50 blocks. */
 export const MAX_BLOCKS = 50;
-
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-export const section = (text: string): KnownBlock => ({
-  type: 'section',
-  text: mrkdwn(text.length > 3_000 ? `${text.slice(0, 2_990)}…` : text),
-});
 
 /** Slack's link syntax breaks on these; names and titles are user-written. */
 export const linkText = (text: string) => text.replace(/[<>|]/g, ' ').replace(/&/g, '&amp;');

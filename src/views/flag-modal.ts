@@ -2,7 +2,7 @@
 // the Add modal can be rebuilt with or without the reason, exactly as Alation's rules say.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { FLAG_TYPES, type FlagType, type TrustFlag } from '../client/alation.ts';
-import { escapeMrkdwn, textInput } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn, plainText, textInput } from './blocks.ts';
 import { ENDORSEMENT_REASON_RULE, FLAG_LABELS, type SubjectRef, subjectWords } from './flag.ts';
 
 export const VIEW_FLAG_ADD = 'flag_add';
@@ -18,9 +18,6 @@ export const INPUT = 'value';
 /** Alation's flag_reason has no documented limit; Slack's input allows 3000. */
 export const MAX_REASON = 3000;
 
-const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
-
 const DESCRIPTIONS: Record<FlagType, string> = {
   ENDORSEMENT: 'Trusted: people should use this.',
   WARNING: 'Use with care; say why.',
@@ -28,7 +25,11 @@ const DESCRIPTIONS: Record<FlagType, string> = {
 };
 
 function typeOption(type: FlagType): PlainTextOption {
-  return { text: plain(FLAG_LABELS[type]), value: type, description: plain(DESCRIPTIONS[type]) };
+  return {
+    text: plainText(FLAG_LABELS[type]),
+    value: type,
+    description: plainText(DESCRIPTIONS[type]),
+  };
 }
 
 export interface AddFlagForm {
@@ -80,7 +81,7 @@ export function buildAddFlagModal(input: AddFlagModalInput): ModalView {
     {
       type: 'input',
       block_id: BLOCK_FLAG_TYPE,
-      label: plain('Flag'),
+      label: plainText('Flag'),
       dispatch_action: true,
       element: {
         type: 'radio_buttons',
@@ -96,9 +97,9 @@ export function buildAddFlagModal(input: AddFlagModalInput): ModalView {
     blocks.push({
       type: 'input',
       block_id: BLOCK_FLAG_REASON,
-      label: plain('Reason'),
+      label: plainText('Reason'),
       optional: v.flagType === undefined,
-      hint: plain(
+      hint: plainText(
         v.flagType === undefined
           ? 'Required for a Warning or a Deprecation; an Endorsement has none.'
           : `Required for a ${FLAG_LABELS[v.flagType]}: what people should know.`,
@@ -116,9 +117,9 @@ export function buildAddFlagModal(input: AddFlagModalInput): ModalView {
     type: 'modal',
     callback_id: VIEW_FLAG_ADD,
     private_metadata: input.privateMetadata,
-    title: plain('Add a trust flag'),
-    submit: plain('Add flag'),
-    close: plain('Cancel'),
+    title: plainText('Add a trust flag'),
+    submit: plainText('Add flag'),
+    close: plainText('Cancel'),
     blocks,
   };
 }
@@ -149,8 +150,8 @@ export function buildEditFlagModal(input: EditFlagModalInput): ModalView {
     {
       type: 'input',
       block_id: BLOCK_FLAG_REASON,
-      label: plain('Reason'),
-      hint: plain(`Required for a ${FLAG_LABELS[flag.flag_type]}.`),
+      label: plainText('Reason'),
+      hint: plainText(`Required for a ${FLAG_LABELS[flag.flag_type]}.`),
       element: {
         type: 'plain_text_input',
         action_id: INPUT,
@@ -164,9 +165,9 @@ export function buildEditFlagModal(input: EditFlagModalInput): ModalView {
     type: 'modal',
     callback_id: VIEW_FLAG_EDIT,
     private_metadata: input.privateMetadata,
-    title: plain('Edit flag reason'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
+    title: plainText('Edit flag reason'),
+    submit: plainText('Save'),
+    close: plainText('Cancel'),
     blocks,
   };
 }
@@ -175,8 +176,8 @@ export function buildEditFlagModal(input: EditFlagModalInput): ModalView {
 export function buildFlagNoticeModal(title: string, text: string): ModalView {
   return {
     type: 'modal',
-    title: plain(title.slice(0, 24)),
-    close: plain('Close'),
+    title: plainText(title.slice(0, 24)),
+    close: plainText('Close'),
     blocks: [{ type: 'section', text: mrkdwn(text) }],
   };
 }

@@ -2,7 +2,7 @@
 // answers to what Alation refused. Pure: everything they show comes in as arguments.
 import type { Button, ConfirmationDialog, KnownBlock } from '@slack/types';
 import type { FlagSubject, FlagType, TrustFlag } from '../client/alation.ts';
-import { escapeMrkdwn, escapeWithin } from './blocks.ts';
+import { context, escapeMrkdwn, escapeWithin, mrkdwn, plainText, section } from './blocks.ts';
 import { encodeFlagRef, type FlagRef } from './flag-ref.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
@@ -43,11 +43,6 @@ export const EDIT_RULE =
   'Alation lets a flag’s reason be changed only by its author, a Server Admin, or an Owner of the data source the object belongs to (and only with the global flag edit permission).';
 export const ENDORSEMENT_REASON_RULE =
   'Endorsements carry no reason: Alation’s API refuses a `flag_reason` on an ENDORSEMENT (it must be absent or blank) and cannot update one.';
-
-const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
-const section = (t: string): KnownBlock => ({ type: 'section', text: mrkdwn(t) });
-const context = (t: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(t)] });
 
 function clip(text: string, max: number): string {
   const flat = text.trim();
@@ -115,21 +110,21 @@ function quoted(reason: string, max = 1500): string {
 export function removeButton(flag: TrustFlag): Button {
   const what = `the ${FLAG_LABELS[flag.flag_type].toLowerCase()} on ${plainSubjectWords(flag.subject)}`;
   const confirm: ConfirmationDialog = {
-    title: plain('Remove this flag?'),
-    text: plain(
+    title: plainText('Remove this flag?'),
+    text: plainText(
       clip(
         `Remove ${what}${flag.flag_reason ? ` (“${flag.flag_reason.replace(/\s+/g, ' ')}”)` : ''}? It disappears from Alation for everyone.`,
         300,
       ),
     ),
-    confirm: plain('Remove'),
-    deny: plain('Keep it'),
+    confirm: plainText('Remove'),
+    deny: plainText('Keep it'),
     style: 'danger',
   };
   return {
     type: 'button',
     action_id: ACTION_FLAG_REMOVE,
-    text: plain('Remove'),
+    text: plainText('Remove'),
     value: encodeFlagRef(refOf(flag)),
     confirm,
   };
@@ -142,7 +137,7 @@ export function flagButtons(flag: TrustFlag): Button[] {
     buttons.push({
       type: 'button',
       action_id: ACTION_FLAG_EDIT,
-      text: plain('Edit reason'),
+      text: plainText('Edit reason'),
       value: encodeFlagRef(refOf(flag)),
     });
   }
@@ -179,7 +174,7 @@ export function buildFlagAddedMessage(input: FlagAddedInput): SlackMessage {
           {
             type: 'button',
             action_id: ACTION_FLAG_OPEN,
-            text: plain('Open in Alation'),
+            text: plainText('Open in Alation'),
             url: subjectUrl(input.alationBaseUrl, subject),
           },
           ...flagButtons(flag),
@@ -269,7 +264,7 @@ export function buildFlagList(input: FlagListInput): SlackMessage {
         {
           type: 'button',
           action_id: ACTION_FLAG_LIST_MORE,
-          text: plain('More'),
+          text: plainText('More'),
           value: input.more,
         },
       ],
@@ -303,14 +298,14 @@ export function buildRemoveConfirmMessage(input: {
           {
             type: 'button',
             action_id: ACTION_FLAG_REMOVE_CONFIRMED,
-            text: plain('Remove'),
+            text: plainText('Remove'),
             style: 'danger',
             value: encodeFlagRef(refOf(flag)),
           },
           {
             type: 'button',
             action_id: ACTION_FLAG_REMOVE_CANCEL,
-            text: plain('Keep it'),
+            text: plainText('Keep it'),
             value: String(flag.id),
           },
         ],

@@ -1,7 +1,7 @@
 // The App Home tab: where the person stands (connections, running job watches) and how to start.
 // Pure: everything it shows comes in as arguments.
 import type { Button, HomeView, KnownBlock } from '@slack/types';
-import { escapeMrkdwn } from './blocks.ts';
+import { context, escapeMrkdwn, mrkdwn, plainText, section } from './blocks.ts';
 import { ACTION_CONNECT_ALATION, reconnectReason } from './connect.ts';
 import { ACTION_CONNECT_MODE } from './mode-run.ts';
 import type { ConnectionSummary } from './whoami.ts';
@@ -31,11 +31,6 @@ export interface HomeInput {
   formatDate(iso: string): string;
 }
 
-const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
-const section = (t: string): KnownBlock => ({ type: 'section', text: mrkdwn(t) });
-const context = (t: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(t)] });
-
 const NAMES = { alation: 'Alation', mode: 'Mode' } as const;
 
 function connectButton(c: ConnectionSummary): Button {
@@ -45,7 +40,7 @@ function connectButton(c: ConnectionSummary): Button {
     value: c.provider,
     // Only the first step deserves the primary colour; reconnecting is not urgent when active.
     ...(c.status === 'active' ? {} : { style: 'primary' as const }),
-    text: plain(`${c.status === 'missing' ? 'Connect' : 'Reconnect'} ${NAMES[c.provider]}`),
+    text: plainText(`${c.status === 'missing' ? 'Connect' : 'Reconnect'} ${NAMES[c.provider]}`),
   };
 }
 
@@ -56,15 +51,15 @@ function disconnectButton(c: ConnectionSummary): Button {
     action_id: ACTION_HOME_DISCONNECT,
     value: c.provider,
     style: 'danger',
-    text: plain(`Disconnect ${name}`),
+    text: plainText(`Disconnect ${name}`),
     // Disconnecting deletes stored credentials; ask once so a stray click costs nothing.
     confirm: {
-      title: plain(`Disconnect ${name}?`),
+      title: plainText(`Disconnect ${name}?`),
       text: mrkdwn(
         `Your stored ${name} credentials are deleted and commands stop working for you until you connect again.`,
       ),
-      confirm: plain('Disconnect'),
-      deny: plain('Cancel'),
+      confirm: plainText('Disconnect'),
+      deny: plainText('Cancel'),
       style: 'danger',
     },
   };
@@ -112,7 +107,7 @@ const HOW_TO = [
 
 function howTo(): KnownBlock[] {
   return [
-    { type: 'header', text: plain('How to use it') },
+    { type: 'header', text: plainText('How to use it') },
     section(HOW_TO.map((line) => `• ${line}`).join('\n')),
   ];
 }
@@ -133,7 +128,7 @@ export function buildHomeView(input: HomeInput): HomeView {
   const blocks: KnownBlock[] = [];
   if (input.alation.status === 'missing') {
     blocks.push(
-      { type: 'header', text: plain('Welcome to Alation in Slack :wave:') },
+      { type: 'header', text: plainText('Welcome to Alation in Slack :wave:') },
       section(
         'Find and share Compose queries, see trust flags on catalog objects and follow metadata jobs without leaving Slack. Everything runs *as you*, with your own Alation permissions, so the bot needs your credentials once.',
       ),
@@ -151,12 +146,12 @@ export function buildHomeView(input: HomeInput): HomeView {
     return { type: 'home', blocks };
   }
   blocks.push(
-    { type: 'header', text: plain('Your connections') },
+    { type: 'header', text: plainText('Your connections') },
     ...connectionBlocks(input.alation, input.formatDate),
     ...connectionBlocks(input.mode, input.formatDate),
     context('Tokens are stored encrypted and never shown.'),
     { type: 'divider' },
-    { type: 'header', text: plain('Jobs you are watching') },
+    { type: 'header', text: plainText('Jobs you are watching') },
   );
   if (input.watches.length === 0) {
     blocks.push(context('None running. `/alation job <id>` posts a card that follows a job.'));
@@ -172,7 +167,7 @@ export function buildHomeView(input: HomeInput): HomeView {
     // The same blocks and buttons as `/alation digest list`; Home allows 100 blocks in all.
     blocks.push(
       { type: 'divider' },
-      { type: 'header', text: plain('Digests') },
+      { type: 'header', text: plainText('Digests') },
       ...input.digests.slice(0, 60),
     );
   }

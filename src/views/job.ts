@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { JobResult, JobState } from '../client/alation.ts';
 import type { JobRef, WatchStatus } from '../store/watches.ts';
-import { escapeMrkdwn, escapeWithin } from './blocks.ts';
+import { escapeMrkdwn, escapeWithin, mrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 export const ACTION_JOB_STOP = 'job_stop';
@@ -23,7 +23,6 @@ export function slackDate(date: Date): string {
   return `<!date^${unix}^{date_short_pretty} at {time}|${date.toISOString().replace(/\.\d+Z$/, 'Z')}>`;
 }
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 const ICONS: Record<string, string> = {
   running: ':hourglass_flowing_sand:',
   successful: ':white_check_mark:',

@@ -5,7 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { isUpstreamError } from '../client/errors.ts';
 import type { ReportRunRef } from '../client/mode.ts';
 import { isRunDone, type ModeQueryRun } from '../client/mode.ts';
-import { clip, codeBlock, escapeMrkdwn, escapeWithin } from './blocks.ts';
+import { clip, codeBlock, escapeMrkdwn, escapeWithin, mrkdwn, section } from './blocks.ts';
 import { fileSize, readableFileBase } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import {
@@ -30,9 +30,6 @@ const MAX_DETAIL_ERROR = 2_500;
 const MAX_TITLE = 200;
 /** Room for the parameter lines in their section, once escaped. */
 const PARAMETERS_BUDGET = 2_800;
-
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
 
 /** The SQL texts of a run: as it ran (parameters filled in) and as written, when they differ. */
 export function sqlOf(run: ModeQueryRun): { rendered?: string; raw?: string } {

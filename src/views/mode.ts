@@ -1,5 +1,5 @@
 import type { ModalView } from '@slack/types';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, plainText } from './blocks.ts';
 
 export const VIEW_MODE_LOGIN = 'mode_login';
 export const BLOCK_MODE_WORKSPACE = 'mode_workspace';
@@ -7,16 +7,14 @@ export const BLOCK_MODE_TOKEN = 'mode_token';
 export const BLOCK_MODE_SECRET = 'mode_secret';
 export const MODE_INPUT = 'value';
 
-const text = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-
 export function buildModeLoginModal(
   input: { problem?: string; workspace?: string } = {},
 ): ModalView {
   const field = (blockId: string, label: string, hint: string, initial?: string) => ({
     type: 'input' as const,
     block_id: blockId,
-    label: text(label),
-    hint: text(hint),
+    label: plainText(label),
+    hint: plainText(hint),
     element: {
       type: 'plain_text_input' as const,
       action_id: MODE_INPUT,
@@ -26,9 +24,9 @@ export function buildModeLoginModal(
   return {
     type: 'modal',
     callback_id: VIEW_MODE_LOGIN,
-    title: text('Connect Mode'),
-    submit: text('Connect'),
-    close: text('Cancel'),
+    title: plainText('Connect Mode'),
+    submit: plainText('Connect'),
+    close: plainText('Cancel'),
     blocks: [
       ...(input.problem
         ? [

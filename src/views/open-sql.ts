@@ -1,7 +1,7 @@
 // "Open SQL in Alation Compose" message shortcut: the data source form and the link it gives.
 // Pure: everything shown comes in as arguments.
 import type { ModalView } from '@slack/types';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn, plainText } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 export const SHORTCUT_OPEN_SQL = 'open_sql_in_compose';
@@ -10,9 +10,6 @@ export const BLOCK_OPEN_SQL_DATASOURCE = 'open_sql_datasource';
 export const OPEN_SQL_INPUT = 'value';
 /** Link button in the result modal; Slack opens the URL and the action is only acknowledged. */
 export const ACTION_OPEN_SQL_LINK = 'open_sql_link';
-
-const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
 
 /** A few lines of the SQL, so the person sees what they are about to open. */
 function preview(sql: string): string {
@@ -31,16 +28,16 @@ export function buildOpenSqlModal(input: {
     type: 'modal',
     callback_id: VIEW_OPEN_SQL,
     private_metadata: input.privateMetadata,
-    title: plain('Open in Compose'),
-    submit: plain('Get link'),
-    close: plain('Cancel'),
+    title: plainText('Open in Compose'),
+    submit: plainText('Get link'),
+    close: plainText('Cancel'),
     blocks: [
       { type: 'section', text: mrkdwn(`SQL from the message:\n${preview(input.sql)}`) },
       {
         type: 'input',
         block_id: BLOCK_OPEN_SQL_DATASOURCE,
-        label: plain('Data source ID'),
-        hint: plain('The number in the data source’s URL in Alation: /data/3/ → 3'),
+        label: plainText('Data source ID'),
+        hint: plainText('The number in the data source’s URL in Alation: /data/3/ → 3'),
         element: {
           type: 'number_input',
           action_id: OPEN_SQL_INPUT,
@@ -68,8 +65,8 @@ export function buildOpenSqlLinkModal(input: {
       : `The SQL was too long for a link, so it is in a new unsaved draft, query ${input.draftQueryId}, on data source ${input.datasourceId}. Only you can see it until you save it.`;
   return {
     type: 'modal',
-    title: plain('Open in Compose'),
-    close: plain('Done'),
+    title: plainText('Open in Compose'),
+    close: plainText('Done'),
     blocks: [
       { type: 'section', text: mrkdwn(`:link: ${line}`) },
       {
@@ -79,7 +76,7 @@ export function buildOpenSqlLinkModal(input: {
             type: 'button',
             action_id: ACTION_OPEN_SQL_LINK,
             style: 'primary',
-            text: plain('Open in Alation Compose'),
+            text: plainText('Open in Alation Compose'),
             url: input.url,
           },
         ],
@@ -92,8 +89,8 @@ export function buildOpenSqlLinkModal(input: {
 export function buildOpenSqlNoticeModal(message: SlackMessage): ModalView {
   return {
     type: 'modal',
-    title: plain('Open in Compose'),
-    close: plain('Close'),
+    title: plainText('Open in Compose'),
+    close: plainText('Close'),
     blocks:
       message.blocks.length > 0
         ? message.blocks

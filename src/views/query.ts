@@ -1,7 +1,16 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import type { QuerySchedule } from '../client/alation/query-schemas.ts';
 import type { Query, ScheduledRun } from '../client/alation.ts';
-import { codeBlock, escapeMrkdwn, escapeWithin, textInput } from './blocks.ts';
+import {
+  codeBlock,
+  context,
+  escapeMrkdwn,
+  escapeWithin,
+  mrkdwn,
+  plainText,
+  section,
+  textInput,
+} from './blocks.ts';
 
 import { cronToWords } from './cron.ts';
 import type { SlackMessage } from './help.ts';
@@ -30,11 +39,6 @@ export const BLOCK_OPTIONS = 'query_options';
 export const INPUT = 'value';
 export const OPTION_SAVED = 'saved';
 export const OPTION_PUBLISHED = 'published';
-
-const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
-const section = (t: string): KnownBlock => ({ type: 'section', text: mrkdwn(t) });
-const context = (t: string): KnownBlock => ({ type: 'context', elements: [mrkdwn(t)] });
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -76,13 +80,13 @@ function linkButtons(alationBaseUrl: string, query: Query): Button[] {
     {
       type: 'button',
       action_id: ACTION_OPEN_COMPOSE,
-      text: plain('Open in Compose'),
+      text: plainText('Open in Compose'),
       url: alationLink(alationBaseUrl, query.compose_url, `/compose/query/${query.id}/`),
     },
     {
       type: 'button',
       action_id: ACTION_OPEN_CATALOG,
-      text: plain('Open in catalog'),
+      text: plainText('Open in catalog'),
       url: alationLink(alationBaseUrl, query.catalog_url, `/query/${query.id}/`),
     },
   ];
@@ -114,8 +118,8 @@ export interface NewQueryModalInput {
 export function buildNewQueryModal(input: NewQueryModalInput): ModalView {
   const v = input.values ?? {};
   const options = [
-    { text: plain('Saved (not a draft)'), value: OPTION_SAVED },
-    { text: plain('Published (visible to others)'), value: OPTION_PUBLISHED },
+    { text: plainText('Saved (not a draft)'), value: OPTION_SAVED },
+    { text: plainText('Published (visible to others)'), value: OPTION_PUBLISHED },
   ];
   const initial = options.filter(
     (o) =>
@@ -155,7 +159,7 @@ export function buildNewQueryModal(input: NewQueryModalInput): ModalView {
     {
       type: 'input',
       block_id: BLOCK_OPTIONS,
-      label: plain('Options'),
+      label: plainText('Options'),
       optional: true,
       element: {
         type: 'checkboxes',
@@ -169,9 +173,9 @@ export function buildNewQueryModal(input: NewQueryModalInput): ModalView {
     type: 'modal',
     callback_id: VIEW_QUERY_NEW,
     private_metadata: input.privateMetadata,
-    title: plain('New Compose query'),
-    submit: plain('Create'),
-    close: plain('Cancel'),
+    title: plainText('New Compose query'),
+    submit: plainText('Create'),
+    close: plainText('Cancel'),
     blocks,
   };
 }
@@ -180,8 +184,8 @@ export function buildNewQueryModal(input: NewQueryModalInput): ModalView {
 export function buildCreatingModal(): ModalView {
   return {
     type: 'modal',
-    title: plain('New Compose query'),
-    close: plain('Close'),
+    title: plainText('New Compose query'),
+    close: plainText('Close'),
     blocks: [section(':hourglass_flowing_sand: Creating the query in Alation…')],
   };
 }
@@ -189,8 +193,8 @@ export function buildCreatingModal(): ModalView {
 export function buildCreatedModal(query: Query): ModalView {
   return {
     type: 'modal',
-    title: plain('New Compose query'),
-    close: plain('Done'),
+    title: plainText('New Compose query'),
+    close: plainText('Done'),
     blocks: [
       section(
         `:white_check_mark: Created *${escapeMrkdwn(titleOf(query))}* (query ${query.id}). You can close this.`,
@@ -271,11 +275,11 @@ export function queryButtons(queryId: number): Button[] {
     {
       type: 'button',
       action_id: ACTION_QUERY_LATEST_RESULT,
-      text: plain('Latest result'),
+      text: plainText('Latest result'),
       value,
     },
-    { type: 'button', action_id: ACTION_QUERY_RUN_HISTORY, text: plain('Run history'), value },
-    { type: 'button', action_id: ACTION_QUERY_SQL, text: plain('SQL'), value },
+    { type: 'button', action_id: ACTION_QUERY_RUN_HISTORY, text: plainText('Run history'), value },
+    { type: 'button', action_id: ACTION_QUERY_SQL, text: plainText('SQL'), value },
   ];
 }
 
@@ -283,7 +287,7 @@ export function queryButtons(queryId: number): Button[] {
 export function buildQueryCard(input: QueryCardInput): SlackMessage {
   const { query, now, zone } = input;
   const title = titleOf(query);
-  const blocks: KnownBlock[] = [{ type: 'header', text: plain(clip(title, 150)) }];
+  const blocks: KnownBlock[] = [{ type: 'header', text: plainText(clip(title, 150)) }];
   const description = query.description?.trim();
   blocks.push(section(description ? escapeWithin(description, 2900) : '_No description._'));
   const saved = dateLine(query.ts_last_saved, now, zone);
@@ -324,7 +328,7 @@ export function buildQueryCard(input: QueryCardInput): SlackMessage {
       {
         type: 'button',
         action_id: ACTION_QUERY_FLAG,
-        text: plain('Flag…'),
+        text: plainText('Flag…'),
         value: String(query.id),
       },
       ...linkButtons(input.alationBaseUrl, query),
@@ -374,13 +378,13 @@ export function buildSearchResults(input: SearchResultsInput): SlackMessage {
           {
             type: 'button',
             action_id: ACTION_QUERY_SHOW,
-            text: plain('Show'),
+            text: plainText('Show'),
             value: String(query.id),
           },
           {
             type: 'button',
             action_id: ACTION_QUERY_LATEST_RESULT,
-            text: plain('Latest result'),
+            text: plainText('Latest result'),
             value: String(query.id),
           },
         ],
@@ -394,7 +398,7 @@ export function buildSearchResults(input: SearchResultsInput): SlackMessage {
         {
           type: 'button',
           action_id: ACTION_QUERY_SEARCH_MORE,
-          text: plain('More'),
+          text: plainText('More'),
           value: input.more,
         },
       ],

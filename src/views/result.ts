@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ResultState } from '../results/latest.ts';
-import { codeBlock, escapeMrkdwn } from './blocks.ts';
+import { codeBlock, escapeMrkdwn, mrkdwn, section } from './blocks.ts';
 import { fileSize } from './files.ts';
 import type { SlackMessage } from './help.ts';
 import { renderTable } from './preview-table.ts';
@@ -16,8 +16,6 @@ export interface ResultContext {
   zone: string | undefined;
 }
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 

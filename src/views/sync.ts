@@ -2,7 +2,7 @@
 // table-sync error table (alation-table-sync.txt). Pure builders.
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { SyncedTable } from '../client/alation.ts';
-import { escapeMrkdwn, textInput } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn, plainText, section, textInput } from './blocks.ts';
 import { ACTION_CONNECT_ALATION } from './connect.ts';
 import type { SlackMessage } from './help.ts';
 import { htmlToMrkdwn } from './html.ts';
@@ -44,10 +44,6 @@ export type SyncFailure =
   | { kind: 'connection_error'; said: string | null };
 
 export const SYNC_USAGE = '/alation sync <datasource_id> <schema> <table> [view]';
-
-const plain = (t: string) => ({ type: 'plain_text' as const, text: t, emoji: true });
-const mrkdwn = (t: string) => ({ type: 'mrkdwn' as const, text: t });
-const section = (t: string): KnownBlock => ({ type: 'section', text: mrkdwn(t) });
 
 /** Slack's limit per section text is 3000 characters; keep room for a closing mark. */
 const SECTION_LIMIT = 2_900;
@@ -143,7 +139,7 @@ export function buildSyncFailureMessage(failure: SyncFailure, request: SyncReque
         {
           type: 'button',
           action_id: ACTION_CONNECT_ALATION,
-          text: plain('Reconnect Alation'),
+          text: plainText('Reconnect Alation'),
           style: 'primary',
           value: 'alation',
         },
@@ -204,8 +200,8 @@ export interface SyncModalInput {
 export function buildSyncModal(input: SyncModalInput): ModalView {
   const v = input.values ?? {};
   const types = [
-    { text: plain('Table'), value: 'TABLE' },
-    { text: plain('View'), value: 'VIEW' },
+    { text: plainText('Table'), value: 'TABLE' },
+    { text: plainText('View'), value: 'VIEW' },
   ];
   const initialType = types.find((o) => o.value === (v.tableType ?? 'TABLE')) ?? types[0];
   const blocks: KnownBlock[] = [];
@@ -235,7 +231,7 @@ export function buildSyncModal(input: SyncModalInput): ModalView {
     {
       type: 'input',
       block_id: BLOCK_SYNC_TYPE,
-      label: plain('Type'),
+      label: plainText('Type'),
       element: {
         type: 'radio_buttons',
         action_id: INPUT,
@@ -248,9 +244,9 @@ export function buildSyncModal(input: SyncModalInput): ModalView {
     type: 'modal',
     callback_id: VIEW_SYNC,
     private_metadata: input.privateMetadata,
-    title: plain('Sync a table'),
-    submit: plain('Sync'),
-    close: plain('Cancel'),
+    title: plainText('Sync a table'),
+    submit: plainText('Sync'),
+    close: plainText('Cancel'),
     blocks,
   };
 }
@@ -259,8 +255,8 @@ export function buildSyncModal(input: SyncModalInput): ModalView {
 export function buildSyncingModal(request: SyncRequest): ModalView {
   return {
     type: 'modal',
-    title: plain('Sync a table'),
-    close: plain('Close'),
+    title: plainText('Sync a table'),
+    close: plainText('Close'),
     blocks: [
       section(
         `:hourglass_flowing_sand: Alation is syncing ${escapeMrkdwn(`${request.schema}.${request.table}`)} from data source ${request.datasourceId}…`,
@@ -272,8 +268,8 @@ export function buildSyncingModal(request: SyncRequest): ModalView {
 export function buildSyncedModal(table: SyncedTable): ModalView {
   return {
     type: 'modal',
-    title: plain('Sync a table'),
-    close: plain('Done'),
+    title: plainText('Sync a table'),
+    close: plainText('Done'),
     blocks: [
       section(
         `:white_check_mark: Synced *${escapeMrkdwn(titleOf(table))}*; the card is in the channel. You can close this.`,
@@ -343,7 +339,7 @@ export function buildSyncedTableMessage(input: SyncedCardInput): SlackMessage {
         {
           type: 'button',
           action_id: ACTION_SYNC_OPEN_TABLE,
-          text: plain('Open in catalog'),
+          text: plainText('Open in catalog'),
           url,
         },
       ],

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ConnectionRow, Profile, Provider } from '../store/credentials.ts';
-import { escapeMrkdwn } from './blocks.ts';
+import { escapeMrkdwn, section } from './blocks.ts';
 import { ACTION_CONNECT_ALATION, reconnectReason } from './connect.ts';
 import type { SlackMessage } from './help.ts';
 
@@ -33,8 +33,6 @@ export interface WhoamiInput {
   /** Dates already formatted in the user's time zone, keyed by profile field. */
   formatDate(iso: string): string;
 }
-
-const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
 function alationLine(c: ConnectionSummary, formatDate: (iso: string) => string): string {
   if (c.status === 'missing') return '*Alation:* not connected.';

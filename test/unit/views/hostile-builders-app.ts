@@ -82,7 +82,7 @@ export const APP_BUILDERS: Record<string, Record<string, Builder>> = {
         digest.buildDigestMessage({
           frame: { name: h, from: EARLIER, to: NOW, zone: h, manual: false },
           text: `${n} failed runs on ${escapeMrkdwn(h)}`,
-          items: Array.from({ length: n }, () => [digest.section(`*${digest.linkText(h)}*`)]),
+          items: Array.from({ length: n }, () => [blocks.section(`*${digest.linkText(h)}*`)]),
           empty: `No failed runs on ${escapeMrkdwn(h)}.`,
           more: { url: `${BASE}/`, label: 'See every run in Alation' },
         }),
