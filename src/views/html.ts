@@ -1,56 +1,16 @@
+import { type DefaultTreeAdapterTypes, parseFragment } from 'parse5';
 import { escapeMrkdwn } from './blocks.ts';
 
 // Alation stores rich-text fields (descriptions) as HTML. Slack shows mrkdwn, and treats
 // `&`, `<` and `>` as its own markup, so HTML has to be translated, not pasted: a stray `<`
 // from Alation must never become a Slack link, mention or `<!channel>`.
+//
+// parse5 reads the HTML as a browser would (WHATWG tokenizer and tree construction: all 2,231
+// named character references, implied end tags, misnested formatting, raw-text elements), so
+// this file only walks the tree it builds and writes mrkdwn.
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  ndash: '–',
-  mdash: '—',
-  hellip: '…',
-  lsquo: '‘',
-  rsquo: '’',
-  ldquo: '“',
-  rdquo: '”',
-  laquo: '«',
-  raquo: '»',
-  bull: '•',
-  middot: '·',
-  copy: '©',
-  reg: '®',
-  trade: '™',
-  deg: '°',
-  times: '×',
-  euro: '€',
-  pound: '£',
-  cent: '¢',
-  yen: '¥',
-  sect: '§',
-  para: '¶',
-};
-
-/** HTML character references → characters; unknown names stay as written. */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#[xX][0-9a-fA-F]+|#\d+|[a-zA-Z][a-zA-Z0-9]*);/g, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const hex = ref[1] === 'x' || ref[1] === 'X';
-      const code = Number.parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10);
-      const valid =
-        Number.isFinite(code) &&
-        code > 0 &&
-        code <= 0x10ffff &&
-        !(code >= 0xd800 && code <= 0xdfff);
-      return valid ? String.fromCodePoint(code) : '\uFFFD';
-    }
-    return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
-  });
-}
+type Node = DefaultTreeAdapterTypes.ChildNode;
+type Element = DefaultTreeAdapterTypes.Element;
 
 /** Tags whose content is never text a person should read. */
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg']);
@@ -74,14 +34,12 @@ const LINES = new Set(['tr', 'dt', 'dd', 'hr']);
 const BOLD = new Set(['b', 'strong', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const ITALIC = new Set(['i', 'em']);
 
-const TAG =
-  /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!?\/?([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s>"'=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*\/?>/g;
+/** HTML's whitespace (https://infra.spec.whatwg.org/#ascii-whitespace): `&nbsp;` is not. */
+const SPACES = /[ \t\n\f\r]+/g;
+const ENDS_IN_SPACE = /[ \t\n\f\r]$/;
 
-function attribute(attrs: string, name: string): string | undefined {
-  const re = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>"']+))`, 'i');
-  const m = re.exec(attrs);
-  const raw = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-  return raw === undefined ? undefined : decodeEntities(raw).trim();
+function attribute(el: Element, name: string): string | undefined {
+  return el.attrs.find((a) => a.name === name)?.value.trim();
 }
 
 /**
@@ -128,6 +86,8 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
   let literal = 0; // inside <code>/<pre>: no formatting markers
   let pre = 0; // inside <pre>: whitespace kept
   let link = 0; // inside <a>: Slack cannot format a link's label
+  let bold = 0;
+  let italic = 0;
 
   const breakLines = (n: number) => {
     if (out === '') return;
@@ -136,11 +96,12 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
     if (trailing < n) out += '\n'.repeat(n - trailing);
   };
 
-  const text = (raw: string) => {
-    let t = decodeEntities(raw);
+  // The parser has decoded every character reference already; this only collapses whitespace.
+  const text = (decoded: string) => {
+    let t = decoded;
     if (pre === 0) {
-      t = t.replace(/\s+/g, ' ');
-      if (out === '' || /[\s]$/.test(out)) t = t.replace(/^ /, '');
+      t = t.replace(SPACES, ' ');
+      if (out === '' || ENDS_IN_SPACE.test(out)) t = t.replace(/^ /, '');
     }
     if (link > 0) t = t.replace(/\n/g, ' ');
     out += escapeMrkdwn(t);
@@ -162,21 +123,18 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
 
   const formatting = () => literal === 0 && link === 0;
 
-  const close = (tag: string) => {
-    const index = open.map((o) => o.tag).lastIndexOf(tag);
-    if (index === -1) return; // a stray end tag changes nothing
-    // Elements left open inside it end here too, as browsers do.
-    while (open.length > index) closeTop();
-  };
-
-  const closeTop = () => {
+  const close = () => {
     const el = open.pop();
     if (!el) return;
     const { tag, at } = el;
     if (tag === 'a') {
       link -= 1;
       if (el.href) {
-        const label = out.slice(at).trim();
+        // A Slack link is one line: a <br> or <p> inside the label must not break it.
+        const label = out
+          .slice(at)
+          .replace(/\s*\n\s*/g, ' ')
+          .trim();
         out = out.slice(0, at);
         out += !label || label === el.href ? `<${el.href}>` : `<${el.href}|${label}>`;
       }
@@ -195,8 +153,14 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
       if (literal === 0 && pre === 0 && link === 0) wrap(at, '`');
       return;
     }
-    if (BOLD.has(tag) && formatting() && !open.some((o) => BOLD.has(o.tag))) wrap(at, '*');
-    if (ITALIC.has(tag) && formatting() && !open.some((o) => ITALIC.has(o.tag))) wrap(at, '_');
+    if (BOLD.has(tag)) {
+      bold -= 1;
+      if (bold === 0 && formatting()) wrap(at, '*');
+    }
+    if (ITALIC.has(tag)) {
+      italic -= 1;
+      if (italic === 0 && formatting()) wrap(at, '_');
+    }
     if (tag === 'ul' || tag === 'ol') {
       lists.pop();
       breakLines(1);
@@ -206,20 +170,19 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
     if (tag === 'td' || tag === 'th') out += ' ';
   };
 
-  const start = (tag: string, attrs: string, selfClosing: boolean) => {
+  /** Writes what comes before an element's content; false when it has none (void elements). */
+  const start = (el: Element): boolean => {
+    const tag = el.tagName;
     if (tag === 'br') {
       out = out.replace(/[ \t]+$/, '');
       out += '\n';
-      return;
+      return false;
     }
     if (tag === 'hr') {
       breakLines(1);
       out += '———';
       breakLines(1);
-      return;
-    }
-    if (selfClosing || tag === 'img' || tag === 'input' || tag === 'meta' || tag === 'link') {
-      return;
+      return false;
     }
     if (PARAGRAPHS.has(tag)) breakLines(2);
     if (LINES.has(tag)) breakLines(1);
@@ -245,39 +208,27 @@ export function htmlToMrkdwn(html: string, options: HtmlToMrkdwnOptions = {}): s
       literal += 1;
     }
     if (tag === 'code') literal += 1;
-    const el: Open = { tag, at: out.length };
+    if (BOLD.has(tag)) bold += 1;
+    if (ITALIC.has(tag)) italic += 1;
+    const entry: Open = { tag, at: out.length };
     if (tag === 'a') {
       link += 1;
-      el.href = link === 1 ? safeHref(attribute(attrs, 'href'), options.baseUrl) : undefined;
+      entry.href = link === 1 ? safeHref(attribute(el, 'href'), options.baseUrl) : undefined;
     }
-    open.push(el);
+    open.push(entry);
+    return true;
   };
 
-  let last = 0;
-  TAG.lastIndex = 0;
-  for (let m = TAG.exec(html); m !== null; m = TAG.exec(html)) {
-    if (m.index > last) text(html.slice(last, m.index));
-    last = m.index + m[0].length;
-    const name = m[1]?.toLowerCase();
-    const whole = m[0];
-    if (!name || whole.startsWith('<!')) continue; // comments, doctype, CDATA
-    if (whole.startsWith('</')) {
-      close(name);
-      continue;
+  // Depth-first, with a stack of its own rather than recursion: a description of 100,000
+  // nested <div>s is still a tree parse5 builds, and must not overflow the call stack here.
+  const todo: (Node | 'end')[] = parseFragment(html).childNodes.toReversed();
+  for (let node = todo.pop(); node !== undefined; node = todo.pop()) {
+    if (node === 'end') close();
+    else if ('value' in node) text(node.value);
+    else if ('tagName' in node && !DROPPED.has(node.tagName) && start(node)) {
+      todo.push('end', ...node.childNodes.toReversed());
     }
-    if (DROPPED.has(name)) {
-      // Skip to its end tag (or the end of the input): its content is not text.
-      const end = new RegExp(`</${name}\\s*>`, 'ig');
-      end.lastIndex = last;
-      const found = end.exec(html);
-      last = found ? found.index + found[0].length : html.length;
-      TAG.lastIndex = last;
-      continue;
-    }
-    start(name, m[2] ?? '', /\/\s*>$/.test(whole));
   }
-  if (last < html.length) text(html.slice(last));
-  while (open.length > 0) closeTop();
 
   return out
     .split('\n')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../src/views/blocks.ts';
-import { decodeEntities, htmlToMrkdwn } from '../../src/views/html.ts';
+import { htmlToMrkdwn } from '../../src/views/html.ts';
 
 const BASE = 'https://alation.example.com';
 const md = (html: string) => htmlToMrkdwn(html, { baseUrl: BASE });
@@ -67,8 +67,10 @@ describe('htmlToMrkdwn', () => {
   });
 
   it('decodes entities, then escapes what Slack treats as markup', () => {
+    // `&nbsp;` is U+00A0, which HTML does not collapse: a browser shows a space and a
+    // non-breaking space here (the hand-written decoder made it an ordinary, collapsible space).
     expect(md('a &lt;b&gt; &amp; c &quot;d&quot; &#39;e&#39; &#x1F600; &mdash; &nbsp;f')).toBe(
-      'a &lt;b&gt; &amp; c "d" \'e\' 😀 — f',
+      'a &lt;b&gt; &amp; c "d" \'e\' 😀 — \u00a0f',
     );
     expect(md('&unknown; &#0; &#xD800;')).toBe('&amp;unknown; \uFFFD \uFFFD');
   });
@@ -97,9 +99,81 @@ describe('htmlToMrkdwn', () => {
   });
 });
 
+describe('HTML as a browser reads it', () => {
+  it.each([
+    ['&hellip;', '…'],
+    ['&nbsp;', '\u00a0'],
+    ['&eacute;&Eacute;', 'éÉ'],
+    ['&rarr;', '→'],
+    ['&NotEqualTilde;', '\u2242\u0338'],
+    ['&CounterClockwiseContourIntegral;', '∳'],
+    ['&fjlig;', 'fj'],
+    ['&copy 2024', '© 2024'],
+    ['&notit;', '¬it;'],
+    ['&ampx', '&amp;x'],
+  ])('decodes %s as HTML does', (entity, shown) => {
+    expect(md(`x${entity}y`)).toBe(`x${shown}y`);
+  });
+
+  it('decodes references inside attributes, so an encoded javascript: is still refused', () => {
+    expect(md('<a href="&#106;avascript:alert(1)">a</a>')).toBe('a');
+    expect(md('<a href="JaVaScRiPt&colon;alert(1)">b</a>')).toBe('b');
+    expect(md('<a href="https://x.example/?q=1&amp;r=&#50;">c</a>')).toBe(
+      '<https://x.example/?q=1&amp;r=2|c>',
+    );
+  });
+
+  it('builds malformed HTML into the tree a browser would', () => {
+    expect(md('<p>one<p>two<ul><li>a<li>b</ul>')).toBe('one\n\ntwo\n\n• a\n• b');
+    expect(md('<b><i>mis</b> nest</i>')).toBe('*_mis_* _nest_');
+    expect(md('<table><tr><td>a<td>b</table>')).toBe('a b');
+    expect(md('<b>x</br>y</b>')).toBe('*x*\n*y*');
+    // An attribute quote never closed swallows the rest, as in a browser: nothing half-parsed.
+    expect(md('before <a href="x>text')).toBe('before');
+  });
+
+  it('drops scripts, styles and other non-text content, wherever they are', () => {
+    expect(
+      md(
+        '<div>a<script>b</script><style>c</style><noscript>d</noscript><template>e</template><svg><text>f</text></svg>g</div>',
+      ),
+    ).toBe('ag');
+    expect(md('<p>x<script>document.write("<p>y</p>")')).toBe('x');
+  });
+
+  it('shows raw-text elements as text, escaped', () => {
+    expect(md('<textarea><b>&lt;!here&gt;</b></textarea>')).toBe(
+      '&lt;b&gt;&lt;!here&gt;&lt;/b&gt;',
+    );
+  });
+
+  it('indents and numbers nested lists by depth', () => {
+    expect(md('<ol><li>a<ol><li>b<ul><li>c</li></ul></li></ol></li><li>d</li></ol>')).toBe(
+      '1. a\n    1. b\n        ◦ c\n2. d',
+    );
+  });
+
+  it('builds links whose URL and label cannot end early or notify', () => {
+    expect(md('<a href="https://x.example/a|b>c<d">l&gt;m</a>')).toBe(
+      '<https://x.example/a%7Cb&gt;c&lt;d|l&gt;m>',
+    );
+    expect(md('<a href="https://x.example/&lt;!here&gt;">&lt;@U1&gt;</a>')).toBe(
+      '<https://x.example/&lt;!here&gt;|&lt;@U1&gt;>',
+    );
+    expect(md('<a href="https://x.example/">two<br>lines</a>')).toBe(
+      '<https://x.example/|two lines>',
+    );
+    expect(md('<a href="javascript:alert(1)">x</a> <a href="vbscript:y">z</a>')).toBe('x z');
+  });
+
+  it('walks trees too deep for recursion without overflowing the stack', () => {
+    expect(md(`${'<div>'.repeat(50_000)}deep`)).toBe('deep');
+  });
+});
+
 describe('entities and escaping', () => {
   it('decodes named and numeric references', () => {
-    expect(decodeEntities('&AMP; &#65;&#x42; &hellip;')).toBe('& AB …');
+    expect(md('&AMP; &#65;&#x42; &hellip;')).toBe('&amp; AB …');
   });
 
   it('escapes only &, < and >', () => {
