@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
+import { composeUrl, queryLinkedIn, queryUrl } from '../client/alation/links.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { latestResultOf } from '../results/latest.ts';
@@ -16,16 +17,6 @@ import { parseQueryId } from './sql.ts';
 
 /** Message shortcut "Share latest result here" (manifest.yml). */
 export const SHORTCUT_SHARE_RESULT = 'share_latest_result';
-
-/**
- * The first Alation query a message links to: `/query/<id>/` or `/compose/query/<id>/` on the
- * configured Alation host, inside Slack's `<url|label>` markup or bare.
- */
-export function queryLinkedIn(text: string, alationBaseUrl: string): number | undefined {
-  const host = alationBaseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${host}/(?:compose/)?query/(\\d{1,12})(?:/|\\b)`).exec(text);
-  return match?.[1] ? Number(match[1]) : undefined;
-}
 
 export interface ResultArgs {
   queryId: number;
@@ -81,8 +72,8 @@ export function resultCommand(deps: CommandDeps): Command {
       const ctx: ResultContext = {
         queryId,
         title: query.title || `Query ${queryId}`,
-        queryUrl: `${deps.alationBaseUrl}${query.catalog_url ?? `/query/${queryId}/`}`,
-        composeUrl: `${deps.alationBaseUrl}${query.compose_url ?? `/compose/query/${queryId}/`}`,
+        queryUrl: queryUrl(deps.alationBaseUrl, queryId, query.catalog_url),
+        composeUrl: composeUrl(deps.alationBaseUrl, queryId, query.compose_url),
         now: features.now(),
         zone,
       };

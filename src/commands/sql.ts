@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
+import { queryUrl } from '../client/alation/links.ts';
 import type { Logger } from '../log.ts';
 import { reportFailure } from '../slack/failure.ts';
 import { uploadFile } from '../slack/upload.ts';
@@ -68,12 +69,12 @@ export async function postQuerySql(
     const features = await deps.features();
     const alation = await features.requireAlation(owner);
     const sql = await alation.queries.sql(queryId);
-    const queryUrl = `${deps.alationBaseUrl}/query/${queryId}/`;
+    const pageUrl = queryUrl(deps.alationBaseUrl, queryId);
     // Measured as it will be sent: escaping `<`, `>` and `&` makes SQL longer.
     if (escapeMrkdwn(sql).length <= INLINE_SQL_LIMIT) {
       await respond({
         response_type: 'in_channel',
-        ...buildSqlMessage({ queryId, sql, queryUrl }),
+        ...buildSqlMessage({ queryId, sql, queryUrl: pageUrl }),
       });
       return;
     }
@@ -83,13 +84,13 @@ export async function postQuerySql(
         filename: `query-${queryId}.sql`,
         title: `SQL of query ${queryId}`,
         content: { bytes: Buffer.from(sql, 'utf8') },
-        initialComment: `SQL of query ${queryId} (${sql.split('\n').length} lines): ${queryUrl}`,
+        initialComment: `SQL of query ${queryId} (${sql.split('\n').length} lines): ${pageUrl}`,
       });
     } catch (error) {
       log.warn({ err: error }, 'uploading the SQL file failed');
       await respond({
         response_type: 'ephemeral',
-        text: `The SQL of query ${queryId} is too long to post inline, and I could not attach it as a file here. Invite me to this channel (\`/invite @Alation\`) and try again, or open it in Alation: ${queryUrl}`,
+        text: `The SQL of query ${queryId} is too long to post inline, and I could not attach it as a file here. Invite me to this channel (\`/invite @Alation\`) and try again, or open it in Alation: ${pageUrl}`,
       });
     }
   } catch (error) {

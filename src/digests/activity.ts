@@ -1,6 +1,7 @@
 // The "since the previous digest" kinds: failed query runs and new trust flags in the digest's
 // period, read as the creator (so they see only what the creator may see).
 import type { KnownBlock } from '@slack/types';
+import { queryUrl } from '../client/alation/links.ts';
 import type { ExecutionEvent, TrustFlag } from '../client/alation.ts';
 import { collectPages, MAX_PAGE_SIZE } from '../client/paging.ts';
 import { parseAlationTime } from '../results/latest.ts';
@@ -23,7 +24,7 @@ const within = (at: Date | undefined, from: Date, to: Date) =>
 function failedRunItem(ctx: BuildContext, e: ExecutionEvent): KnownBlock[] {
   const at = parseAlationTime(e.ts_executed);
   const query = e.query_id
-    ? `<${ctx.alationBaseUrl}/query/${e.query_id}/|query ${e.query_id}>`
+    ? `<${queryUrl(ctx.alationBaseUrl, e.query_id)}|query ${e.query_id}>`
     : 'an ad-hoc run';
   const source = e.datasource?.title ? ` on ${linkText(e.datasource.title)}` : '';
   const error = (e.execution_error ?? '').replace(/```/g, "'''").slice(0, 500);
@@ -83,7 +84,9 @@ export async function buildFailedRuns(
       items: failed.map((e) => failedRunItem(ctx, e)),
       empty: `:white_check_mark: No failed query runs${scope} in this period.`,
       more: {
-        url: `${ctx.alationBaseUrl}${params.queryId ? `/query/${params.queryId}/` : '/'}`,
+        url: params.queryId
+          ? queryUrl(ctx.alationBaseUrl, params.queryId)
+          : `${ctx.alationBaseUrl}/`,
         label: 'See every run in Alation',
       },
     }),

@@ -2,6 +2,7 @@
 // message (and, for a query result, the CSV spooled to disk) or says why nothing is posted.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { composeUrl, queryUrl } from '../client/alation/links.ts';
 import type { AlationClient } from '../client/alation.ts';
 import { latestResultOf } from '../results/latest.ts';
 import { type Spooled, spoolCsv } from '../results/spool.ts';
@@ -49,8 +50,8 @@ export async function buildQueryResult(
   const rctx: ResultContext = {
     queryId,
     title,
-    queryUrl: `${ctx.alationBaseUrl}${query.catalog_url ?? `/query/${queryId}/`}`,
-    composeUrl: `${ctx.alationBaseUrl}${query.compose_url ?? `/compose/query/${queryId}/`}`,
+    queryUrl: queryUrl(ctx.alationBaseUrl, queryId, query.catalog_url),
+    composeUrl: composeUrl(ctx.alationBaseUrl, queryId, query.compose_url),
     now: ctx.now,
     zone: ctx.frame.zone,
   };

@@ -3,13 +3,14 @@
 import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { ownerOf } from '../auth/owner.ts';
+import { type CatalogRef, parseAlationUrl } from '../client/alation/links.ts';
 import type { AlationClient } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { reportFailure } from '../slack/failure.ts';
-import { buildUnfurlCard, type CatalogRef, parseCatalogUrl } from '../views/unfurl.ts';
+import { buildUnfurlCard } from '../views/unfurl.ts';
 
 type Client = AllMiddlewareArgs['client'];
 type Unfurl = { blocks: KnownBlock[] };
@@ -102,7 +103,7 @@ export function registerUnfurls(app: App, deps: UnfurlDeps): void {
     const teamId = body.enterprise_id || body.team_id;
     const wanted = new Map<string, CatalogRef>();
     for (const link of shared.links ?? []) {
-      const ref = parseCatalogUrl(link.url, deps.alationBaseUrl);
+      const ref = parseAlationUrl(link.url, deps.alationBaseUrl);
       if (ref && wanted.size < MAX_LINKS) wanted.set(link.url, ref);
     }
     if (wanted.size === 0) return;

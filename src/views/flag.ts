@@ -1,6 +1,7 @@
 // Trust flag messages: the channel announcement, lists, the removal confirmation and the
 // answers to what Alation refused. Pure: everything they show comes in as arguments.
 import type { Button, ConfirmationDialog, KnownBlock } from '@slack/types';
+import { catalogUrl } from '../client/alation/links.ts';
 import type { FlagSubject, FlagType, TrustFlag } from '../client/alation.ts';
 import { context, escapeMrkdwn, escapeWithin, mrkdwn, plainText, section } from './blocks.ts';
 import { encodeFlagRef, type FlagRef } from './flag-ref.ts';
@@ -77,14 +78,9 @@ export function subjectWords(subject: FlagSubject): string {
   return escapeMrkdwn(plainSubjectWords(subject));
 }
 
-/** The object's catalog page: `/table/12/`, `/data/6/`, `/query/6/` on the instance. */
-export function subjectUrl(alationBaseUrl: string, subject: FlagSubject): string {
-  return `${alationBaseUrl.replace(/\/+$/, '')}/${encodeURIComponent(subject.otype)}/${subject.id}/`;
-}
-
 /** `<url|Daily revenue> (query 6)`, or `<url|table 12>` when the name is unknown. */
 export function subjectLink(alationBaseUrl: string, subject: SubjectRef): string {
-  const url = subjectUrl(alationBaseUrl, subject);
+  const url = catalogUrl(alationBaseUrl, subject);
   const name = subject.name?.trim();
   // `|` and `>` would end Slack's link markup early.
   return name
@@ -175,7 +171,7 @@ export function buildFlagAddedMessage(input: FlagAddedInput): SlackMessage {
             type: 'button',
             action_id: ACTION_FLAG_OPEN,
             text: plainText('Open in Alation'),
-            url: subjectUrl(input.alationBaseUrl, subject),
+            url: catalogUrl(input.alationBaseUrl, subject),
           },
           ...flagButtons(flag),
         ],

@@ -1,4 +1,5 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
+import { composeUrl, queryUrl } from '../client/alation/links.ts';
 import type { QuerySchedule } from '../client/alation/query-schemas.ts';
 import type { Query, ScheduledRun } from '../client/alation.ts';
 import {
@@ -11,7 +12,6 @@ import {
   section,
   textInput,
 } from './blocks.ts';
-
 import { cronToWords } from './cron.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';
@@ -58,12 +58,6 @@ export function sqlPreview(sql: string, maxChars = 500, maxLines = 8): string {
   return codeBlock(`${shown}${cut ? '\n…' : ''}`);
 }
 
-/** An Alation path (`/query/6/`) made absolute on the instance's base URL. */
-export function alationLink(alationBaseUrl: string, path: string | undefined, fallback: string) {
-  const chosen = path?.startsWith('/') ? path : fallback;
-  return `${alationBaseUrl.replace(/\/+$/, '')}${chosen}`;
-}
-
 function titleOf(query: Pick<Query, 'id' | 'title'>): string {
   return query.title.trim() === '' ? `Untitled query ${query.id}` : query.title.trim();
 }
@@ -81,13 +75,13 @@ function linkButtons(alationBaseUrl: string, query: Query): Button[] {
       type: 'button',
       action_id: ACTION_OPEN_COMPOSE,
       text: plainText('Open in Compose'),
-      url: alationLink(alationBaseUrl, query.compose_url, `/compose/query/${query.id}/`),
+      url: composeUrl(alationBaseUrl, query.id, query.compose_url),
     },
     {
       type: 'button',
       action_id: ACTION_OPEN_CATALOG,
       text: plainText('Open in catalog'),
-      url: alationLink(alationBaseUrl, query.catalog_url, `/query/${query.id}/`),
+      url: queryUrl(alationBaseUrl, query.id, query.catalog_url),
     },
   ];
 }

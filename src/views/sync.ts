@@ -1,6 +1,7 @@
 // `/alation sync`: the form, the synced table's card, and one message per row of Alation's
 // table-sync error table (alation-table-sync.txt). Pure builders.
 import type { KnownBlock, ModalView } from '@slack/types';
+import { catalogUrl } from '../client/alation/links.ts';
 import type { SyncedTable } from '../client/alation.ts';
 import { escapeMrkdwn, mrkdwn, plainText, section, textInput } from './blocks.ts';
 import { ACTION_CONNECT_ALATION } from './connect.ts';
@@ -285,12 +286,6 @@ function titleOf(table: Pick<SyncedTable, 'title' | 'name'>): string {
   return table.title?.trim() || table.name;
 }
 
-/** The table's catalog page, absolute on the instance (Alation returns a path). */
-export function tableUrl(alationBaseUrl: string, table: Pick<SyncedTable, 'id' | 'url'>): string {
-  const path = table.url.startsWith('/') ? table.url : `/table/${table.id}/`;
-  return `${alationBaseUrl.replace(/\/+$/, '')}${path}`;
-}
-
 export interface SyncedCardInput {
   table: SyncedTable;
   request: SyncRequest;
@@ -306,7 +301,7 @@ export function buildSyncedTableMessage(input: SyncedCardInput): SlackMessage {
   const schema = table.schema_name ?? request.schema;
   const isView = table.is_view ?? request.tableType === 'VIEW';
   const kind = isView ? 'View' : 'Table';
-  const url = tableUrl(alationBaseUrl, table);
+  const url = catalogUrl(alationBaseUrl, { otype: 'table', id: table.id }, table.url);
   const description = htmlToMrkdwn(table.description ?? '', { baseUrl: alationBaseUrl });
   const comment = table.db_comment?.trim();
   const fields = [

@@ -1,46 +1,10 @@
 // Link unfurls for Alation catalog URLs: which object a URL names, and the compact card shown
 // under a pasted link. Pure: everything the card shows comes in as arguments.
 import type { KnownBlock } from '@slack/types';
+import type { CatalogRef } from '../client/alation/links.ts';
 import type { FlagType, TrustFlag } from '../client/alation.ts';
 import { escapeWithin } from './blocks.ts';
 import { subjectWords } from './flag.ts';
-
-/** The catalog object types whose pages unfurl; the path segment is also the flag API's otype. */
-export const UNFURL_OTYPES = ['query', 'table', 'data', 'schema', 'attribute'] as const;
-export type UnfurlOtype = (typeof UNFURL_OTYPES)[number];
-
-export interface CatalogRef {
-  otype: UnfurlOtype;
-  id: number;
-}
-
-const PATH = /^\/(?:(compose)\/)?(query|table|data|schema|attribute)\/(\d{1,12})(?:\/.*)?$/;
-
-/**
- * The catalog object an Alation URL points at, or undefined when it is on another host or is not
- * one of the pages we unfurl. `/compose/query/<id>/` is the same query as `/query/<id>/`.
- */
-export function parseCatalogUrl(url: string, alationBaseUrl: string): CatalogRef | undefined {
-  let parsed: URL;
-  let base: URL;
-  try {
-    parsed = new URL(url);
-    base = new URL(alationBaseUrl);
-  } catch {
-    return undefined;
-  }
-  // Host with port: a different port is a different server.
-  if (parsed.host.toLowerCase() !== base.host.toLowerCase()) return undefined;
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
-  // An instance served under a path prefix has its pages below that prefix.
-  const prefix = base.pathname.replace(/\/+$/, '');
-  if (prefix && !parsed.pathname.startsWith(`${prefix}/`)) return undefined;
-  const match = PATH.exec(parsed.pathname.slice(prefix.length));
-  if (!match) return undefined;
-  const [, compose, otype, id] = match;
-  if (compose && otype !== 'query') return undefined;
-  return { otype: otype as UnfurlOtype, id: Number(id) };
-}
 
 export interface UnfurlCardInput {
   ref: CatalogRef;

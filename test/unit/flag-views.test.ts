@@ -10,7 +10,6 @@ import {
   buildRemoveConfirmMessage,
   flagButtons,
   subjectLink,
-  subjectUrl,
 } from '../../src/views/flag.ts';
 import { buildAddFlagModal, buildEditFlagModal } from '../../src/views/flag-modal.ts';
 import {
@@ -62,7 +61,6 @@ describe('flag button values', () => {
 
 describe('flag messages', () => {
   it('links the subject on the Alation base URL, escaping names', () => {
-    expect(subjectUrl(`${BASE}/`, { otype: 'data', id: 6 })).toBe(`${BASE}/data/6/`);
     expect(subjectLink(BASE, { otype: 'query', id: 6, name: 'A|B <x>' })).toBe(
       `<${BASE}/query/6/|A¦B &lt;x&gt;> (query 6)`,
     );

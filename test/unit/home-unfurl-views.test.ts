@@ -4,7 +4,7 @@ import { composeImportUrl, sqlIn } from '../../src/events/open-sql.ts';
 import { createUnfurlCache } from '../../src/events/unfurl.ts';
 import { buildHomeView } from '../../src/views/home.ts';
 import { buildOpenSqlLinkModal, buildOpenSqlModal } from '../../src/views/open-sql.ts';
-import { badgeLine, buildUnfurlCard, parseCatalogUrl } from '../../src/views/unfurl.ts';
+import { badgeLine, buildUnfurlCard } from '../../src/views/unfurl.ts';
 import type { ConnectionSummary } from '../../src/views/whoami.ts';
 import { textOf } from '../support/flows.ts';
 
@@ -23,42 +23,6 @@ const flag = (flag_type: TrustFlag['flag_type'], reason = '', name = 'Ann'): Tru
   ts_created: '2026-01-01T00:00:00Z',
   subject: { id: 12, otype: 'table' },
   user: { id: 8, display_name: name },
-});
-
-describe('parseCatalogUrl', () => {
-  it.each([
-    [`${BASE}/query/6/`, { otype: 'query', id: 6 }],
-    [`${BASE}/compose/query/6/`, { otype: 'query', id: 6 }],
-    [`${BASE}/table/12/`, { otype: 'table', id: 12 }],
-    [`${BASE}/table/12/overview`, { otype: 'table', id: 12 }],
-    [`${BASE}/data/3/`, { otype: 'data', id: 3 }],
-    [`${BASE}/schema/4`, { otype: 'schema', id: 4 }],
-    [`${BASE}/attribute/99/?tab=x`, { otype: 'attribute', id: 99 }],
-    ['https://ALATION.example.com/table/1/', { otype: 'table', id: 1 }],
-  ])('%s', (url, expected) => {
-    expect(parseCatalogUrl(url, BASE)).toEqual(expected);
-  });
-
-  it.each([
-    'https://other.example.com/table/12/',
-    'https://alation.example.com:8443/table/12/',
-    `${BASE}/compose/table/12/`,
-    `${BASE}/user/3/`,
-    `${BASE}/table/abc/`,
-    `${BASE}/article/5/`,
-    'not a url',
-  ])('ignores %s', (url) => {
-    expect(parseCatalogUrl(url, BASE)).toBeUndefined();
-  });
-
-  it('honours a base URL with a path prefix', () => {
-    expect(
-      parseCatalogUrl('https://h.example.com/alation/table/2/', 'https://h.example.com/alation'),
-    ).toEqual({ otype: 'table', id: 2 });
-    expect(
-      parseCatalogUrl('https://h.example.com/table/2/', 'https://h.example.com/alation'),
-    ).toBeUndefined();
-  });
 });
 
 describe('unfurl card', () => {

@@ -7,7 +7,6 @@ import { decodeSearchCursor, encodeSearchCursor } from '../../src/commands/query
 import { decodeRunsCursor, encodeRunsCursor, parseRunsArgs } from '../../src/commands/runs.ts';
 import { escapeMrkdwn } from '../../src/views/blocks.ts';
 import {
-  alationLink,
   buildCreatedMessage,
   buildNewQueryModal,
   buildQueryCard,
@@ -113,15 +112,6 @@ describe('query views', () => {
     expect(preview.endsWith('\n…```')).toBe(true);
     expect(preview.slice(3, -3)).not.toContain('```');
     expect(sqlPreview('  ')).toBe('_(no SQL saved)_');
-  });
-
-  it('makes Alation paths absolute and never follows an absolute URL from the reply', () => {
-    expect(alationLink('https://a.example.com/', '/query/6/', '/x/')).toBe(
-      'https://a.example.com/query/6/',
-    );
-    expect(alationLink('https://a.example.com', 'https://evil.example/', '/query/6/')).toBe(
-      'https://a.example.com/query/6/',
-    );
   });
 
   it('announces a created query with link buttons', () => {

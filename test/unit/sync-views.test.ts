@@ -26,7 +26,6 @@ import {
   syncCommandText,
   syncFailureErrors,
   syncFailureText,
-  tableUrl,
 } from '../../src/views/sync.ts';
 import { textOf } from '../support/flows.ts';
 
@@ -383,10 +382,5 @@ describe('the synced table card', () => {
     expect(description.length).toBeLessThanOrEqual(2_900);
     expect(description.endsWith('…')).toBe(true);
     expect(description).not.toContain('<https');
-  });
-
-  it('makes the catalog path absolute, with a fallback', () => {
-    expect(tableUrl(BASE, { id: 4, url: '/table/4/' })).toBe(`${BASE}/table/4/`);
-    expect(tableUrl(BASE, { id: 4, url: 'odd' })).toBe(`${BASE}/table/4/`);
   });
 });
