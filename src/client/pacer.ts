@@ -2,6 +2,12 @@
  * Keeps each key (a Mode API token) under `limit` requests per `windowMs`, by making the
  * excess wait its turn rather than letting the server answer 429. One pacer is shared by every
  * client of a process, since clients are made per request.
+ *
+ * Hand-made because no kept library paces: undici has retry and caching interceptors but no
+ * client-side rate limit, and p-queue (in node_modules only through @slack/web-api, v6) counts
+ * fixed intervals for one queue, so it can let 2 × `limit` through across a window edge and
+ * would need a queue per token plus this file's forgetting of idle tokens anyway. Mode's limit
+ * is per API token over a sliding window, shared by every client made for that token.
  */
 export interface Pacer {
   /** Resolves when a request for `key` may go out, and counts it. */

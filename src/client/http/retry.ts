@@ -1,5 +1,12 @@
 // When a failed call is worth repeating, and how long to wait first. Only idempotent methods are
 // ever repeated: a POST that timed out or got a 503 may already have created the query or flag.
+//
+// Why not undici's RetryAgent / interceptors.retry (undici 8, lib/handler/retry-handler.js): its
+// default strategy caps a long Retry-After at maxTimeout and still waits, where this fails at
+// once with `rate_limited` and the wait (maxRetryAfterSeconds) so Slack can say "try again in
+// N s"; its backoff has no jitter, so clients retry in lockstep; it waits with its own
+// setTimeout, with no injectable sleep/random, so the retry tests would need fake timers. A
+// custom `retry` callback could do all of that, but it would be this file again plus plumbing.
 
 export interface RetryPolicy {
   /** Total tries including the first; 1 turns retrying off. */
