@@ -1,10 +1,11 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import { z } from 'zod';
 import { type ConnectOutcome, checkInput, connectAlation } from '../auth/connect-alation.ts';
 import { ownerOf } from '../auth/owner.ts';
 import { publishHome } from '../home/publish.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { type Outcome, readMetadata, submitModal } from '../slack/modal-submission.ts';
 import { tellUser, userTimeZone } from '../slack/reply.ts';
-import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
 import {
   ACTION_CONNECT_ALATION,
@@ -28,9 +29,14 @@ interface LoginMetadata {
   responseUrl?: string;
 }
 
-export function loginCommand(deps: CommandDeps, options: { ackBudgetMs?: number } = {}): Command {
-  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
+const loginMetadataSchema = z.object({ responseUrl: z.string().optional() });
 
+const CRASHED: ConnectOutcome = {
+  ok: false,
+  problems: { refreshToken: 'Something went wrong on the bot’s side; nothing was saved.' },
+};
+
+export function loginCommand(deps: CommandDeps, options: { ackBudgetMs?: number } = {}): Command {
   /** The connect modal: OAuth sign-in when configured, else the refresh-token form. */
   async function openLogin(client: Client, triggerId: string, owner: Owner, responseUrl?: string) {
     if (!deps.oauthEnabled) {
@@ -121,56 +127,48 @@ export function loginCommand(deps: CommandDeps, options: { ackBudgetMs?: number 
           await ack(errors(local));
           return;
         }
-        const metadata = parseMetadata(view.private_metadata);
+        const metadata: LoginMetadata = readMetadata(
+          view.private_metadata,
+          loginMetadataSchema,
+          {},
+        );
         const work = deps
           .features()
-          .then((f) => connectAlation(f.alationAuth, f.credentials, owner, input));
-        const early = await withinBudget(work, ackBudgetMs);
-        if (early.done) {
-          if (!early.value.ok) {
-            await ack(errors(early.value.problems));
-            return;
-          }
-          await ack();
-          await confirm(client, owner, early.value, metadata.responseUrl);
-          return;
-        }
-        // Too slow for Slack's window: show progress now, the outcome when it comes.
-        await ack({ response_action: 'update', view: buildCheckingModal() });
-        let outcome: ConnectOutcome;
-        try {
-          outcome = await work;
-        } catch (error) {
-          requestContext(context).log.error({ err: error }, 'connecting Alation failed');
-          outcome = {
-            ok: false,
-            problems: {
-              refreshToken: 'Something went wrong on the bot’s side; nothing was saved.',
+          .then((f) => connectAlation(f.alationAuth, f.credentials, owner, input))
+          .catch((error: unknown) => {
+            requestContext(context).log.error({ err: error }, 'connecting Alation failed');
+            return CRASHED;
+          });
+        // `work` never rejects: a crash is the connect outcome CRASHED.
+        const connected = (outcome: Outcome<ConnectOutcome>) =>
+          outcome.ok ? outcome.value : CRASHED;
+        const submitted = connected(
+          await submitModal({
+            ack,
+            client,
+            viewId: view.id,
+            budgetMs: options.ackBudgetMs,
+            work,
+            inline: (early) => {
+              const outcome = connected(early);
+              return outcome.ok ? undefined : errors(outcome.problems);
             },
-          };
-        }
-        await client.views.update({
-          view_id: view.id,
-          view: outcome.ok
-            ? buildResultModal(':white_check_mark: Connected to Alation. You can close this.')
-            : buildAlationLoginModal({
-                alationBaseUrl: deps.alationBaseUrl,
-                privateMetadata: view.private_metadata,
-                problem: Object.values(outcome.problems).join(' '),
-                userId: input.userId,
-              }),
-        });
-        if (outcome.ok) await confirm(client, owner, outcome, metadata.responseUrl);
+            progress: buildCheckingModal,
+            final: (late) => {
+              const outcome = connected(late);
+              return outcome.ok
+                ? buildResultModal(':white_check_mark: Connected to Alation. You can close this.')
+                : buildAlationLoginModal({
+                    alationBaseUrl: deps.alationBaseUrl,
+                    privateMetadata: view.private_metadata,
+                    problem: Object.values(outcome.problems).join(' '),
+                    userId: input.userId,
+                  });
+            },
+          }),
+        );
+        if (submitted.ok) await confirm(client, owner, submitted, metadata.responseUrl);
       });
     },
   };
-}
-
-function parseMetadata(raw: string): LoginMetadata {
-  try {
-    const parsed = JSON.parse(raw) as LoginMetadata;
-    return typeof parsed === 'object' && parsed !== null ? parsed : {};
-  } catch {
-    return {};
-  }
 }

@@ -7,8 +7,9 @@ import { createModeClient } from '../client/mode.ts';
 import type { Features } from '../features.ts';
 import { publishHome } from '../home/publish.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { buttonValue } from '../slack/button-value.ts';
+import { type Outcome, submitModal } from '../slack/modal-submission.ts';
 import { tellUser } from '../slack/reply.ts';
-import { SUBMIT_ACK_BUDGET_MS, withinBudget } from '../slack/within-budget.ts';
 import type { Owner } from '../store/credentials.ts';
 import { clip, echo } from '../views/blocks.ts';
 import { buildResultModal } from '../views/connect.ts';
@@ -32,6 +33,16 @@ type Problems = Partial<
   Record<typeof BLOCK_MODE_WORKSPACE | typeof BLOCK_MODE_TOKEN | typeof BLOCK_MODE_SECRET, string>
 >;
 
+type ModeConnectOutcome = { ok: true; name: string } | { ok: false; problems: Problems };
+
+/** What the person sees when connecting crashed on the bot's side. */
+const CRASHED: ModeConnectOutcome = {
+  ok: false,
+  problems: {
+    [BLOCK_MODE_SECRET]: 'Something went wrong on the bot’s side; nothing was saved.',
+  },
+};
+
 interface ModeInput {
   workspace: string;
   token: string;
@@ -46,7 +57,7 @@ async function connectMode(
   features: Features,
   owner: Owner,
   input: ModeInput,
-): Promise<{ ok: true; name: string } | { ok: false; problems: Problems }> {
+): Promise<ModeConnectOutcome> {
   const mode = createModeClient({
     http: features.modeHttp,
     pacer: features.modePacer,
@@ -95,7 +106,6 @@ function readInput(values: Record<string, Record<string, { value?: string | null
 }
 
 export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number } = {}): Command {
-  const ackBudgetMs = options.ackBudgetMs ?? SUBMIT_ACK_BUDGET_MS;
   return {
     name: 'mode',
     usage: 'login | runs <workspace> <report> <run> | run <workspace> <report> <run> <query_run>',
@@ -152,7 +162,7 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
         app.action(actionId, async ({ ack, body, action, client, respond, context }) => {
           await ack();
           const log = requestContext(context).log;
-          const ref = decodeQueryRunRef('value' in action ? String(action.value ?? '') : '');
+          const ref = decodeQueryRunRef(buttonValue(action));
           const channelId = 'channel' in body ? body.channel?.id : undefined;
           if (!ref || !channelId) {
             // Only a forged or truncated payload gets here; say so rather than stay silent.
@@ -181,8 +191,6 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
           await ack({ response_action: 'errors', errors: missing });
           return;
         }
-        const work = deps.features().then((f) => connectMode(f, owner, input));
-        const early = await withinBudget(work, ackBudgetMs);
         const done = async (name: string) => {
           await tellUser(client, owner.userId, {
             text: `Connected to Mode workspace ${name}.`,
@@ -198,34 +206,32 @@ export function modeCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
           });
           await publishHome(client, await deps.features(), owner);
         };
-        if (early.done) {
-          if (!early.value.ok) {
-            await ack({ response_action: 'errors', errors: early.value.problems });
-            return;
-          }
-          await ack();
-          await done(early.value.name);
-          return;
-        }
-        await ack({
-          response_action: 'update',
-          view: buildResultModal(':hourglass_flowing_sand: Checking your token with Mode…'),
-        });
-        const outcome = await work.catch(() => ({
-          ok: false as const,
-          problems: {
-            [BLOCK_MODE_SECRET]: 'Something went wrong on the bot’s side; nothing was saved.',
-          },
-        }));
-        await client.views.update({
-          view_id: view.id,
-          view: outcome.ok
-            ? buildResultModal(':white_check_mark: Connected to Mode. You can close this.')
-            : buildModeLoginModal({
-                problem: Object.values(outcome.problems).join(' '),
-                workspace: input.workspace,
-              }),
-        });
+        const connected = (outcome: Outcome<ModeConnectOutcome>) =>
+          outcome.ok ? outcome.value : CRASHED;
+        const outcome = connected(
+          await submitModal({
+            ack,
+            client,
+            viewId: view.id,
+            budgetMs: options.ackBudgetMs,
+            work: deps.features().then((f) => connectMode(f, owner, input)),
+            inline: (early) => {
+              const answer = connected(early);
+              return answer.ok ? undefined : { response_action: 'errors', errors: answer.problems };
+            },
+            progress: () =>
+              buildResultModal(':hourglass_flowing_sand: Checking your token with Mode…'),
+            final: (late) => {
+              const answer = connected(late);
+              return answer.ok
+                ? buildResultModal(':white_check_mark: Connected to Mode. You can close this.')
+                : buildModeLoginModal({
+                    problem: Object.values(answer.problems).join(' '),
+                    workspace: input.workspace,
+                  });
+            },
+          }),
+        );
         if (outcome.ok) await done(outcome.name);
       });
     },
