@@ -1,17 +1,14 @@
 // App Home events: publish the Home when it is opened, and its Disconnect buttons.
-import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import type { Features } from '../features.ts';
 import { publishHome } from '../home/publish.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { reportFailure } from '../slack/failure.ts';
-import { privateRespond, userTimeZone } from '../slack/reply.ts';
+import { privateRespond } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
-import type { Watch } from '../store/watches.ts';
-import { ACTION_HOME_DISCONNECT, buildHomeView, type HomeWatch } from '../views/home.ts';
-import { inZone } from '../views/time.ts';
-import { connectionSummary } from '../views/whoami.ts';
+import { ACTION_HOME_DISCONNECT } from '../views/home.ts';
 
 export interface HomeDeps {
   features(): Promise<Features>;

@@ -3,7 +3,7 @@
 import type { Button, ConfirmationDialog, KnownBlock } from '@slack/types';
 import { catalogUrl } from '../client/alation/links.ts';
 import type { FlagSubject, FlagType, TrustFlag } from '../client/alation.ts';
-import { context, escapeMrkdwn, escapeWithin, mrkdwn, plainText, section } from './blocks.ts';
+import { context, escapeMrkdwn, escapeWithin, plainText, section } from './blocks.ts';
 import { encodeFlagRef, type FlagRef } from './flag-ref.ts';
 import type { SlackMessage } from './help.ts';
 import { when } from './time.ts';

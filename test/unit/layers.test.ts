@@ -12,7 +12,7 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sr
  * Top to bottom. `(root)` is the composition root (main.ts, run.ts, app.ts, features.ts, …),
  * which wires everything and may import anything.
  */
-export const LAYERS: readonly (readonly string[])[] = [
+const LAYERS: readonly (readonly string[])[] = [
   ['(root)'],
   ['commands', 'events', 'http'],
   ['digests', 'results', 'home', 'jobs', 'auth'],
@@ -39,7 +39,7 @@ const folderOf = (file: string) => {
   return parts.length > 1 ? (parts[0] as string) : '(root)';
 };
 
-export interface ImportEdge {
+interface ImportEdge {
   from: string;
   to: string;
   file: string;
@@ -47,7 +47,7 @@ export interface ImportEdge {
 }
 
 /** Value imports between different folders of src/. */
-export function folderImports(files = sourceFiles(SRC)): ImportEdge[] {
+function folderImports(files = sourceFiles(SRC)): ImportEdge[] {
   return files.flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(IMPORT)].flatMap((m) => {
       const [, typeKeyword, names = '', specifier = ''] = m;
@@ -67,7 +67,7 @@ export function folderImports(files = sourceFiles(SRC)): ImportEdge[] {
 }
 
 /** Folder circles, each as the list of folders around it. */
-export function folderCycles(edges: ImportEdge[]): string[][] {
+function folderCycles(edges: ImportEdge[]): string[][] {
   const next = new Map<string, Set<string>>();
   for (const e of edges) {
     if (!next.has(e.from)) next.set(e.from, new Set());

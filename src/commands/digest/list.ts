@@ -10,7 +10,6 @@ import type {
 } from '@slack/bolt';
 import { ownerOf } from '../../auth/owner.ts';
 import { listMessage, mayManage } from '../../digests/list-message.ts';
-import { nextSlots } from '../../digests/slots.ts';
 import type { Features } from '../../features.ts';
 import { publishHome } from '../../home/publish.ts';
 import { requestContext } from '../../middleware/request-context.ts';
@@ -25,9 +24,7 @@ import {
   ACTION_DIGEST_PAUSE,
   ACTION_DIGEST_RESUME,
   ACTION_DIGEST_RUN_NOW,
-  buildDigestList,
 } from '../../views/digest-list.ts';
-import type { SlackMessage } from '../../views/help.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import type { newDigestAction } from './new.ts';
 

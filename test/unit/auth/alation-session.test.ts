@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AlationSecret, alationSession } from '../../src/auth/alation-session.ts';
-import type { AlationAuth } from '../../src/client/alation.ts';
-import { NotConnectedError, UnauthorizedError } from '../../src/client/errors.ts';
-import { createCredentialStore, type Owner } from '../../src/store/credentials.ts';
-import { createKeyring } from '../../src/store/keyring.ts';
-import { defaultTestDatabase, type TestDb } from '../support/databases.ts';
-import { captureLog } from '../support/log.ts';
+import { type AlationSecret, alationSession } from '../../../src/auth/alation-session.ts';
+import type { AlationAuth } from '../../../src/client/alation.ts';
+import { NotConnectedError, UnauthorizedError } from '../../../src/client/errors.ts';
+import { createCredentialStore, type Owner } from '../../../src/store/credentials.ts';
+import { createKeyring } from '../../../src/store/keyring.ts';
+import { defaultTestDatabase, type TestDb } from '../../support/databases.ts';
+import { captureLog } from '../../support/log.ts';
 
 const owner: Owner = { tenantId: 'T1', userId: 'U1' };
 const NOW = new Date('2026-11-22T12:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../src/commands/command.ts';
-import { helpCommand } from '../../src/commands/help.ts';
-import { buildHelpMessage } from '../../src/views/help.ts';
+import type { Command } from '../../../src/commands/command.ts';
+import { helpCommand } from '../../../src/commands/help.ts';
+import { buildHelpMessage } from '../../../src/views/help.ts';
 
 const command = (name: string, summary: string): Command => ({
   name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestName, editDistance, parseCommandText } from '../../src/commands/parse.ts';
+import { closestName, editDistance, parseCommandText } from '../../../src/commands/parse.ts';
 
 describe('parseCommandText', () => {
   it.each([

@@ -7,7 +7,7 @@ import {
   parseClock,
   slotAtOrBefore,
   slotKey,
-} from '../../src/digests/slots.ts';
+} from '../../../src/digests/slots.ts';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCredentialStore, type Owner } from '../../src/store/credentials.ts';
-import { createKeyring } from '../../src/store/keyring.ts';
-import { open, seal } from '../../src/store/seal.ts';
-import { type TestDb, testDatabases } from '../support/databases.ts';
-import { captureLog } from '../support/log.ts';
+import { createCredentialStore, type Owner } from '../../../src/store/credentials.ts';
+import { createKeyring } from '../../../src/store/keyring.ts';
+import { open, seal } from '../../../src/store/seal.ts';
+import { type TestDb, testDatabases } from '../../support/databases.ts';
+import { captureLog } from '../../support/log.ts';
 
 const alice: Owner = { tenantId: 'T1', userId: 'U1' };
 const aliceElsewhere: Owner = { tenantId: 'T2', userId: 'U1' };

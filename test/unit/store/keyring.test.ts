@@ -3,8 +3,8 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKeyring, keyId, resolveKeyring } from '../../src/store/keyring.ts';
-import { captureLog } from '../support/log.ts';
+import { createKeyring, keyId, resolveKeyring } from '../../../src/store/keyring.ts';
+import { captureLog } from '../../support/log.ts';
 
 describe('resolveKeyring', () => {
   it('uses TOKEN_ENCRYPTION_KEY when given and writes nothing', async () => {

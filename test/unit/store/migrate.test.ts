@@ -2,15 +2,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordStart } from '../../src/store/app-meta.ts';
+import { recordStart } from '../../../src/store/app-meta.ts';
 import {
   currentVersion,
   loadMigrations,
   type Migration,
   migrate,
   SchemaTooNewError,
-} from '../../src/store/migrate.ts';
-import { type TestDb, testDatabases } from '../support/databases.ts';
+} from '../../../src/store/migrate.ts';
+import { type TestDb, testDatabases } from '../../support/databases.ts';
 
 const v1: Migration = {
   version: 1,

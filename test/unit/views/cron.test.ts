@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronToWords } from '../../src/views/cron.ts';
+import { cronToWords } from '../../../src/views/cron.ts';
 
 describe('cronToWords', () => {
   it.each([

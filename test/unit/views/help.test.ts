@@ -1,6 +1,6 @@
 import type { SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { buildHelpMessage, type HelpEntry } from '../../src/views/help.ts';
+import { buildHelpMessage, type HelpEntry } from '../../../src/views/help.ts';
 
 const entries: HelpEntry[] = [
   { name: 'help', usage: '', summary: 'Show commands.', example: '/alation help' },

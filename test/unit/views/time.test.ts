@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inZone, relative, when } from '../../src/views/time.ts';
+import { inZone, relative, when } from '../../../src/views/time.ts';
 
 const now = new Date('2026-11-22T12:00:00Z');
 

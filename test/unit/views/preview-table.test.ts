@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseResultArgs } from '../../src/commands/result.ts';
-import { csvFileName } from '../../src/views/files.ts';
-import { renderTable } from '../../src/views/preview-table.ts';
+import { renderTable } from '../../../src/views/preview-table.ts';
 
 describe('renderTable', () => {
   it('aligns columns under a rule', () => {
@@ -54,35 +52,5 @@ describe('renderTable', () => {
     const table = renderTable(['a', 'b'], [['1'], ['1', '2', '3']]);
     expect(table.totalColumns).toBe(3);
     expect(table.text).toContain('1 |');
-  });
-});
-
-describe('csvFileName', () => {
-  it.each([
-    ['Sales by region', 'Sales-by-region-9.csv'],
-    ['Q3 revenue / EMEA (final!)', 'Q3-revenue-EMEA-final-9.csv'],
-    ['Café ümlaut', 'Cafe-umlaut-9.csv'],
-    ['///', 'query-4-9.csv'],
-    ['x'.repeat(200), `${'x'.repeat(80)}-9.csv`],
-  ])('%j → %s', (title, name) => {
-    expect(csvFileName(title, 4, 9)).toBe(name);
-  });
-});
-
-describe('parseResultArgs', () => {
-  it.each([
-    ['42', { queryId: 42, threadTs: undefined }],
-    ['42 --thread 1700000000.123456', { queryId: 42, threadTs: '1700000000.123456' }],
-    ['--thread 1700000000.123456 42', { queryId: 42, threadTs: '1700000000.123456' }],
-    [
-      'https://a.example/query/7/ --thread https://x.slack.com/archives/C1/p1700000000123456',
-      { queryId: 7, threadTs: '1700000000.123456' },
-    ],
-  ])('%j', (args, expected) => {
-    expect(parseResultArgs(args)).toEqual(expected);
-  });
-
-  it.each(['', 'abc', '42 --thread soon'])('explains %j', (args) => {
-    expect(parseResultArgs(args)).toHaveProperty('problem');
   });
 });

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseJobRef } from '../../src/commands/job.ts';
-import { buildJobCard, slackDate } from '../../src/views/job.ts';
-import { textOf } from '../support/flows.ts';
+import { buildJobCard, slackDate } from '../../../src/views/job.ts';
+import { textOf } from '../../support/flows.ts';
 
 const now = new Date('2026-11-22T12:00:00Z');
-
-describe('parseJobRef', () => {
-  it.each([
-    ['42', { id: 42 }],
-    [' "MetadataExtraction#1_2017" ', { name: 'MetadataExtraction#1_2017' }],
-    ['bulk_api_job_2017-09-10', { name: 'bulk_api_job_2017-09-10' }],
-    ['', undefined],
-  ])('%j', (args, ref) => {
-    expect(parseJobRef(args)).toEqual(ref);
-  });
-});
 
 describe('buildJobCard', () => {
   const watch = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer } from '../../src/client/pacer.ts';
+import { createPacer } from '../../../src/client/pacer.ts';
 
 /** A clock that only moves when the pacer sleeps. */
 function fakeTime() {

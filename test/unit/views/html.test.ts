@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn } from '../../src/views/blocks.ts';
-import { htmlToMrkdwn } from '../../src/views/html.ts';
+import { escapeMrkdwn } from '../../../src/views/blocks.ts';
+import { htmlToMrkdwn } from '../../../src/views/html.ts';
 
 const BASE = 'https://alation.example.com';
 const md = (html: string) => htmlToMrkdwn(html, { baseUrl: BASE });
