@@ -1,6 +1,7 @@
 // `/alation digest new` and Edit: the digest modal, its live preview of the next runs, and its
 // submission (stored, then scheduled in pg-boss in the digest's time zone).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import { z } from 'zod';
 import { ownerOf } from '../../auth/owner.ts';
 import { NotConnectedError } from '../../client/errors.ts';
 import { mayManage } from '../../digests/list-message.ts';
@@ -9,8 +10,8 @@ import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { reportFailure } from '../../slack/failure.ts';
+import { outcomeWithin, readMetadata } from '../../slack/modal-submission.ts';
 import { tellUser, userTimeZone } from '../../slack/reply.ts';
-import { withinBudget } from '../../slack/within-budget.ts';
 import type { Owner } from '../../store/credentials.ts';
 import type { Digest } from '../../store/digests.ts';
 import { cronToWords } from '../../views/cron.ts';
@@ -49,15 +50,14 @@ async function channelProblem(
   channelId: string,
   log: Logger,
 ): Promise<string | undefined> {
-  // Settled either way, so an answer in time (a refusal included) comes back as a value.
-  const asked = client.conversations.info({ channel: channelId }).then(
-    (info) => ({ info }),
-    (error: unknown) => ({ error }),
+  // An answer in time, a refusal included, comes back as a value.
+  const early = await outcomeWithin(
+    client.conversations.info({ channel: channelId }),
+    CHANNEL_CHECK_MS,
   );
-  const early = await withinBudget(asked, CHANNEL_CHECK_MS);
-  if (!early.done) return undefined;
-  if ('error' in early.value) {
-    const { error } = early.value;
+  if (!early) return undefined;
+  if (!early.ok) {
+    const { error } = early;
     const code = (error as { data?: { error?: string } }).data?.error;
     // Slack answers a private channel the bot is not in as not found.
     if (code === 'channel_not_found') {
@@ -66,7 +66,7 @@ async function channelProblem(
     log.debug({ err: error }, 'could not check the digest channel; saving anyway');
     return undefined;
   }
-  const { channel } = early.value.info;
+  const { channel } = early.value;
   if (channel?.is_archived) return 'That channel is archived. Pick another one.';
   if (channel?.is_member === false) {
     return 'I am not in that channel yet: run /invite @Alation in it, then save again.';
@@ -81,13 +81,40 @@ interface Metadata {
   form: DigestForm;
 }
 
-function parseMetadata(raw: string, fallback: DigestForm): Metadata {
-  try {
-    const parsed = JSON.parse(raw) as Partial<Metadata>;
-    return { ...parsed, form: { ...fallback, ...(parsed.form ?? {}) } };
-  } catch {
-    return { form: fallback };
-  }
+/** A field that does not read is left to the fallback form, so one bad field loses no other. */
+const field = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+const metadataSchema = z.object({
+  digestId: field(z.string()),
+  responseUrl: field(z.string()),
+  form: z
+    .object({
+      name: field(z.string()),
+      channelId: field(z.string()),
+      kind: field(z.enum(['query_result', 'failed_runs', 'flag_changes', 'mode_runs'])),
+      schedule: field(z.enum(['hourly', 'daily', 'weekdays', 'weekly', 'cron'])),
+      time: field(z.string()),
+      day: field(z.string()),
+      cron: field(z.string()),
+      zone: field(z.string()),
+      queryId: field(z.string()),
+      attachCsv: field(z.boolean()),
+      onlyIfChanged: field(z.boolean()),
+      datasourceId: field(z.string()),
+      onlyWarnings: field(z.boolean()),
+      subject: field(z.string()),
+      modeReport: field(z.string()),
+      modeOnly: field(z.enum(['all', 'failed', 'succeeded'])),
+    } satisfies Record<keyof DigestForm, z.ZodType>)
+    .optional(),
+});
+
+function readDigestMetadata(raw: string, fallback: DigestForm): Metadata {
+  const { form, ...rest } = readMetadata(raw, metadataSchema, {});
+  const given = Object.fromEntries(
+    Object.entries(form ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<DigestForm>;
+  return { ...rest, form: { ...fallback, ...given } };
 }
 
 export function modalFor(meta: Metadata, now: Date) {
@@ -171,7 +198,7 @@ export function newDigestAction(deps: CommandDeps) {
         const view = 'view' in body ? body.view : undefined;
         if (!view) return;
         const features = await deps.features();
-        const meta = parseMetadata(view.private_metadata, emptyForm('', 'UTC'));
+        const meta = readDigestMetadata(view.private_metadata, emptyForm('', 'UTC'));
         meta.form = readDigestForm(view.state.values as DigestViewState, meta.form);
         await client.views
           .update({ view_id: view.id, hash: view.hash, view: modalFor(meta, features.now()) })
@@ -184,7 +211,7 @@ export function newDigestAction(deps: CommandDeps) {
       app.view(VIEW_DIGEST, async ({ ack, body, view, client, context }) => {
         const log: Logger = requestContext(context).log;
         const owner = ownerOf(body);
-        const meta = parseMetadata(view.private_metadata, emptyForm('', 'UTC'));
+        const meta = readDigestMetadata(view.private_metadata, emptyForm('', 'UTC'));
         meta.form = readDigestForm(view.state.values as DigestViewState, meta.form);
         const checked = checkDigestForm(meta.form);
         if (!checked.ok) {
