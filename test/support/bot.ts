@@ -4,12 +4,9 @@ import { type BotApp, createApp } from '../../src/app.ts';
 import type { Command } from '../../src/commands/index.ts';
 import { createFeatures, type Features } from '../../src/features.ts';
 import { createInFlight, type InFlight } from '../../src/inflight.ts';
-import {
-  digestWorkerDeps,
-  ensureDigestQueue,
-  startDigestWorker,
-} from '../../src/jobs/digest-run.ts';
-import { ensureJobWatchQueue, startJobWatchWorker } from '../../src/jobs/job-watch.ts';
+import { ensureDigestQueue } from '../../src/jobs/digest-run.ts';
+import { ensureJobWatchQueue } from '../../src/jobs/job-watch.ts';
+import { startWorkers } from '../../src/jobs/workers.ts';
 import type { Readiness } from '../../src/readiness.ts';
 import type { Owner } from '../../src/store/credentials.ts';
 import { createKeyring, type Keyring } from '../../src/store/keyring.ts';
@@ -191,18 +188,8 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   });
   features = ready;
   if (boss) {
-    await startJobWatchWorker(boss, {
-      watches: ready.watches,
-      scheduler: ready.watchScheduler(),
-      alationFor: ready.alationFor,
-      slack: bot.app.client,
-      log,
-      now: ready.now,
-      delays: options.jobs?.delays ?? { firstMs: 50, maxMs: 200 },
-      pollingIntervalSeconds: 0.5,
-    });
-    await startDigestWorker(boss, {
-      ...digestWorkerDeps(ready, bot.app.client, log),
+    await startWorkers(boss, ready, bot.app.client, log, {
+      jobWatchDelays: options.jobs?.delays ?? { firstMs: 50, maxMs: 200 },
       pollingIntervalSeconds: 0.5,
     });
   }
