@@ -3,6 +3,7 @@ import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
 import { fetchJob } from '../jobs/job-watch.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
 import type { JobRef } from '../store/watches.ts';
 import { escapeMrkdwn } from '../views/blocks.ts';
@@ -118,7 +119,7 @@ export function jobCommand(deps: CommandDeps, options: { deadlineMs?: number } =
     register(app: App) {
       app.action(ACTION_JOB_STOP, async ({ ack, body, action, client, respond, context }) => {
         await ack();
-        const watchId = 'value' in action ? String(action.value ?? '') : '';
+        const watchId = buttonValue(action);
         const features = await deps.features();
         const watch = await features.watches.get(watchId);
         const presser = ownerOf(body);
@@ -156,7 +157,7 @@ export function jobCommand(deps: CommandDeps, options: { deadlineMs?: number } =
       });
       app.action(ACTION_JOB_CHECK, async ({ ack, body, action, respond, context }) => {
         await ack();
-        const watchId = 'value' in action ? String(action.value ?? '') : '';
+        const watchId = buttonValue(action);
         const features = await deps.features();
         const presser = ownerOf(body);
         // Whoever checks again watches from now on, with their own credentials.

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { latestResultOf } from '../results/latest.ts';
 import { relayCsv } from '../results/relay.ts';
+import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
@@ -163,7 +164,7 @@ export function resultCommand(deps: CommandDeps): Command {
         ACTION_QUERY_LATEST_RESULT,
         async ({ ack, body, action, client, respond, context }) => {
           await ack();
-          const queryId = parseQueryId('value' in action ? String(action.value ?? '') : '');
+          const queryId = parseQueryId(buttonValue(action));
           const channelId = 'channel' in body ? body.channel?.id : undefined;
           if (queryId === undefined || !channelId) return;
           await share({

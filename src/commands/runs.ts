@@ -5,6 +5,7 @@ import type { AlationClient, ExecutionEvent } from '../client/alation.ts';
 import { collectPages, MAX_PAGE_SIZE } from '../client/paging.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
@@ -239,7 +240,7 @@ export function runsCommand(deps: CommandDeps): Command {
       app.action(ACTION_RUNS_MORE, async ({ ack, body, action, respond, client, context }) => {
         await ack();
         const log = requestContext(context).log;
-        const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+        const value = buttonValue(action);
         const cursor = decodeRunsCursor(value);
         if (!cursor) {
           log.warn('a More button carried an unreadable value');
@@ -257,7 +258,7 @@ export function runsCommand(deps: CommandDeps): Command {
         async ({ ack, body, action, respond, client, context }) => {
           await ack();
           const log = requestContext(context).log;
-          const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+          const value = buttonValue(action);
           const queryId = parseQueryId(value);
           if (queryId === undefined) {
             log.warn('a Run history button carried no query id');

@@ -5,6 +5,7 @@ import type { Features } from '../features.ts';
 import { publishHome } from '../home/publish.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
 import { privateRespond } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
@@ -31,7 +32,7 @@ export function registerHome(app: App, deps: HomeDeps): void {
 
   app.action(ACTION_HOME_DISCONNECT, async ({ ack, body, action, client, context }) => {
     await ack();
-    const value = 'value' in action ? action.value : undefined;
+    const value = buttonValue(action);
     if (value !== 'alation' && value !== 'mode') return;
     const log = requestContext(context).log;
     const owner = ownerOf(body);

@@ -2,10 +2,12 @@
 // small form, and a link that opens it in Compose through the documented browser import endpoint.
 import { randomUUID } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
+import { z } from 'zod';
 import { ownerOf } from '../auth/owner.ts';
 import type { Features } from '../features.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { reportFailure } from '../slack/failure.ts';
+import { readMetadata } from '../slack/modal-submission.ts';
 import { postToResponseUrl } from '../slack/reply.ts';
 import type { SlackMessage } from '../views/help.ts';
 import {
@@ -60,6 +62,8 @@ interface Metadata {
   nonce: string;
   responseUrl?: string;
 }
+
+const metadataSchema = z.object({ nonce: z.string(), responseUrl: z.string().optional() });
 
 const isPending = (v: unknown): v is Pending =>
   typeof v === 'object' &&
@@ -128,7 +132,8 @@ export function registerOpenSql(app: App, deps: OpenSqlDeps): void {
       });
       return;
     }
-    const metadata = parseMetadata(view.private_metadata);
+    // No nonce reads as out of date: it never matches the pending SQL's.
+    const metadata: Metadata = readMetadata(view.private_metadata, metadataSchema, { nonce: '' });
     const features = await deps.features();
     const pending = await features.prefs.get(owner, 'compose.pending_sql');
     if (!isPending(pending) || pending.nonce !== metadata.nonce) {
@@ -213,11 +218,3 @@ async function remember(
   }
 }
 
-function parseMetadata(raw: string): Metadata {
-  try {
-    const parsed = JSON.parse(raw) as Metadata;
-    return typeof parsed === 'object' && parsed !== null ? parsed : { nonce: '' };
-  } catch {
-    return { nonce: '' };
-  }
-}

@@ -13,6 +13,7 @@ import { listMessage, mayManage } from '../../digests/list-message.ts';
 import type { Features } from '../../features.ts';
 import { publishHome } from '../../home/publish.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { buttonValue } from '../../slack/button-value.ts';
 import { reportFailure } from '../../slack/failure.ts';
 import { privateRespond } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -81,11 +82,6 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
     });
   }
 
-  const pressedValue = (action: unknown) =>
-    typeof action === 'object' && action !== null && 'value' in action
-      ? String(action.value ?? '')
-      : '';
-
   return {
     async run({ ack, respond, command, log }: CommandInput) {
       await ack();
@@ -112,7 +108,7 @@ export function listDigestsAction(deps: CommandDeps, edit: ReturnType<typeof new
           try {
             await work({
               body: args.body,
-              value: pressedValue(args.action),
+              value: buttonValue(args.action),
               reply,
               client: args.client,
               context: args.context,

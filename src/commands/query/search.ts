@@ -5,6 +5,7 @@ import { ownerOf } from '../../auth/owner.ts';
 import type { AlationClient, Query } from '../../client/alation.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
+import { buttonValue } from '../../slack/button-value.ts';
 import { reportFailure } from '../../slack/failure.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { ACTION_QUERY_SEARCH_MORE, buildSearchResults } from '../../views/query.ts';
@@ -145,7 +146,7 @@ export function searchQueryAction(deps: CommandDeps) {
         async ({ ack, body, action, respond, client, context }) => {
           await ack();
           const log = requestContext(context).log;
-          const value = 'value' in action && typeof action.value === 'string' ? action.value : '';
+          const value = buttonValue(action);
           const cursor = decodeSearchCursor(value);
           if (!cursor) {
             log.warn('a search More button carried an unreadable value');
