@@ -21,7 +21,6 @@ import { createLogger } from '../../src/log.ts';
 import { createCredentialStore } from '../../src/store/credentials.ts';
 import { openPglite } from '../../src/store/db.ts';
 import { createKeyring } from '../../src/store/keyring.ts';
-import { loadMigrations, migrate } from '../../src/store/migrate.ts';
 import { buildSlashCommand, computeSignature } from '../../test/driver.ts';
 import { startAlationEmulator } from '../../test/emulators/alation.ts';
 import { SLACK_DEFAULTS, startSlackEmulator } from '../../test/emulators/slack.ts';
@@ -64,7 +63,11 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-busy-'));
   const key = randomBytes(32);
   const seeding = await openPglite(path.join(dataDir, 'pglite'));
-  await migrate(seeding, await loadMigrations());
+  // The schema of the build that runs: an older build refuses a newer database.
+  const migrations = (await import(
+    path.join(o.root ?? ROOT, 'src/store/migrate.ts')
+  )) as typeof import('../../src/store/migrate.ts');
+  await migrations.migrate(seeding, await migrations.loadMigrations());
   const quiet = createLogger({
     level: 'silent',
     destination: new Writable({ write: (_c, _e, done) => done() }),
