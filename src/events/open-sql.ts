@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import { ownerOf } from '../auth/owner.ts';
+import { composeImportUrl, composeUrl } from '../client/alation/links.ts';
 import type { Features } from '../features.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { reportFailure } from '../slack/failure.ts';
@@ -41,16 +42,6 @@ export function sqlIn(text: string): string | undefined {
   if (block) return block[1]?.trim() || undefined;
   const whole = decoded.trim();
   return SQL_START.test(whole) ? whole : undefined;
-}
-
-/** The documented browser endpoint: Alation signs the person in, then opens Compose with it. */
-export function composeImportUrl(
-  alationBaseUrl: string,
-  datasourceId: number,
-  sql: string,
-): string {
-  const base = alationBaseUrl.replace(/\/+$/, '');
-  return `${base}/integration/v1/query/import/?return_to=compose&datasource_id=${datasourceId}&content=${encodeURIComponent(sql)}`;
 }
 
 interface Pending {
@@ -176,11 +167,10 @@ export function registerOpenSql(app: App, deps: OpenSqlDeps): void {
         content: sql,
         saved: false,
       });
-      const base = deps.alationBaseUrl.replace(/\/+$/, '');
       await client.views.update({
         view_id: view.id,
         view: buildOpenSqlLinkModal({
-          url: `${base}${created.compose_url ?? `/compose/query/${created.id}/`}`,
+          url: composeUrl(deps.alationBaseUrl, created.id, created.compose_url),
           datasourceId,
           draftQueryId: created.id,
         }),
@@ -217,4 +207,3 @@ async function remember(
     log.warn({ err }, 'could not remember the data source');
   }
 }
-

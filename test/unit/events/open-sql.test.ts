@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { composeImportUrl, sqlIn } from '../../../src/events/open-sql.ts';
+import { composeImportUrl } from '../../../src/client/alation/links.ts';
+import { sqlIn } from '../../../src/events/open-sql.ts';
 import { buildOpenSqlLinkModal, buildOpenSqlModal } from '../../../src/views/open-sql.ts';
 import { textOf } from '../../support/flows.ts';
 
