@@ -6,7 +6,7 @@
  * Options: --digests 1000 --latency 50. Two instances need TEST_DATABASE_URL (PostgreSQL).
  */
 import { parseArgs } from 'node:util';
-import { DIGEST_QUEUE } from '../src/jobs/digest-run.ts';
+import { DIGEST_QUEUE } from '../src/queue/digest-run.ts';
 import { SLACK_DEFAULTS } from '../test/emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../test/support/bot.ts';
 import { type TestDatabase, testDatabases } from '../test/support/databases.ts';

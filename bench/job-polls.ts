@@ -2,7 +2,7 @@
  * How many times a job card polls Alation for jobs of various lengths, with the shortest,
  * typical and longest random waits of the schedule (1 s doubling to 30 s, up to 20 % less).
  */
-import { pollsFor } from '../src/jobs/backoff.ts';
+import { pollsFor } from '../src/queue/backoff.ts';
 
 const durations: [string, number][] = [
   ['10 s', 10_000],

@@ -3,8 +3,7 @@ import type { Config } from './config.ts';
 import { startEventLoopMonitor } from './event-loop.ts';
 import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
-import { digestWorkerDeps, startDigestWorker } from './jobs/digest-run.ts';
-import { ensureJobWatchQueue, startJobWatchWorker } from './jobs/job-watch.ts';
+import { startWorkers } from './queue/workers.ts';
 import type { Logger } from './log.ts';
 import type { Readiness, ReadinessReport } from './readiness.ts';
 import { type Services, startServices, stopServices } from './services.ts';
@@ -60,18 +59,9 @@ export async function run(config: Config, log: Logger): Promise<Running> {
   const servicesStarting = startServices(config, log).then(async (s) => {
     services = s;
     const boss = s.jobs.boss;
-    await ensureJobWatchQueue(boss);
     const ready = createFeatures({ config, db: s.db, keyring: s.keyring, log, boss });
     features = ready;
-    await startJobWatchWorker(boss, {
-      watches: ready.watches,
-      scheduler: ready.watchScheduler(),
-      alationFor: ready.alationFor,
-      slack: bot.app.client,
-      log,
-      now: ready.now,
-    });
-    await startDigestWorker(boss, digestWorkerDeps(ready, bot.app.client, log));
+    await startWorkers(boss, ready, bot.app.client, log);
     resolveFeatures(ready);
   });
 

@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import { type Jobs, startJobs } from './jobs/boss.ts';
+import { type Jobs, startJobs } from './queue/boss.ts';
 import type { Logger } from './log.ts';
 import { recordStart } from './store/app-meta.ts';
 import { type Db, openDb } from './store/db.ts';

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
-import { fetchJob } from '../jobs/job-watch.ts';
+import { fetchJob } from '../queue/job-watch.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIGEST_QUEUE } from '../../src/jobs/digest-run.ts';
+import { DIGEST_QUEUE } from '../../src/queue/digest-run.ts';
 import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';

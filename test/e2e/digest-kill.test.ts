@@ -11,7 +11,7 @@ import {
   deliverDigest,
   TransientDeliveryError,
 } from '../../src/digests/deliver.ts';
-import { DIGEST_QUEUE, digestWorkerDeps, startDigestWorker } from '../../src/jobs/digest-run.ts';
+import { DIGEST_QUEUE, digestWorkerDeps, startDigestWorker } from '../../src/queue/digest-run.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { testDatabases } from '../support/databases.ts';

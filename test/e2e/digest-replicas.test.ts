@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeliveryDeps, deliverDigest } from '../../src/digests/deliver.ts';
 import { nextSlots } from '../../src/digests/slots.ts';
-import { DIGEST_QUEUE, digestWorkerDeps } from '../../src/jobs/digest-run.ts';
+import { DIGEST_QUEUE, digestWorkerDeps } from '../../src/queue/digest-run.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { testDatabases } from '../support/databases.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeliveryDeps, deliverDigest } from '../../src/digests/deliver.ts';
-import { DIGEST_QUEUE, digestWorkerDeps } from '../../src/jobs/digest-run.ts';
+import { DIGEST_QUEUE, digestWorkerDeps } from '../../src/queue/digest-run.ts';
 import type { DigestParams } from '../../src/store/digests.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDelayMs, pollsFor } from '../../src/jobs/backoff.ts';
+import { nextDelayMs, pollsFor } from '../../../src/queue/backoff.ts';
 
 describe('job poll schedule', () => {
   it('starts at about a second, doubles, and never waits more than 30 s', () => {
