@@ -3,8 +3,8 @@ import type { Config } from './config.ts';
 import { startEventLoopMonitor } from './event-loop.ts';
 import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
-import { startWorkers } from './queue/workers.ts';
 import type { Logger } from './log.ts';
+import { startWorkers } from './queue/workers.ts';
 import type { Readiness, ReadinessReport } from './readiness.ts';
 import { type Services, startServices, stopServices } from './services.ts';
 

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
-import { type Jobs, startJobs } from './queue/boss.ts';
 import type { Logger } from './log.ts';
+import { type Jobs, startJobs } from './queue/boss.ts';
 import { recordStart } from './store/app-meta.ts';
 import { type Db, openDb } from './store/db.ts';
 import { type Keyring, resolveKeyring } from './store/keyring.ts';

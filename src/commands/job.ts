@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
 import { isUpstreamError } from '../client/errors.ts';
-import { fetchJob } from '../queue/job-watch.ts';
 import { requestContext } from '../middleware/request-context.ts';
+import { fetchJob } from '../queue/job-watch.ts';
 import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
 import type { JobRef } from '../store/watches.ts';

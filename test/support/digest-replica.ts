@@ -5,8 +5,8 @@
 import { webApi } from '@slack/bolt';
 import { PgBoss } from 'pg-boss';
 import { createFeatures } from '../../src/features.ts';
-import { digestWorkerDeps, startDigestWorker } from '../../src/queue/digest-run.ts';
 import { createLogger } from '../../src/log.ts';
+import { digestWorkerDeps, startDigestWorker } from '../../src/queue/digest-run.ts';
 import { openPostgres } from '../../src/store/db.ts';
 import { createKeyring } from '../../src/store/keyring.ts';
 
