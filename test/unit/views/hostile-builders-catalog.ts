@@ -9,6 +9,7 @@ import * as flagModal from '../../../src/views/flag-modal.ts';
 import * as html from '../../../src/views/html.ts';
 import * as job from '../../../src/views/job.ts';
 import * as query from '../../../src/views/query.ts';
+import * as queryModal from '../../../src/views/query-modal.ts';
 import * as result from '../../../src/views/result.ts';
 import * as runs from '../../../src/views/runs.ts';
 import * as sql from '../../../src/views/sql.ts';
@@ -152,11 +153,9 @@ export const CATALOG_BUILDERS: Record<string, Record<string, Builder>> = {
         ),
       ),
   },
-  'query.ts': {
-    sqlPreview: (h) => ({ type: 'mrkdwn', text: query.sqlPreview(h) }),
-    queryButtons: () => query.queryButtons(6),
+  'query-modal.ts': {
     buildNewQueryModal: (h) =>
-      query.buildNewQueryModal({
+      queryModal.buildNewQueryModal({
         privateMetadata: h,
         values: {
           datasourceId: h,
@@ -170,8 +169,12 @@ export const CATALOG_BUILDERS: Record<string, Record<string, Builder>> = {
         },
         problem: h,
       }),
-    buildCreatingModal: () => query.buildCreatingModal(),
-    buildCreatedModal: (h) => query.buildCreatedModal(alationQuery(h)),
+    buildCreatingModal: () => queryModal.buildCreatingModal(),
+    buildCreatedModal: (h) => queryModal.buildCreatedModal(alationQuery(h)),
+  },
+  'query.ts': {
+    sqlPreview: (h) => ({ type: 'mrkdwn', text: query.sqlPreview(h) }),
+    queryButtons: () => query.queryButtons(6),
     buildCreatedMessage: (h) =>
       query.buildCreatedMessage({
         query: alationQuery(h),

@@ -25,6 +25,7 @@ import * as modeRuns from '../../../src/views/mode-runs.ts';
 import * as openSql from '../../../src/views/open-sql.ts';
 import * as previewTable from '../../../src/views/preview-table.ts';
 import * as query from '../../../src/views/query.ts';
+import * as queryModal from '../../../src/views/query-modal.ts';
 import * as result from '../../../src/views/result.ts';
 import * as runs from '../../../src/views/runs.ts';
 import * as sql from '../../../src/views/sql.ts';
@@ -57,7 +58,7 @@ const NO_FREE_TEXT = new Set([
   'mode-run.ts buildModeConnectPrompt',
   'mode-runs.ts timingLine',
   'open-sql.ts buildOpenSqlLinkModal',
-  'query.ts buildCreatingModal',
+  'query-modal.ts buildCreatingModal',
   'query.ts queryButtons',
 ]);
 
@@ -81,6 +82,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'mode-runs.ts': modeRuns,
   'open-sql.ts': openSql,
   'preview-table.ts': previewTable,
+  'query-modal.ts': queryModal,
   'query.ts': query,
   'result.ts': result,
   'runs.ts': runs,

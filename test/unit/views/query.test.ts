@@ -3,11 +3,11 @@ import type { ExecutionEvent, Query } from '../../../src/client/alation.ts';
 import { escapeMrkdwn } from '../../../src/views/blocks.ts';
 import {
   buildCreatedMessage,
-  buildNewQueryModal,
   buildQueryCard,
   buildSearchResults,
   sqlPreview,
 } from '../../../src/views/query.ts';
+import { buildNewQueryModal } from '../../../src/views/query-modal.ts';
 import { textOf } from '../../support/flows.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
