@@ -6,7 +6,7 @@ import { createInFlight } from './inflight.ts';
 import type { Logger } from './log.ts';
 import { startWorkers } from './queue/workers.ts';
 import type { Readiness, ReadinessReport } from './readiness.ts';
-import { type Services, startServices, stopServices } from './services.ts';
+import { type Storage, startStorage, stopStorage } from './storage.ts';
 
 /** How long shutdown waits for work that was acked but has not finished (a CSV upload, say). */
 const DRAIN_TIMEOUT_MS = 20_000;
@@ -26,22 +26,22 @@ export interface Running {
 export async function run(config: Config, log: Logger): Promise<Running> {
   const eventLoop = startEventLoopMonitor({ log });
   const inFlight = createInFlight();
-  let services: Services | undefined;
+  let storage: Storage | undefined;
   let stopping = false;
   const readiness: Readiness = {
     async check(): Promise<ReadinessReport> {
-      const report = await checkServices();
+      const report = await checkStorage();
       return { ...report, eventLoop: eventLoop.report() };
     },
   };
-  async function checkServices(): Promise<ReadinessReport> {
+  async function checkStorage(): Promise<ReadinessReport> {
     if (stopping) return { ready: false, checks: { process: 'shutting down' } };
-    if (!services) return { ready: false, checks: { database: 'starting', workers: 'starting' } };
-    const database = await services.db.query('SELECT 1').then(
+    if (!storage) return { ready: false, checks: { database: 'starting', workers: 'starting' } };
+    const database = await storage.db.query('SELECT 1').then(
       () => 'ok',
       (e: unknown) => `unreachable: ${e instanceof Error ? e.message : String(e)}`,
     );
-    const workers = services.jobs.running ? 'ok' : 'stopped';
+    const workers = storage.jobs.running ? 'ok' : 'stopped';
     return { ready: database === 'ok' && workers === 'ok', checks: { database, workers } };
   }
   let resolveFeatures: (f: Features) => void = () => {};
@@ -56,8 +56,8 @@ export async function run(config: Config, log: Logger): Promise<Running> {
   );
 
   let features: Features | undefined;
-  const servicesStarting = startServices(config, log).then(async (s) => {
-    services = s;
+  const storageStarting = startStorage(config, log).then(async (s) => {
+    storage = s;
     const boss = s.jobs.boss;
     const ready = createFeatures({ config, db: s.db, keyring: s.keyring, log, boss });
     features = ready;
@@ -67,7 +67,7 @@ export async function run(config: Config, log: Logger): Promise<Running> {
 
   return {
     port,
-    ready: servicesStarting,
+    ready: storageStarting,
     async shutdown(reason) {
       if (stopping) return;
       stopping = true;
@@ -76,9 +76,9 @@ export async function run(config: Config, log: Logger): Promise<Running> {
       if (!(await inFlight.drain(DRAIN_TIMEOUT_MS))) {
         log.warn({ unfinished: inFlight.count }, 'gave up waiting for in-flight work');
       }
-      await servicesStarting.catch(() => {});
+      await storageStarting.catch(() => {});
       await features?.close();
-      if (services) await stopServices(services);
+      if (storage) await stopStorage(storage);
       eventLoop.stop();
       log.info('shut down cleanly');
     },

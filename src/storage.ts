@@ -6,14 +6,14 @@ import { type Db, openDb } from './store/db.ts';
 import { type Keyring, resolveKeyring } from './store/keyring.ts';
 import { loadMigrations, migrate } from './store/migrate.ts';
 
-/** Everything that needs storage; ready some time after the HTTP server is already answering. */
-export interface Services {
+/** The database, its keyring and pg-boss: up some time after the HTTP server already answers. */
+export interface Storage {
   db: Db;
   jobs: Jobs;
   keyring: Keyring;
 }
 
-export async function startServices(config: Config, log: Logger): Promise<Services> {
+export async function startStorage(config: Config, log: Logger): Promise<Storage> {
   const keyring = await resolveKeyring(config.tokenEncryptionKeys, config.dataDir, log);
   const db = await openDb(config);
   try {
@@ -37,10 +37,10 @@ export async function startServices(config: Config, log: Logger): Promise<Servic
   }
 }
 
-export async function stopServices(services: Services): Promise<void> {
+export async function stopStorage(storage: Storage): Promise<void> {
   try {
-    await services.jobs.stop();
+    await storage.jobs.stop();
   } finally {
-    await services.db.close();
+    await storage.db.close();
   }
 }
