@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TrustFlag } from '../../../src/client/alation.ts';
 import { buildAddFlagModal, buildEditFlagModal } from '../../../src/views/flag-modal.ts';
 import { textOf } from '../../support/flows.ts';
-
-function flag(overrides: Partial<TrustFlag> = {}): TrustFlag {
-  return {
-    id: 9,
-    flag_type: 'DEPRECATION',
-    flag_reason: 'Use <orders_v2> & co',
-    ts_created: '2026-11-22T09:00:00.000000Z',
-    subject: { id: 12, otype: 'table', url: '/table/12/' },
-    user: { id: 7, url: '/user/7/', display_name: 'Alice <A>' },
-    ...overrides,
-  };
-}
+import { flag } from './fixtures/flag.ts';
 
 const blockIds = (view: { blocks: unknown[] }) =>
   view.blocks.map(

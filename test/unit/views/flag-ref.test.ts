@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TrustFlag } from '../../../src/client/alation.ts';
 import {
   decodeFlagListCursor,
   decodeFlagRef,
   encodeFlagListCursor,
   encodeFlagRef,
 } from '../../../src/views/flag-ref.ts';
-
-function _flag(overrides: Partial<TrustFlag> = {}): TrustFlag {
-  return {
-    id: 9,
-    flag_type: 'DEPRECATION',
-    flag_reason: 'Use <orders_v2> & co',
-    ts_created: '2026-11-22T09:00:00.000000Z',
-    subject: { id: 12, otype: 'table', url: '/table/12/' },
-    user: { id: 7, url: '/user/7/', display_name: 'Alice <A>' },
-    ...overrides,
-  };
-}
 
 describe('flag button values', () => {
   it('round-trips a flag reference and accepts a bare id', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { TrustFlag } from '../../../src/client/alation.ts';
 import {
   buildFlagAddedMessage,
   buildFlagGoneMessage,
@@ -9,21 +8,10 @@ import {
   subjectLink,
 } from '../../../src/views/flag.ts';
 import { textOf } from '../../support/flows.ts';
+import { flag } from './fixtures/flag.ts';
 
 const BASE = 'https://alation.example.com';
 const NOW = new Date('2026-11-22T12:00:00Z');
-
-function flag(overrides: Partial<TrustFlag> = {}): TrustFlag {
-  return {
-    id: 9,
-    flag_type: 'DEPRECATION',
-    flag_reason: 'Use <orders_v2> & co',
-    ts_created: '2026-11-22T09:00:00.000000Z',
-    subject: { id: 12, otype: 'table', url: '/table/12/' },
-    user: { id: 7, url: '/user/7/', display_name: 'Alice <A>' },
-    ...overrides,
-  };
-}
 
 describe('flag messages', () => {
   it('links the subject on the Alation base URL, escaping names', () => {

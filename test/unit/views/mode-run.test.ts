@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError, ServerError } from '../../../src/client/errors.ts';
-import { type ModeQueryRun, queryRunSchema } from '../../../src/client/mode.ts';
 import {
   buildModeConnectPrompt,
   buildModeCsvMessage,
@@ -12,36 +11,7 @@ import {
   sqlFitsInline,
 } from '../../../src/views/mode-run.ts';
 import { textOf } from '../../support/flows.ts';
-
-const NOW = new Date('2026-03-02T12:00:00Z');
-const REF = { account: 'acme', report: 'r3p0rt', run: 'run1' };
-const BASE = 'https://app.mode.com';
-const ctx = { now: NOW, zone: 'Europe/Berlin', modeBaseUrl: BASE, ref: REF };
-
-function run(fields: Partial<Record<string, unknown>> = {}): ModeQueryRun {
-  return queryRunSchema.parse({
-    id: 1,
-    token: 'qr1',
-    state: 'succeeded',
-    query_name: 'Daily revenue',
-    created_at: '2026-03-02T10:00:00.000Z',
-    completed_at: '2026-03-02T10:01:05.000Z',
-    raw_source: 'SELECT 1',
-    rendered_source: 'SELECT 1',
-    limit: false,
-    parameters: {},
-    data_source_id: 3,
-    _links: {
-      self: { href: '/api/acme/reports/r3p0rt/runs/run1/query_runs/qr1' },
-      query_web: { href: '/acme/reports/r3p0rt/queries/q1' },
-      result_web: {
-        href: 'https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qr1/results',
-      },
-      report_run_web: { href: '/acme/reports/r3p0rt/runs/run1' },
-    },
-    ...fields,
-  });
-}
+import { ctx, run } from './fixtures/mode-run.ts';
 
 describe('buildModeRunDetails', () => {
   it('shows one SQL when rendering changed nothing, both when it did', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { decodeQueryRunRef } from '../../../src/client/mode/ref.ts';
-import { type ModeQueryRun, queryRunSchema } from '../../../src/client/mode.ts';
 import {
   buildModeRunsMessage,
   duration,
@@ -9,36 +8,7 @@ import {
   timingLine,
 } from '../../../src/views/mode-runs.ts';
 import { textOf } from '../../support/flows.ts';
-
-const NOW = new Date('2026-03-02T12:00:00Z');
-const REF = { account: 'acme', report: 'r3p0rt', run: 'run1' };
-const BASE = 'https://app.mode.com';
-const ctx = { now: NOW, zone: 'Europe/Berlin', modeBaseUrl: BASE, ref: REF };
-
-function run(fields: Partial<Record<string, unknown>> = {}): ModeQueryRun {
-  return queryRunSchema.parse({
-    id: 1,
-    token: 'qr1',
-    state: 'succeeded',
-    query_name: 'Daily revenue',
-    created_at: '2026-03-02T10:00:00.000Z',
-    completed_at: '2026-03-02T10:01:05.000Z',
-    raw_source: 'SELECT 1',
-    rendered_source: 'SELECT 1',
-    limit: false,
-    parameters: {},
-    data_source_id: 3,
-    _links: {
-      self: { href: '/api/acme/reports/r3p0rt/runs/run1/query_runs/qr1' },
-      query_web: { href: '/acme/reports/r3p0rt/queries/q1' },
-      result_web: {
-        href: 'https://app.mode.com/acme/reports/r3p0rt/runs/run1/query_runs/qr1/results',
-      },
-      report_run_web: { href: '/acme/reports/r3p0rt/runs/run1' },
-    },
-    ...fields,
-  });
-}
+import { ctx, REF, run } from './fixtures/mode-run.ts';
 
 describe('states, durations and times', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionEvent, Query } from '../../../src/client/alation.ts';
+import type { Query } from '../../../src/client/alation.ts';
 import { escapeMrkdwn } from '../../../src/views/blocks.ts';
 import {
   buildCreatedMessage,
@@ -9,8 +9,7 @@ import {
 } from '../../../src/views/query.ts';
 import { buildNewQueryModal } from '../../../src/views/query-modal.ts';
 import { textOf } from '../../support/flows.ts';
-
-const NOW = new Date('2026-11-22T12:00:00Z');
+import { NOW } from './fixtures/query.ts';
 
 function query(overrides: Partial<Query> = {}): Query {
   return {
@@ -25,23 +24,6 @@ function query(overrides: Partial<Query> = {}): Query {
     catalog_url: '/query/6/',
     compose_url: '/compose/query/6/',
     schedules: [],
-    ...overrides,
-  };
-}
-
-function _event(overrides: Partial<ExecutionEvent> = {}): ExecutionEvent {
-  return {
-    id: 1,
-    result: null,
-    num_result_rows: 1234,
-    execution_error: null,
-    canceled: false,
-    ts_executed: '2026-11-22T11:00:00.000000Z',
-    elapsed_seconds: 7.654321,
-    index_in_batch: 0,
-    batch_id: 1,
-    session_id: 1,
-    query_id: 6,
     ...overrides,
   };
 }

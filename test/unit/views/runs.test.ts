@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionEvent, Query } from '../../../src/client/alation.ts';
+import type { ExecutionEvent } from '../../../src/client/alation.ts';
 import { buildRunsMessage, runLine } from '../../../src/views/runs.ts';
-
-const NOW = new Date('2026-11-22T12:00:00Z');
-
-function _query(overrides: Partial<Query> = {}): Query {
-  return {
-    id: 6,
-    datasource_id: 1,
-    title: 'Top <10> users & co',
-    content: 'SELECT 1',
-    saved: true,
-    published: false,
-    datasource: { id: 1, title: 'OCF snowflake' },
-    ts_last_saved: '2026-11-22T09:00:00.000000Z',
-    catalog_url: '/query/6/',
-    compose_url: '/compose/query/6/',
-    schedules: [],
-    ...overrides,
-  };
-}
+import { NOW } from './fixtures/query.ts';
 
 function event(overrides: Partial<ExecutionEvent> = {}): ExecutionEvent {
   return {

@@ -7,21 +7,12 @@ import {
   buildSyncFailureMessage,
   buildSyncUsageMessage,
   type SyncFailure,
-  type SyncRequest,
   syncCommandText,
   syncFailureErrors,
   syncFailureText,
 } from '../../../src/views/sync.ts';
 import { textOf } from '../../support/flows.ts';
-
-const BASE = 'https://alation.example.com';
-const call = { service: 'Alation', method: 'POST', path: '/api/v1/table/sync/' };
-const REQUEST: SyncRequest = {
-  datasourceId: 8,
-  schema: 'main.dbo',
-  table: 'foobar',
-  tableType: 'TABLE',
-};
+import { BASE, call, REQUEST } from './fixtures/sync.ts';
 
 function table(overrides: Partial<SyncedTable> = {}): SyncedTable {
   return {

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TrustFlag } from '../../../../src/client/alation.ts';
 import { BadRequestError, ForbiddenError } from '../../../../src/client/errors.ts';
 import { addErrors, checkAddForm } from '../../../../src/commands/flag/add.ts';
 import { parseFlagId, parseSubject } from '../../../../src/commands/flag/shared.ts';
-
-function _flag(overrides: Partial<TrustFlag> = {}): TrustFlag {
-  return {
-    id: 9,
-    flag_type: 'DEPRECATION',
-    flag_reason: 'Use <orders_v2> & co',
-    ts_created: '2026-11-22T09:00:00.000000Z',
-    subject: { id: 12, otype: 'table', url: '/table/12/' },
-    user: { id: 7, url: '/user/7/', display_name: 'Alice <A>' },
-    ...overrides,
-  };
-}
 
 describe('flag input rules', () => {
   it('builds the API body from the form exactly as Alation’s rules say', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionEvent, Query } from '../../../../src/client/alation.ts';
 import { BadRequestError, ServerError } from '../../../../src/client/errors.ts';
 import { checkForm, fieldErrorsToForm, readForm } from '../../../../src/commands/query/form.ts';
 import { outcomeErrors } from '../../../../src/commands/query/new.ts';
@@ -9,40 +8,6 @@ import {
   encodeRunsCursor,
   parseRunsArgs,
 } from '../../../../src/commands/runs.ts';
-
-function _query(overrides: Partial<Query> = {}): Query {
-  return {
-    id: 6,
-    datasource_id: 1,
-    title: 'Top <10> users & co',
-    content: 'SELECT 1',
-    saved: true,
-    published: false,
-    datasource: { id: 1, title: 'OCF snowflake' },
-    ts_last_saved: '2026-11-22T09:00:00.000000Z',
-    catalog_url: '/query/6/',
-    compose_url: '/compose/query/6/',
-    schedules: [],
-    ...overrides,
-  };
-}
-
-function _event(overrides: Partial<ExecutionEvent> = {}): ExecutionEvent {
-  return {
-    id: 1,
-    result: null,
-    num_result_rows: 1234,
-    execution_error: null,
-    canceled: false,
-    ts_executed: '2026-11-22T11:00:00.000000Z',
-    elapsed_seconds: 7.654321,
-    index_in_batch: 0,
-    batch_id: 1,
-    session_id: 1,
-    query_id: 6,
-    ...overrides,
-  };
-}
 
 describe('form and cursors', () => {
   const values = (v: Record<string, string>, options: string[] = ['saved']) => ({

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncedTable } from '../../../../src/client/alation.ts';
 import {
   BadRequestError,
   ForbiddenError,
@@ -10,26 +9,7 @@ import {
 } from '../../../../src/client/errors.ts';
 import { classifySyncError } from '../../../../src/commands/sync/classify.ts';
 import type { SyncFailure } from '../../../../src/views/sync.ts';
-
-const call = { service: 'Alation', method: 'POST', path: '/api/v1/table/sync/' };
-
-function _table(overrides: Partial<SyncedTable> = {}): SyncedTable {
-  return {
-    id: 17194,
-    url: '/table/17194/',
-    name: 'articles',
-    schema_name: 'objects',
-    title: 'Articles',
-    description: '<p>Contains one row for each Article ever created in Alation</p>\n',
-    ds_id: 107,
-    is_view: true,
-    custom_fields: [],
-    schema_id: 773,
-    synonyms: null,
-    db_comment: null,
-    ...overrides,
-  };
-}
+import { call } from '../../views/fixtures/sync.ts';
 
 describe('classifySyncError: one kind per row of the error table', () => {
   it.each<[string, unknown, SyncFailure | undefined]>([

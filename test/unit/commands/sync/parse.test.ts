@@ -1,39 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncedTable } from '../../../../src/client/alation.ts';
 import {
   checkSyncForm,
   parseSyncArgs,
   readSyncForm,
   splitWords,
 } from '../../../../src/commands/sync/parse.ts';
-import { buildSyncModal, type SyncRequest } from '../../../../src/views/sync.ts';
+import { buildSyncModal } from '../../../../src/views/sync.ts';
 import { textOf } from '../../../support/flows.ts';
-
-const BASE = 'https://alation.example.com';
-const REQUEST: SyncRequest = {
-  datasourceId: 8,
-  schema: 'main.dbo',
-  table: 'foobar',
-  tableType: 'TABLE',
-};
-
-function _table(overrides: Partial<SyncedTable> = {}): SyncedTable {
-  return {
-    id: 17194,
-    url: '/table/17194/',
-    name: 'articles',
-    schema_name: 'objects',
-    title: 'Articles',
-    description: '<p>Contains one row for each Article ever created in Alation</p>\n',
-    ds_id: 107,
-    is_view: true,
-    custom_fields: [],
-    schema_id: 773,
-    synonyms: null,
-    db_comment: null,
-    ...overrides,
-  };
-}
+import { BASE, REQUEST } from '../../views/fixtures/sync.ts';
 
 describe('parseSyncArgs', () => {
   it('no arguments means the form', () => {
