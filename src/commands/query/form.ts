@@ -3,7 +3,19 @@
 import type { CreateQueryBody } from '../../client/alation.ts';
 import type { FieldErrors } from '../../client/errors.ts';
 import { clip } from '../../views/blocks.ts';
-import { BLOCK_DATASOURCE, BLOCK_DESCRIPTION, BLOCK_DOMAINS, BLOCK_OPTIONS, BLOCK_SQL, BLOCK_TAGS, BLOCK_TITLE, INPUT, type NewQueryForm, OPTION_PUBLISHED, OPTION_SAVED } from '../../views/query-modal.ts';
+import {
+  BLOCK_DATASOURCE,
+  BLOCK_DESCRIPTION,
+  BLOCK_DOMAINS,
+  BLOCK_OPTIONS,
+  BLOCK_SQL,
+  BLOCK_TAGS,
+  BLOCK_TITLE,
+  INPUT,
+  type NewQueryForm,
+  OPTION_PUBLISHED,
+  OPTION_SAVED,
+} from '../../views/query-modal.ts';
 
 /** Slack's view state: block → action → the element's value. */
 export type ViewStateValues = Record<

@@ -11,8 +11,19 @@ import { modalOriginSchema, readMetadata, submitModal } from '../../slack/modal-
 import { announce } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { echo } from '../../views/blocks.ts';
-import { ACTION_OPEN_CATALOG, ACTION_OPEN_COMPOSE, buildCreatedMessage } from '../../views/query.ts';
-import { BLOCK_DATASOURCE, BLOCK_SQL, buildCreatedModal, buildCreatingModal, buildNewQueryModal, VIEW_QUERY_NEW } from '../../views/query-modal.ts';
+import {
+  ACTION_OPEN_CATALOG,
+  ACTION_OPEN_COMPOSE,
+  buildCreatedMessage,
+} from '../../views/query.ts';
+import {
+  BLOCK_DATASOURCE,
+  BLOCK_SQL,
+  buildCreatedModal,
+  buildCreatingModal,
+  buildNewQueryModal,
+  VIEW_QUERY_NEW,
+} from '../../views/query-modal.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import {
   checkForm,
