@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { paced } from '../../src/results/pace.ts';
+import { paced } from '../../../src/results/pace.ts';
 
 describe('paced stream', () => {
   it('passes every chunk on unchanged and in order, letting waiting callbacks run in between', async () => {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/store/db.ts';
-import { loadMigrations, migrate } from '../../src/store/migrate.ts';
-import { openPgliteThread } from '../../src/store/pglite-thread.ts';
+import type { Db } from '../../../src/store/db.ts';
+import { loadMigrations, migrate } from '../../../src/store/migrate.ts';
+import { openPgliteThread } from '../../../src/store/pglite-thread.ts';
 
 describe('PGlite in a worker thread', () => {
   let db: Db;

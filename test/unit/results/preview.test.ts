@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { createPreviewTap } from '../../src/results/preview.ts';
+import { createPreviewTap } from '../../../src/results/preview.ts';
 
 /** Runs `chunks` through a tap; resolves with the preview and what came out the other end. */
 async function tapped(chunks: Iterable<string>, rows = 10, maxBytes?: number) {
