@@ -83,6 +83,8 @@ export function createApp(deps: AppDeps): BotApp {
         // Ack as soon as the listener calls ack(); slow work continues after the response.
         processBeforeResponse: false,
         bodyLimit: BODY_LIMIT_BYTES,
+        // guardHttpReceiver below verifies every request once; Bolt would do it a second time.
+        signatureVerification: false,
       });
   // Malformed but signed requests are refused before Bolt reads them (see slack/guard.ts).
   if (receiver instanceof HTTPReceiver) {

@@ -46,11 +46,12 @@ function reject(res: ServerResponse, status: number): void {
 }
 
 /**
- * Puts a check in front of Bolt's HTTP receiver: a signed request whose body is not an object,
- * or lacks what Bolt and the listeners read (see `checkInbound`), is answered 400 at once with
- * one warning, instead of crashing the process (`body.ssl_check` on `null`), a 500, or a 404
- * after 3 s. Unsigned or unparsable requests go on to Bolt, which answers them 401/400 as before;
- * other paths (health, OAuth) are untouched.
+ * Puts a check in front of Bolt's HTTP receiver, which is built with its own signature check off
+ * (this one does it, once per request): an unsigned or stale request is answered 401, Slack's
+ * SSL check 200, and a signed request whose body is not an object, or lacks what Bolt and the
+ * listeners read (see `checkInbound`), 400 at once with one warning, instead of crashing the
+ * process (`body.ssl_check` on `null`), a 500, or a 404 after 3 s. Unparsable bodies go on to
+ * Bolt, which answers them 400; other paths (health, OAuth) are untouched.
  */
 export function guardHttpReceiver(
   receiver: HTTPReceiver,
@@ -91,9 +92,15 @@ export function guardHttpReceiver(
       throw err;
     }
     const raw = buffered.rawBody.toString();
+    // Slack's SSL check carries no signature; it is answered here, and nothing else in its body
+    // is read (Bolt no longer verifies, so it must never see such a body).
+    if (isSslCheck(req, raw)) {
+      res.writeHead(200);
+      res.end();
+      return false;
+    }
     const signature = req.headers['x-slack-signature'];
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    // Bolt answers unsigned or stale requests itself (401) and ssl_check needs no signature.
     if (
       typeof signature !== 'string' ||
       !isValidSlackRequest({
@@ -102,7 +109,10 @@ export function guardHttpReceiver(
         headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
       })
     ) {
-      return true;
+      log.warn('refused a Slack request: missing, wrong or stale signature');
+      res.writeHead(401);
+      res.end();
+      return false;
     }
     let body: unknown;
     try {
@@ -110,7 +120,6 @@ export function guardHttpReceiver(
     } catch {
       return true; // Bolt logs it and answers 400.
     }
-    if (isSslCheck(body)) return true;
     const checked = checkInbound(body);
     if (checked.ok) return true;
     log.warn(
@@ -123,9 +132,11 @@ export function guardHttpReceiver(
   receiver.requestListener = guarded;
 }
 
-function isSslCheck(body: unknown): boolean {
+/** `ssl_check=1` in a form body, as Bolt recognises it. */
+function isSslCheck(req: IncomingMessage, raw: string): boolean {
   return (
-    typeof body === 'object' && body !== null && (body as { ssl_check?: unknown }).ssl_check === '1'
+    req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    new URLSearchParams(raw).get('ssl_check') === '1'
   );
 }
 

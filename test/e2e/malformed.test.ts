@@ -148,6 +148,16 @@ describe('signed but malformed requests', () => {
       },
     );
     expect(ssl.status).toBe(200);
+    // An unsigned SSL check carrying a payload is answered and its payload never handled.
+    const before = t.slack.calls.length;
+    const smuggled = await postSigned(
+      t.target,
+      `ssl_check=1&payload=${encodeURIComponent(JSON.stringify({ command: '/alation', text: 'whoami', user_id: 'U1', team_id: 'T1', channel_id: 'C1' }))}`,
+      'application/x-www-form-urlencoded',
+      { omitSignature: true },
+    );
+    expect([smuggled.status, smuggled.raw]).toEqual([200, '']);
+    expect(t.slack.calls.length).toBe(before);
     const forged = await postSigned(t.target, 'payload=null', 'application/x-www-form-urlencoded', {
       wrongSecret: true,
     });
