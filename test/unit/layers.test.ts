@@ -15,7 +15,7 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sr
 const LAYERS: readonly (readonly string[])[] = [
   ['(root)'],
   ['commands', 'events', 'http'],
-  ['digests', 'results', 'home', 'queue', 'auth'],
+  ['digests', 'results', 'home', 'queue', 'auth', 'alerts'],
   ['slack', 'middleware'],
   ['views'],
   ['client', 'store'],
