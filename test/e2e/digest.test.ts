@@ -293,7 +293,7 @@ describe('delivery repairs itself', () => {
       attachCsv: false,
       onlyIfChanged: false,
     });
-    t.slack.rateLimit('chat.postMessage', { retryAfterSec: 1, times: 1 });
+    t.slack.fault({ path: '/api/chat.postMessage', status: 429, retryAfter: 1 });
     const clock = clocked(t, new Date('2026-11-24T08:00:05Z'));
     expect(
       await deliverDigest(clock.deps, digest.id, { at: new Date('2026-11-24T08:00:00Z') }),

@@ -226,7 +226,7 @@ describe('/alation result', () => {
 
   it('asks to be invited when it cannot post in the channel', async () => {
     const { query } = seed();
-    t.slack.failNext('files.completeUploadExternal', 'not_in_channel');
+    t.slack.fault({ path: '/api/files.completeUploadExternal', error: 'not_in_channel' });
     const { responseUrl } = await result(String(query.id));
     expect(textOf(await nextResponse(t, responseUrl))).toContain('Invite me (`/invite @Alation`)');
   });

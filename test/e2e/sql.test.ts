@@ -55,7 +55,7 @@ describe('/alation sql', () => {
 
   it('says how to fix it when the file cannot be shared in the channel', async () => {
     const query = t.alation.addQuery({ datasourceId, content: 'SELECT 1\n'.repeat(500) });
-    t.slack.failNext('files.completeUploadExternal', 'not_in_channel');
+    t.slack.fault({ path: '/api/files.completeUploadExternal', error: 'not_in_channel' });
     const { reply } = await sql(String(query.id));
     const text = textOf(await reply());
     expect(text).toContain('Invite me to this channel');

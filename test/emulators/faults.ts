@@ -82,6 +82,39 @@ export interface FaultHandle {
   remove(): void;
 }
 
+/**
+ * The same vocabulary for Slack's Web API, which fails in its own two ways (slack.md §0, §3):
+ * HTTP 429 with `Retry-After` (whole seconds) and `{"ok":false,"error":"ratelimited"}`, checked
+ * before anything else about the call; or an error code as HTTP 200 `{"ok":false,"error"}`,
+ * answered only once the token was accepted. `path` is the method's path, `/api/<method>`.
+ * A new fault for a method replaces the previous one of its kind instead of queueing behind it.
+ */
+export type SlackFaultSpec = {
+  path: `/api/${string}`;
+  /** Default 1, Infinity allowed. */
+  times?: number;
+} & ({ status: 429; retryAfter?: number } | { error: string });
+
+/** A fault's remaining uses and hits, as the handle every emulator's `fault()` returns. */
+export interface FaultCounter {
+  remaining: number;
+  hits: number;
+}
+
+export function faultHandle(fault: FaultCounter): FaultHandle {
+  return {
+    get hits() {
+      return fault.hits;
+    },
+    get remaining() {
+      return fault.remaining;
+    },
+    remove() {
+      fault.remaining = 0;
+    },
+  };
+}
+
 export interface HttpEmulatorHooks<U> {
   handle(call: IncomingCall): Reply | Promise<Reply>;
   /** Must be free of side effects: it runs for every request, faulted or not. */
@@ -134,10 +167,8 @@ export function proxyErrorPage(status: number): string {
   return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
-interface ActiveFault {
+interface ActiveFault extends FaultCounter {
   spec: FaultSpec;
-  remaining: number;
-  hits: number;
 }
 
 function faultKind(spec: FaultSpec): FaultKind {
@@ -163,17 +194,7 @@ function createFaultBook() {
     add(spec: FaultSpec): FaultHandle {
       const fault: ActiveFault = { spec, remaining: spec.times ?? 1, hits: 0 };
       faults.push(fault);
-      return {
-        get hits() {
-          return fault.hits;
-        },
-        get remaining() {
-          return fault.remaining;
-        },
-        remove() {
-          fault.remaining = 0;
-        },
-      };
+      return faultHandle(fault);
     },
     /** Consumes one use of the first fault that matches, in the order they were added. */
     take(call: IncomingCall): FaultSpec | null {

@@ -516,7 +516,7 @@ describe('Slack Web API emulator', () => {
     });
 
     it('answers 429 with Retry-After, which WebClient waits out and retries', async () => {
-      emu.rateLimit('chat.postMessage', { retryAfterSec: 1, times: 1 });
+      emu.fault({ path: '/api/chat.postMessage', status: 429, retryAfter: 1, times: 1 });
       const retrying = newClient(emu.botToken, {
         retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 10 },
       });
@@ -530,7 +530,7 @@ describe('Slack Web API emulator', () => {
       expect(emu.callsTo('chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
       expect(emu.messages()).toHaveLength(1);
 
-      emu.rateLimit('chat.postMessage', { retryAfterSec: 7 });
+      emu.fault({ path: '/api/chat.postMessage', status: 429, retryAfter: 7 });
       const impatient = newClient(emu.botToken, { rejectRateLimitedCalls: true });
       await expect(
         impatient.chat.postMessage({ channel: SLACK_DEFAULTS.channelId, text: 'x' }),
@@ -541,13 +541,38 @@ describe('Slack Web API emulator', () => {
     });
 
     it('injects Slack errors for the next calls of a method', async () => {
-      emu.failNext('chat.postMessage', 'internal_error', { times: 1 });
+      emu.fault({ path: '/api/chat.postMessage', error: 'internal_error', times: 1 });
       expect(
         await slackError(client.chat.postMessage({ channel: SLACK_DEFAULTS.channelId, text: 'x' })),
       ).toBe('internal_error');
       expect(
         (await client.chat.postMessage({ channel: SLACK_DEFAULTS.channelId, text: 'x' })).ok,
       ).toBe(true);
+    });
+
+    it('checks a rate limit before the token and an error fault after it; a new fault replaces the last', async () => {
+      const stranger = newClient('xoxb-not-ours');
+      const limit = emu.fault({ path: '/api/chat.postMessage', status: 429, retryAfter: 3 });
+      await expect(
+        newClient('xoxb-not-ours', { rejectRateLimitedCalls: true }).chat.postMessage({
+          channel: SLACK_DEFAULTS.channelId,
+          text: 'x',
+        }),
+      ).rejects.toMatchObject({ code: webApi.ErrorCode.RateLimitedError, retryAfter: 3 });
+      expect(limit).toMatchObject({ hits: 1, remaining: 0 });
+
+      emu.fault({ path: '/api/chat.postMessage', error: 'internal_error' });
+      const replaced = emu.fault({ path: '/api/chat.postMessage', error: 'fatal_error', times: 2 });
+      const post = (c: WebClient) =>
+        slackError(c.chat.postMessage({ channel: SLACK_DEFAULTS.channelId, text: 'x' }));
+      expect(await post(stranger)).toBe('invalid_auth');
+      expect(replaced).toMatchObject({ hits: 0, remaining: 2 });
+      expect(await post(client)).toBe('fatal_error');
+      replaced.remove();
+      expect(
+        (await client.chat.postMessage({ channel: SLACK_DEFAULTS.channelId, text: 'x' })).ok,
+      ).toBe(true);
+      expect(() => emu.fault({ path: '/api/', error: 'x' })).toThrow(/\/api\/<method>/);
     });
 
     it('records response_url posts and stops accepting them after five', async () => {
