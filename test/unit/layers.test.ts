@@ -15,10 +15,10 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sr
 const LAYERS: readonly (readonly string[])[] = [
   ['(root)'],
   ['commands', 'events', 'http'],
-  ['digests', 'results', 'home', 'queue', 'auth', 'alerts'],
+  ['digests', 'results', 'charts', 'home', 'queue', 'auth', 'alerts'],
   ['slack', 'middleware'],
   ['views'],
-  ['client', 'store'],
+  ['client', 'store', 'cpu'],
 ];
 
 const layerOf = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
