@@ -6,6 +6,7 @@ import {
   TOP_CATEGORIES,
   TYPE_SAMPLE_ROWS,
 } from '../../../src/charts/accumulate.ts';
+import type { ChartChoice } from '../../../src/charts/choose.ts';
 
 function feed(
   records: string[][],
@@ -125,7 +126,7 @@ describe('createAccumulator', () => {
       ['x', 'y'],
       ...Array.from({ length: 5_000 }, (_, i) => [String(i), String(i * 2)]),
     ];
-    const choice = { kind: 'scatter', x: 'x', y: ['y'], aggregation: 'sum' } as const;
+    const choice: ChartChoice = { kind: 'scatter', x: 'x', y: ['y'], aggregation: 'sum' };
     const a = feed(records, { zone: undefined, choice });
     const b = feed(records, { zone: undefined, choice });
     expect(a?.points).toHaveLength(MAX_POINTS);

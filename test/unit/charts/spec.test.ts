@@ -31,7 +31,7 @@ describe('buildSpec', () => {
   ])('%s matches its golden spec', async (name, csv) => {
     const spec = buildSpec(dataOf(csv), ctx);
     await expect(`${JSON.stringify(spec, null, 2)}\n`).toMatchFileSnapshot(
-      `golden/${name}.vl.json`,
+      `golden/${name}.vl.snap`,
     );
   });
 
