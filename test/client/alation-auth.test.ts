@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type AlationAuth,
   createAlationAuth,
@@ -7,59 +7,35 @@ import {
   createPkce,
 } from '../../src/client/alation.ts';
 import { BadResponseError, UnauthorizedError } from '../../src/client/errors.ts';
-import { createHttp, type Http } from '../../src/client/http.ts';
-import {
-  type AlationEmulator,
-  type OAuthClient,
-  type SeededUser,
-  startAlationEmulator,
-} from '../emulators/alation.ts';
-import { countingSource, fastRetry, rejectionOf } from './support.ts';
-
-let emu: AlationEmulator;
-let http: Http;
-let alice: SeededUser;
-let auth: AlationAuth;
+import type { OAuthClient } from '../emulators/alation.ts';
+import { useAlationClientFixture } from '../support/alation-fixture.ts';
+import { countingSource, rejectionOf } from '../support/client.ts';
 
 const REDIRECT = 'https://bot.example.com/oauth/callback';
 
-beforeAll(async () => {
-  emu = await startAlationEmulator();
-});
+const t = useAlationClientFixture((emu, http) => ({
+  alice: emu.addUser({ name: 'Alice' }),
+  auth: createAlationAuth({ http }),
+}));
 
-afterAll(async () => {
-  await emu.close();
-});
-
-beforeEach(() => {
-  emu.reset();
-  alice = emu.addUser({ name: 'Alice' });
-  http = createHttp({ baseUrl: emu.url, service: 'Alation', retry: fastRetry().retry });
-  auth = createAlationAuth({ http });
-});
-
-afterEach(async () => {
-  await http.close();
-});
-
-const credentials = () => ({ refreshToken: alice.refreshToken, userId: alice.id });
+const credentials = () => ({ refreshToken: t.alice.refreshToken, userId: t.alice.id });
 
 describe('API access tokens', () => {
   it('mints one from the refresh token (201) that then works on data calls', async () => {
-    const minted = await auth.createAccessToken(credentials());
-    expect(minted).toMatchObject({ user_id: alice.id, token_status: 'ACTIVE' });
-    const [request] = emu.requestsTo('POST', '/integration/v1/createAPIAccessToken/');
-    expect(request?.body).toEqual({ refresh_token: alice.refreshToken, user_id: alice.id });
+    const minted = await t.auth.createAccessToken(credentials());
+    expect(minted).toMatchObject({ user_id: t.alice.id, token_status: 'ACTIVE' });
+    const [request] = t.emu.requestsTo('POST', '/integration/v1/createAPIAccessToken/');
+    expect(request?.body).toEqual({ refresh_token: t.alice.refreshToken, user_id: t.alice.id });
     expect(request?.headers.token).toBeUndefined();
 
     const source = countingSource(minted.api_access_token, () => 'unused');
-    await createAlationClient({ http, credentials: source }).queries.list();
-    expect(emu.requests.at(-1)?.userId).toBe(alice.id);
+    await createAlationClient({ http: t.http, credentials: source }).queries.list();
+    expect(t.emu.requests.at(-1)?.userId).toBe(t.alice.id);
   });
 
   it('reports an invalid refresh token as unauthorized', async () => {
     const error = (await rejectionOf(
-      auth.createAccessToken({ refreshToken: 'nope', userId: alice.id }),
+      t.auth.createAccessToken({ refreshToken: 'nope', userId: t.alice.id }),
     )) as UnauthorizedError;
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.code).toBe('401000');
@@ -67,45 +43,47 @@ describe('API access tokens', () => {
   });
 
   it('treats a 200 {"status": "failed"} as a failure, not a token', async () => {
-    emu.knobs.statusFailedOn = ['createAPIAccessToken', 'validateRefreshToken'];
-    const error = (await rejectionOf(auth.createAccessToken(credentials()))) as BadResponseError;
+    t.emu.knobs.statusFailedOn = ['createAPIAccessToken', 'validateRefreshToken'];
+    const error = (await rejectionOf(t.auth.createAccessToken(credentials()))) as BadResponseError;
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error.reason).toBe('status_failed');
     expect(error.status).toBe(200);
     expect(error.message).toBe(
       'Alation reported that the request failed: createAPIAccessToken failed. Please try again.',
     );
-    expect(await rejectionOf(auth.validateRefreshToken(credentials()))).toBeInstanceOf(
+    expect(await rejectionOf(t.auth.validateRefreshToken(credentials()))).toBeInstanceOf(
       BadResponseError,
     );
   });
 
   it('validates a refresh token, reporting EXPIRED in token_status', async () => {
-    expect(await auth.validateRefreshToken(credentials())).toMatchObject({
-      user_id: alice.id,
+    expect(await t.auth.validateRefreshToken(credentials())).toMatchObject({
+      user_id: t.alice.id,
       token_status: 'ACTIVE',
       name: 'slack-bot',
     });
-    emu.expireRefreshToken(alice.id);
-    expect((await auth.validateRefreshToken(credentials())).token_status).toBe('EXPIRED');
+    t.emu.expireRefreshToken(t.alice.id);
+    expect((await t.auth.validateRefreshToken(credentials())).token_status).toBe('EXPIRED');
   });
 
   it('validates an access token, and revoking makes it useless', async () => {
-    const minted = await auth.createAccessToken(credentials());
-    const input = { accessToken: minted.api_access_token, userId: alice.id };
-    expect((await auth.validateAccessToken(input)).api_access_token).toBe(minted.api_access_token);
+    const minted = await t.auth.createAccessToken(credentials());
+    const input = { accessToken: minted.api_access_token, userId: t.alice.id };
+    expect((await t.auth.validateAccessToken(input)).api_access_token).toBe(
+      minted.api_access_token,
+    );
 
-    await auth.revokeAccessTokens(credentials());
-    expect(await rejectionOf(auth.validateAccessToken(input))).toBeInstanceOf(UnauthorizedError);
-    const [revoke] = emu.requestsTo('POST', '/integration/v1/revokeAPIAccessTokens/');
-    expect(revoke?.body).toEqual({ refresh_token: alice.refreshToken, user_id: alice.id });
+    await t.auth.revokeAccessTokens(credentials());
+    expect(await rejectionOf(t.auth.validateAccessToken(input))).toBeInstanceOf(UnauthorizedError);
+    const [revoke] = t.emu.requestsTo('POST', '/integration/v1/revokeAPIAccessTokens/');
+    expect(revoke?.body).toEqual({ refresh_token: t.alice.refreshToken, user_id: t.alice.id });
   });
 
   it('does not retry token POSTs on 503', async () => {
-    emu.fault({ path: '/integration/v1/createAPIAccessToken/', status: 503 });
-    const error = await rejectionOf(auth.createAccessToken(credentials()));
+    t.emu.fault({ path: '/integration/v1/createAPIAccessToken/', status: 503 });
+    const error = await rejectionOf(t.auth.createAccessToken(credentials()));
     expect((error as { kind: string }).kind).toBe('server_error');
-    expect(emu.requests).toHaveLength(1);
+    expect(t.emu.requests).toHaveLength(1);
   });
 });
 
@@ -114,9 +92,9 @@ describe('OAuth authorization code with PKCE', () => {
   let oauthAuth: AlationAuth;
 
   beforeEach(() => {
-    client = emu.addOAuthClient({ clientId: 'slack-bot', redirectUris: [REDIRECT] });
+    client = t.emu.addOAuthClient({ clientId: 'slack-bot', redirectUris: [REDIRECT] });
     oauthAuth = createAlationAuth({
-      http,
+      http: t.http,
       oauth: { clientId: client.clientId, redirectUri: REDIRECT },
     });
   });
@@ -136,7 +114,7 @@ describe('OAuth authorization code with PKCE', () => {
       codeVerifier: '',
     };
     const parsed = new URL(url);
-    expect(`${parsed.origin}${parsed.pathname}`).toBe(`${emu.url}/oauth/v1/authorize/`);
+    expect(`${parsed.origin}${parsed.pathname}`).toBe(`${t.emu.url}/oauth/v1/authorize/`);
     expect(Object.fromEntries(parsed.searchParams)).toEqual({
       response_type: 'code',
       client_id: 'slack-bot',
@@ -153,13 +131,13 @@ describe('OAuth authorization code with PKCE', () => {
     const oauth = oauthAuth.oauth;
     if (!oauth) throw new Error('oauth not configured');
     const { url, codeVerifier } = oauth.authorizeUrl({ state: 'xyz' });
-    const callback = await browse(url, alice.id);
+    const callback = await browse(url, t.alice.id);
     expect(callback.searchParams.get('state')).toBe('xyz');
     const code = callback.searchParams.get('code') ?? '';
 
     const tokens = await oauth.exchangeCode({ code, codeVerifier });
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
-    const [exchange] = emu.requestsTo('POST', '/oauth/v1/token/');
+    const [exchange] = t.emu.requestsTo('POST', '/oauth/v1/token/');
     expect(exchange?.body).toBe(
       new URLSearchParams({
         grant_type: 'authorization_code',
@@ -171,14 +149,14 @@ describe('OAuth authorization code with PKCE', () => {
     );
 
     const alation = createAlationClient({
-      http,
+      http: t.http,
       credentials: { ...countingSource(tokens.access_token, () => ''), scheme: 'bearer' },
     });
     await alation.queries.list();
-    const dataCall = emu.requestsTo('GET', '/integration/v1/query/')[0];
+    const dataCall = t.emu.requestsTo('GET', '/integration/v1/query/')[0];
     expect(dataCall?.headers.authorization).toBe(`Bearer ${tokens.access_token}`);
     expect(dataCall?.headers.token).toBeUndefined();
-    expect(dataCall?.userId).toBe(alice.id);
+    expect(dataCall?.userId).toBe(t.alice.id);
 
     const refreshed = await oauth.refresh(tokens.refresh_token ?? '');
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
@@ -191,7 +169,7 @@ describe('OAuth authorization code with PKCE', () => {
     const oauth = oauthAuth.oauth;
     if (!oauth) throw new Error('oauth not configured');
     const { url, codeVerifier } = oauth.authorizeUrl({ state: 'a' });
-    const code = (await browse(url, alice.id)).searchParams.get('code') ?? '';
+    const code = (await browse(url, t.alice.id)).searchParams.get('code') ?? '';
     const wrong = await rejectionOf(
       oauth.exchangeCode({ code, codeVerifier: createPkce().verifier }),
     );
@@ -205,22 +183,22 @@ describe('OAuth authorization code with PKCE', () => {
   });
 
   it('authenticates a confidential client with HTTP Basic', async () => {
-    const secretClient = emu.addOAuthClient({
+    const secretClient = t.emu.addOAuthClient({
       clientId: 'conf',
       clientSecret: 's3cr3t',
       redirectUris: [REDIRECT],
     });
     const oauth = createAlationAuth({
-      http,
+      http: t.http,
       oauth: { clientId: secretClient.clientId, clientSecret: 's3cr3t', redirectUri: REDIRECT },
     }).oauth;
     if (!oauth) throw new Error('oauth not configured');
     const { url, codeVerifier } = oauth.authorizeUrl({ state: 'b', scope: 'openid profile' });
     expect(new URL(url).searchParams.get('scope')).toBe('openid profile');
-    const code = (await browse(url, alice.id)).searchParams.get('code') ?? '';
+    const code = (await browse(url, t.alice.id)).searchParams.get('code') ?? '';
     const tokens = await oauth.exchangeCode({ code, codeVerifier });
     expect(tokens.scope).toBe('openid profile');
-    const exchange = emu.requestsTo('POST', '/oauth/v1/token/')[0];
+    const exchange = t.emu.requestsTo('POST', '/oauth/v1/token/')[0];
     expect(exchange?.headers.authorization).toBe(
       `Basic ${Buffer.from('conf:s3cr3t').toString('base64')}`,
     );

@@ -1,63 +1,39 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AlationClient, createAlationClient } from '../../src/client/alation.ts';
+import { describe, expect, it } from 'vitest';
+import { createAlationClient } from '../../src/client/alation.ts';
 import {
   type BadRequestError,
   ForbiddenError,
   NotFoundError,
   ServerError,
 } from '../../src/client/errors.ts';
-import { createHttp, type Http } from '../../src/client/http.ts';
-import {
-  type AlationEmulator,
-  type DataSource,
-  jobFailed,
-  jobRunning,
-  jobSucceeded,
-  type SeededUser,
-  startAlationEmulator,
-} from '../emulators/alation.ts';
-import { type CountingSource, countingSource, fastRetry, rejectionOf } from './support.ts';
+import { jobFailed, jobRunning, jobSucceeded } from '../emulators/alation.ts';
+import { useAlationClientFixture } from '../support/alation-fixture.ts';
+import { countingSource, rejectionOf } from '../support/client.ts';
 
-let emu: AlationEmulator;
-let http: Http;
-let admin: SeededUser;
-let ds: DataSource;
-let adminSource: CountingSource;
-let alation: AlationClient;
-
-beforeAll(async () => {
-  emu = await startAlationEmulator();
-});
-
-afterAll(async () => {
-  await emu.close();
-});
-
-beforeEach(() => {
-  emu.reset();
-  admin = emu.addUser({ name: 'Ada', isAdmin: true });
-  ds = emu.addDataSource();
-  http = createHttp({ baseUrl: emu.url, service: 'Alation', retry: fastRetry().retry });
-  adminSource = countingSource(emu.mintAccessToken(admin.id), () => '');
-  alation = createAlationClient({ http, credentials: adminSource });
-});
-
-afterEach(async () => {
-  await http.close();
+const t = useAlationClientFixture((emu, http) => {
+  const admin = emu.addUser({ name: 'Ada', isAdmin: true });
+  const ds = emu.addDataSource();
+  const adminSource = countingSource(emu.mintAccessToken(admin.id), () => '');
+  return {
+    admin,
+    ds,
+    adminSource,
+    alation: createAlationClient({ http, credentials: adminSource }),
+  };
 });
 
 describe('table sync', () => {
   it('syncs a table (201) and returns its catalog entry', async () => {
-    const table = emu.addTable({
-      datasourceId: ds.id,
+    const table = t.emu.addTable({
+      datasourceId: t.ds.id,
       schema: 'objects',
       name: 'articles',
       title: 'Articles',
       isView: true,
       inCatalog: false,
     });
-    const synced = await alation.tables.sync({
-      datasource_id: ds.id,
+    const synced = await t.alation.tables.sync({
+      datasource_id: t.ds.id,
       schema: 'objects',
       table: 'articles',
       table_type: 'VIEW',
@@ -66,14 +42,14 @@ describe('table sync', () => {
       id: table.id,
       url: `/table/${table.id}/`,
       name: 'articles',
-      ds_id: ds.id,
+      ds_id: t.ds.id,
       is_view: true,
     });
-    expect(emu.state.tables.get(table.id)?.inCatalog).toBe(true);
-    const [request] = emu.requestsTo('POST', '/api/v1/table/sync/');
-    expect(request?.userId).toBe(admin.id);
+    expect(t.emu.state.tables.get(table.id)?.inCatalog).toBe(true);
+    const [request] = t.emu.requestsTo('POST', '/api/v1/table/sync/');
+    expect(request?.userId).toBe(t.admin.id);
     expect(request?.body).toEqual({
-      datasource_id: ds.id,
+      datasource_id: t.ds.id,
       schema: 'objects',
       table: 'articles',
       table_type: 'VIEW',
@@ -81,11 +57,11 @@ describe('table sync', () => {
   });
 
   it('is forbidden for a non-admin, without a token refresh', async () => {
-    const user = emu.addUser();
-    const source = countingSource(emu.mintAccessToken(user.id), () => '');
-    const asUser = createAlationClient({ http, credentials: source });
+    const user = t.emu.addUser();
+    const source = countingSource(t.emu.mintAccessToken(user.id), () => '');
+    const asUser = createAlationClient({ http: t.http, credentials: source });
     const error = (await rejectionOf(
-      asUser.tables.sync({ datasource_id: ds.id, schema: 's', table: 't' }),
+      asUser.tables.sync({ datasource_id: t.ds.id, schema: 's', table: 't' }),
     )) as ForbiddenError;
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.detail).toBe('You do not have permission to perform this action.');
@@ -93,28 +69,28 @@ describe('table sync', () => {
   });
 
   it('carries the reason when the service account may not read the table', async () => {
-    emu.addTable({ datasourceId: ds.id, schema: 's', name: 't', serviceAccountCanRead: false });
+    t.emu.addTable({ datasourceId: t.ds.id, schema: 's', name: 't', serviceAccountCanRead: false });
     const error = (await rejectionOf(
-      alation.tables.sync({ datasource_id: ds.id, schema: 's', table: 't' }),
+      t.alation.tables.sync({ datasource_id: t.ds.id, schema: 's', table: 't' }),
     )) as ForbiddenError;
     expect(error.kind).toBe('forbidden');
     expect(error.message).toContain('does not have permission to view the metadata of table s.t');
-    expect(adminSource.refreshedWith).toEqual([]);
+    expect(t.adminSource.refreshedWith).toEqual([]);
   });
 
   it('maps missing table, bad type and connection failure to their kinds', async () => {
-    emu.addSchema({ datasourceId: ds.id, name: 's' });
+    t.emu.addSchema({ datasourceId: t.ds.id, name: 's' });
     const missing = await rejectionOf(
-      alation.tables.sync({ datasource_id: ds.id, schema: 's', table: 'nope' }),
+      t.alation.tables.sync({ datasource_id: t.ds.id, schema: 's', table: 'nope' }),
     );
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).message).toBe(
-      `Alation could not find that: Table s.nope not found in data source ${ds.id}.`,
+      `Alation could not find that: Table s.nope not found in data source ${t.ds.id}.`,
     );
 
     const badType = (await rejectionOf(
-      alation.tables.sync({
-        datasource_id: ds.id,
+      t.alation.tables.sync({
+        datasource_id: t.ds.id,
         schema: 's',
         table: 'x',
         table_type: 'MATVIEW' as 'VIEW',
@@ -122,17 +98,17 @@ describe('table sync', () => {
     )) as BadRequestError;
     expect(badType.fieldErrors).toEqual({ table_type: ['"MATVIEW" is not a valid choice.'] });
 
-    const broken = emu.addDataSource({ connectionError: 'timeout connecting to db:5432' });
-    emu.addTable({ datasourceId: broken.id, schema: 's', name: 't' });
+    const broken = t.emu.addDataSource({ connectionError: 'timeout connecting to db:5432' });
+    t.emu.addTable({ datasourceId: broken.id, schema: 's', name: 't' });
     const down = (await rejectionOf(
-      alation.tables.sync({ datasource_id: broken.id, schema: 's', table: 't' }),
+      t.alation.tables.sync({ datasource_id: broken.id, schema: 's', table: 't' }),
     )) as ServerError;
     expect(down).toBeInstanceOf(ServerError);
     expect(down.status).toBe(500);
     expect(down.message).toBe(
       'Alation had a problem (status 500): Error connecting to the data source: timeout connecting to db:5432',
     );
-    expect(emu.requestsTo('POST', '/api/v1/table/sync/')).toHaveLength(3);
+    expect(t.emu.requestsTo('POST', '/api/v1/table/sync/')).toHaveLength(3);
   });
 });
 
@@ -140,7 +116,7 @@ describe('jobs', () => {
   const NAME = 'MetadataExtraction#1_2017-10-05-19-36-45-431906-00-00-4ea1dc02';
 
   it('looks a job up by a name containing #, percent-encoded', async () => {
-    emu.addJob({
+    t.emu.addJob({
       name: NAME,
       states: [
         jobSucceeded({
@@ -151,7 +127,7 @@ describe('jobs', () => {
         }),
       ],
     });
-    const job = await alation.jobs.byName(NAME);
+    const job = await t.alation.jobs.byName(NAME);
     expect(job.status).toBe('successful');
     expect(job.result).toEqual({
       updated_objects: 1,
@@ -159,13 +135,13 @@ describe('jobs', () => {
       error_objects: ['Line 1. Key: schema_b.'],
       error: '1 errors were ignored',
     });
-    const [request] = emu.requestsTo('GET', '/api/v1/bulk_metadata/job/');
+    const [request] = t.emu.requestsTo('GET', '/api/v1/bulk_metadata/job/');
     expect(request?.query.get('name')).toBe(NAME);
     expect(request?.path).toBe('/api/v1/bulk_metadata/job/');
   });
 
   it('keeps a plain-text result as text, and a running job’s null', async () => {
-    emu.addJob({
+    t.emu.addJob({
       id: 1,
       states: [
         jobRunning(),
@@ -174,27 +150,27 @@ describe('jobs', () => {
         ),
       ],
     });
-    expect(await alation.jobs.byId(1)).toMatchObject({ status: 'running', result: null });
-    const done = await alation.jobs.byId(1);
+    expect(await t.alation.jobs.byId(1)).toMatchObject({ status: 'running', result: null });
+    const done = await t.alation.jobs.byId(1);
     expect(done.result).toBe(
       'Bulk Query Ingestion Succeeded: 0 new events ingested, 1 previously-ingested events skipped.',
     );
-    expect(emu.requestsTo('GET', '/api/v1/bulk_metadata/job/')[0]?.query.get('id')).toBe('1');
+    expect(t.emu.requestsTo('GET', '/api/v1/bulk_metadata/job/')[0]?.query.get('id')).toBe('1');
   });
 
   it('reports a failed job as data, and an unknown one as not_found', async () => {
-    emu.addJob({ id: 2, states: [jobFailed({ error: 'Job failed' }, 'Job failed at noon')] });
-    expect(await alation.jobs.byId(2)).toMatchObject({
+    t.emu.addJob({ id: 2, states: [jobFailed({ error: 'Job failed' }, 'Job failed at noon')] });
+    expect(await t.alation.jobs.byId(2)).toMatchObject({
       status: 'failed',
       msg: 'Job failed at noon',
       result: { error: 'Job failed' },
     });
-    expect(await rejectionOf(alation.jobs.byName('nope#1'))).toBeInstanceOf(NotFoundError);
+    expect(await rejectionOf(t.alation.jobs.byName('nope#1'))).toBeInstanceOf(NotFoundError);
   });
 
   it('rejects an id that is not a whole number before any request', async () => {
-    expect(await rejectionOf(alation.jobs.byId(1.5))).toBeInstanceOf(TypeError);
-    expect(await rejectionOf(alation.queries.get(Number.NaN))).toBeInstanceOf(TypeError);
-    expect(emu.requests).toHaveLength(0);
+    expect(await rejectionOf(t.alation.jobs.byId(1.5))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(t.alation.queries.get(Number.NaN))).toBeInstanceOf(TypeError);
+    expect(t.emu.requests).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   type AlationClient,
@@ -8,111 +8,88 @@ import {
   createRefreshTokenSource,
 } from '../../src/client/alation.ts';
 import { ForbiddenError, UnauthorizedError } from '../../src/client/errors.ts';
-import { createHttp, type Http } from '../../src/client/http.ts';
-import {
-  type AlationEmulator,
-  type DataSource,
-  jobSucceeded,
-  type SeededUser,
-  startAlationEmulator,
-} from '../emulators/alation.ts';
-import { type CountingSource, countingSource, fastRetry, rejectionOf } from './support.ts';
+import { jobSucceeded } from '../emulators/alation.ts';
+import { useAlationClientFixture } from '../support/alation-fixture.ts';
+import { type CountingSource, countingSource, rejectionOf } from '../support/client.ts';
 
-let emu: AlationEmulator;
-let http: Http;
-let alice: SeededUser;
-let bob: SeededUser;
-let ds: DataSource;
-let expired: string;
-
-beforeAll(async () => {
-  emu = await startAlationEmulator();
-});
-
-afterAll(async () => {
-  await emu.close();
-});
-
-beforeEach(() => {
-  emu.reset();
-  alice = emu.addUser({ name: 'Alice' });
-  bob = emu.addUser({ name: 'Bob' });
-  ds = emu.addDataSource();
-  expired = emu.mintAccessToken(alice.id);
+const t = useAlationClientFixture((emu) => {
+  const alice = emu.addUser({ name: 'Alice' });
+  const bob = emu.addUser({ name: 'Bob' });
+  const ds = emu.addDataSource();
+  const expired = emu.mintAccessToken(alice.id);
   emu.expireAccessToken(expired);
-  http = createHttp({ baseUrl: emu.url, service: 'Alation', retry: fastRetry().retry });
-});
-
-afterEach(async () => {
-  await http.close();
+  return { alice, bob, ds, expired };
 });
 
 function clientWith(source: CountingSource): AlationClient {
-  return createAlationClient({ http, credentials: source });
+  return createAlationClient({ http: t.http, credentials: source });
 }
 
 describe('an expired access token', () => {
   it('is refreshed exactly once and the call retried once with the new token (401)', async () => {
     let minted = '';
-    const source = countingSource(expired, () => {
-      minted = emu.mintAccessToken(alice.id);
+    const source = countingSource(t.expired, () => {
+      minted = t.emu.mintAccessToken(t.alice.id);
       return minted;
     });
-    const query = emu.addQuery({ datasourceId: ds.id, title: 'Revenue' });
+    const query = t.emu.addQuery({ datasourceId: t.ds.id, title: 'Revenue' });
     const got = await clientWith(source).queries.get(query.id);
     expect(got.title).toBe('Revenue');
-    expect(source.refreshedWith).toEqual([expired]);
-    const calls = emu.requestsTo('GET', `/integration/v1/query/${query.id}/`);
-    expect(calls.map((c) => c.headers.token)).toEqual([expired, minted]);
-    expect(calls.map((c) => c.userId)).toEqual([null, alice.id]);
+    expect(source.refreshedWith).toEqual([t.expired]);
+    const calls = t.emu.requestsTo('GET', `/integration/v1/query/${query.id}/`);
+    expect(calls.map((c) => c.headers.token)).toEqual([t.expired, minted]);
+    expect(calls.map((c) => c.userId)).toEqual([null, t.alice.id]);
   });
 
   it.each([
     ['/integration/v1/query/', 'Invalid API token.'],
     ['/integration/flag/', 'Authentication failed'],
   ])('is refreshed when %s answers 403 "%s"', async (path, detail) => {
-    emu.knobs.expiredTokenStatus = 403;
+    t.emu.knobs.expiredTokenStatus = 403;
     const raw = (await rejectionOf(
-      http.json({ path, headers: { TOKEN: expired } }, z.unknown()),
+      t.http.json({ path, headers: { TOKEN: t.expired } }, z.unknown()),
     )) as ForbiddenError;
     expect([raw.status, raw.detail]).toEqual([403, detail]);
 
-    const source = countingSource(expired, () => emu.mintAccessToken(alice.id));
+    const source = countingSource(t.expired, () => t.emu.mintAccessToken(t.alice.id));
     const alation = clientWith(source);
     const page = path.includes('flag') ? await alation.flags.list() : await alation.queries.list();
     expect(page.items).toEqual([]);
-    expect(source.refreshedWith).toEqual([expired]);
-    expect(emu.requestsTo('GET', path).map((r) => r.userId)).toEqual([null, null, alice.id]);
+    expect(source.refreshedWith).toEqual([t.expired]);
+    expect(t.emu.requestsTo('GET', path).map((r) => r.userId)).toEqual([null, null, t.alice.id]);
   });
 
   it('is refreshed on the README 403000 body (table sync, otype)', async () => {
-    emu.knobs.authErrorStyle = 'uniform';
-    emu.knobs.expiredTokenStatus = 403;
-    const source = countingSource(expired, () => emu.mintAccessToken(alice.id));
+    t.emu.knobs.authErrorStyle = 'uniform';
+    t.emu.knobs.expiredTokenStatus = 403;
+    const source = countingSource(t.expired, () => t.emu.mintAccessToken(t.alice.id));
     const otypes = await clientWith(source).flags.otypes();
     expect(otypes).toContain('table');
-    expect(source.refreshedWith).toEqual([expired]);
+    expect(source.refreshedWith).toEqual([t.expired]);
   });
 
   it('is refreshed on the jobs page’s 401', async () => {
-    emu.addJob({ id: 5, states: [jobSucceeded({ updated_objects: 1 })] });
-    const source = countingSource(expired, () => emu.mintAccessToken(alice.id));
+    t.emu.addJob({ id: 5, states: [jobSucceeded({ updated_objects: 1 })] });
+    const source = countingSource(t.expired, () => t.emu.mintAccessToken(t.alice.id));
     const job = await clientWith(source).jobs.byId(5);
     expect(job.status).toBe('successful');
-    expect(source.refreshedWith).toEqual([expired]);
+    expect(source.refreshedWith).toEqual([t.expired]);
   });
 
   it('also covers POSTs, which never reached the view the first time', async () => {
-    const source = countingSource(expired, () => emu.mintAccessToken(alice.id));
-    const created = await clientWith(source).queries.create({ datasource_id: ds.id, content: 'x' });
-    expect(emu.state.queries.get(created.id)?.authorId).toBe(alice.id);
-    expect(emu.state.queries.size).toBe(1);
+    const source = countingSource(t.expired, () => t.emu.mintAccessToken(t.alice.id));
+    const created = await clientWith(source).queries.create({
+      datasource_id: t.ds.id,
+      content: 'x',
+    });
+    expect(t.emu.state.queries.get(created.id)?.authorId).toBe(t.alice.id);
+    expect(t.emu.state.queries.size).toBe(1);
   });
 });
 
 describe('a rejected refresh', () => {
   it('ends in unauthorized after one refresh and one retry', async () => {
-    const source = countingSource(expired, () => 'still-not-a-token');
+    const source = countingSource(t.expired, () => 'still-not-a-token');
     const error = (await rejectionOf(clientWith(source).queries.list())) as UnauthorizedError;
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.kind).toBe('unauthorized');
@@ -120,13 +97,13 @@ describe('a rejected refresh', () => {
       'Alation no longer accepts your credentials. Reconnect your account and try again.',
     );
     expect(error.message).not.toContain('still-not-a-token');
-    expect(source.refreshedWith).toEqual([expired]);
-    expect(emu.requests).toHaveLength(2);
+    expect(source.refreshedWith).toEqual([t.expired]);
+    expect(t.emu.requests).toHaveLength(2);
   });
 
   it('turns a repeated auth 403 into unauthorized as well', async () => {
-    emu.knobs.expiredTokenStatus = 403;
-    const source = countingSource(expired, () => 'bogus');
+    t.emu.knobs.expiredTokenStatus = 403;
+    const source = countingSource(t.expired, () => 'bogus');
     const error = await rejectionOf(clientWith(source).flags.list());
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect((error as UnauthorizedError).status).toBe(403);
@@ -134,15 +111,15 @@ describe('a rejected refresh', () => {
   });
 
   it('passes on the refresh’s own failure (refresh token revoked)', async () => {
-    emu.revokeRefreshToken(alice.id);
-    const auth = createAlationAuth({ http });
+    t.emu.revokeRefreshToken(t.alice.id);
+    const auth = createAlationAuth({ http: t.http });
     const source = createRefreshTokenSource({
       tokens: auth,
-      refreshToken: alice.refreshToken,
-      userId: alice.id,
-      accessToken: expired,
+      refreshToken: t.alice.refreshToken,
+      userId: t.alice.id,
+      accessToken: t.expired,
     });
-    const alation = createAlationClient({ http, credentials: source });
+    const alation = createAlationClient({ http: t.http, credentials: source });
     const error = (await rejectionOf(alation.queries.list())) as UnauthorizedError;
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.path).toBe('/integration/v1/createAPIAccessToken/');
@@ -152,15 +129,15 @@ describe('a rejected refresh', () => {
 
 describe('permission refusals', () => {
   it('a genuine permission 403 is forbidden with the server’s detail and no refresh', async () => {
-    const token = emu.mintAccessToken(bob.id);
-    const table = emu.addTable({ datasourceId: ds.id, schema: 'public', name: 'orders' });
-    const flag = emu.addFlag({
+    const token = t.emu.mintAccessToken(t.bob.id);
+    const table = t.emu.addTable({ datasourceId: t.ds.id, schema: 'public', name: 'orders' });
+    const flag = t.emu.addFlag({
       flagType: 'WARNING',
       reason: 'stale',
       subject: { otype: 'table', id: table.id },
-      userId: alice.id,
+      userId: t.alice.id,
     });
-    const source = countingSource(token, () => emu.mintAccessToken(bob.id));
+    const source = countingSource(token, () => t.emu.mintAccessToken(t.bob.id));
     const error = (await rejectionOf(clientWith(source).flags.remove(flag.id))) as ForbiddenError;
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.detail).toBe('You do not have permission to perform this action.');
@@ -168,80 +145,79 @@ describe('permission refusals', () => {
       'Alation denied permission: You do not have permission to perform this action.',
     );
     expect(source.refreshedWith).toEqual([]);
-    expect(emu.requestsTo('DELETE', '/integration/flag/')).toHaveLength(1);
-    expect(emu.state.flags.has(flag.id)).toBe(true);
+    expect(t.emu.requestsTo('DELETE', '/integration/flag/')).toHaveLength(1);
+    expect(t.emu.state.flags.has(flag.id)).toBe(true);
   });
 
   it('an unclear 403 gets one refresh and retry, then is forbidden with its detail', async () => {
-    const token = emu.mintAccessToken(alice.id);
-    emu.fault({
+    const token = t.emu.mintAccessToken(t.alice.id);
+    t.emu.fault({
       path: '/integration/v1/query/',
       status: 403,
       body: { detail: 'Blocked by policy.' },
       times: 2,
     });
-    const source = countingSource(token, () => emu.mintAccessToken(alice.id));
+    const source = countingSource(token, () => t.emu.mintAccessToken(t.alice.id));
     const error = (await rejectionOf(clientWith(source).queries.list())) as ForbiddenError;
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error.detail).toBe('Blocked by policy.');
     expect(source.refreshedWith).toEqual([token]);
-    expect(emu.requests).toHaveLength(2);
+    expect(t.emu.requests).toHaveLength(2);
   });
 
-  it('classifies the documented bodies', () => {
-    const cases: [number, Record<string, string>, string][] = [
-      [401, { detail: 'API Access Token provided is invalid.', code: '401000' }, 'auth'],
-      [403, { detail: 'Authentication credentials were not provided.', code: '403000' }, 'auth'],
-      [403, { detail: 'Missing API token.' }, 'auth'],
-      [403, { detail: 'Invalid API token.' }, 'auth'],
-      [403, { detail: 'Authentication failed' }, 'auth'],
-      [403, { detail: 'You do not have permission to perform this action.' }, 'permission'],
-      [
-        403,
-        {
-          detail:
-            'The service account for data source 1 does not have permission to view the metadata of table a.b.',
-        },
-        'permission',
-      ],
-      [403, { detail: 'Blocked by policy.' }, 'unsure'],
-      [404, { detail: 'Not found.' }, 'other'],
-    ];
-    for (const [status, body, verdict] of cases) {
-      const error = new ForbiddenError({
-        service: 'Alation',
-        method: 'GET',
-        path: '/x/',
-        status,
-        detail: body.detail,
-        code: body.code ?? null,
-      });
-      expect([body.detail, authVerdict(error)]).toEqual([body.detail, verdict]);
-    }
+  const DOCUMENTED: [number, Record<string, string>, string][] = [
+    [401, { detail: 'API Access Token provided is invalid.', code: '401000' }, 'auth'],
+    [403, { detail: 'Authentication credentials were not provided.', code: '403000' }, 'auth'],
+    [403, { detail: 'Missing API token.' }, 'auth'],
+    [403, { detail: 'Invalid API token.' }, 'auth'],
+    [403, { detail: 'Authentication failed' }, 'auth'],
+    [403, { detail: 'You do not have permission to perform this action.' }, 'permission'],
+    [
+      403,
+      {
+        detail:
+          'The service account for data source 1 does not have permission to view the metadata of table a.b.',
+      },
+      'permission',
+    ],
+    [403, { detail: 'Blocked by policy.' }, 'unsure'],
+    [404, { detail: 'Not found.' }, 'other'],
+  ];
+
+  it.each(DOCUMENTED)('classifies the documented %i body %j as %s', (status, body, verdict) => {
+    const error = new ForbiddenError({
+      service: 'Alation',
+      method: 'GET',
+      path: '/x/',
+      status,
+      detail: body.detail,
+      code: body.code ?? null,
+    });
+    expect(authVerdict(error)).toBe(verdict);
   });
 });
 
 describe('createRefreshTokenSource', () => {
   it('mints on first use, re-mints after expiry, and shares one mint between concurrent calls', async () => {
-    const auth = createAlationAuth({ http });
+    const auth = createAlationAuth({ http: t.http });
     const minted: string[] = [];
     const source = createRefreshTokenSource({
       tokens: auth,
-      refreshToken: alice.refreshToken,
-      userId: alice.id,
+      refreshToken: t.alice.refreshToken,
+      userId: t.alice.id,
       onMinted: (token) => {
         minted.push(token.api_access_token);
       },
     });
-    const alation = createAlationClient({ http, credentials: source });
-    emu.addQuery({ datasourceId: ds.id });
+    const alation = createAlationClient({ http: t.http, credentials: source });
+    t.emu.addQuery({ datasourceId: t.ds.id });
     await alation.queries.list();
     expect(minted).toHaveLength(1);
 
-    emu.expireAccessToken(minted[0] as string);
+    t.emu.expireAccessToken(minted[0] as string);
     await Promise.all([alation.queries.list(), alation.queries.list(), alation.flags.list()]);
     expect(minted).toHaveLength(2);
-    expect(emu.requestsTo('POST', '/integration/v1/createAPIAccessToken/')).toHaveLength(2);
+    expect(t.emu.requestsTo('POST', '/integration/v1/createAPIAccessToken/')).toHaveLength(2);
     expect(await source.current()).toBe(minted[1]);
   });
 });

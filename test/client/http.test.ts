@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   BadResponseError,
@@ -8,47 +8,37 @@ import {
   UpstreamTimeoutError,
 } from '../../src/client/errors.ts';
 import { createHttp, type Http } from '../../src/client/http.ts';
-import { type AlationEmulator, startAlationEmulator } from '../emulators/alation.ts';
+import { useAlationEmulator } from '../support/alation-fixture.ts';
+import { closedPort, fastRetry, rejectionOf } from '../support/client.ts';
 import { captureLog } from '../support/log.ts';
-import { closedPort, fastRetry, rejectionOf } from './support.ts';
 
-let emu: AlationEmulator;
-let token: string;
 const opened: Http[] = [];
 const LIST = '/integration/v1/query/';
 const listSchema = z.array(z.looseObject({ id: z.number(), title: z.string() }));
 
-beforeAll(async () => {
-  emu = await startAlationEmulator();
-});
-
-afterAll(async () => {
-  await emu.close();
+const t = useAlationEmulator((emu) => {
+  const user = emu.addUser({ name: 'Alice' });
+  const token = emu.mintAccessToken(user.id);
+  const ds = emu.addDataSource();
+  for (const title of ['Revenue', 'Churn', 'Signups']) {
+    emu.addQuery({ datasourceId: ds.id, title });
+  }
+  return { token };
 });
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((client) => client.close()));
 });
 
-beforeEach(() => {
-  emu.reset();
-  const user = emu.addUser({ name: 'Alice' });
-  token = emu.mintAccessToken(user.id);
-  const ds = emu.addDataSource();
-  for (const title of ['Revenue', 'Churn', 'Signups']) {
-    emu.addQuery({ datasourceId: ds.id, title });
-  }
-});
-
 function http(extra: Partial<Parameters<typeof createHttp>[0]> = {}) {
   const { retry, waits } = fastRetry();
-  const client = createHttp({ baseUrl: emu.url, service: 'Alation', retry, ...extra });
+  const client = createHttp({ baseUrl: t.emu.url, service: 'Alation', retry, ...extra });
   opened.push(client);
   return { client, waits };
 }
 
 const list = (client: Http, method: 'GET' | 'POST' = 'GET') =>
-  client.json({ method, path: LIST, headers: { TOKEN: token }, query: { limit: 2 } }, listSchema);
+  client.json({ method, path: LIST, headers: { TOKEN: t.token }, query: { limit: 2 } }, listSchema);
 
 describe('JSON requests', () => {
   it('parses the body with the schema and exposes X-Next-Page as a path', async () => {
@@ -57,18 +47,18 @@ describe('JSON requests', () => {
     expect(res.status).toBe(200);
     expect(res.data.map((q) => q.title)).toEqual(['Revenue', 'Churn']);
     expect(res.nextPage).toBe('/integration/v1/query/?limit=2&skip=2');
-    const [seen] = emu.requestsTo('GET', LIST);
-    expect(seen?.headers.token).toBe(token);
+    const [seen] = t.emu.requestsTo('GET', LIST);
+    expect(seen?.headers.token).toBe(t.token);
     expect(seen?.query.get('limit')).toBe('2');
   });
 
   it('keeps only the path of an absolute X-Next-Page, so the token never goes elsewhere', async () => {
-    emu.knobs.absoluteNextPage = true;
+    t.emu.knobs.absoluteNextPage = true;
     const { client } = http();
     const res = await list(client);
     expect(res.nextPage).toBe('/integration/v1/query/?limit=2&skip=2');
     const next = await client.json(
-      { link: `http://elsewhere.invalid${res.nextPage}`, headers: { TOKEN: token } },
+      { link: `http://elsewhere.invalid${res.nextPage}`, headers: { TOKEN: t.token } },
       listSchema,
     );
     expect(next.data.map((q) => q.title)).toEqual(['Signups']);
@@ -78,20 +68,20 @@ describe('JSON requests', () => {
 
 describe('retries', () => {
   it('waits out a 429 Retry-After on a GET and then succeeds', async () => {
-    emu.fault({ path: LIST, status: 429, retryAfter: 2 });
+    t.emu.fault({ path: LIST, status: 429, retryAfter: 2 });
     const { client, waits } = http();
     const res = await list(client);
     expect(res.data).toHaveLength(2);
     expect(waits).toEqual([2000]);
-    expect(emu.requestsTo('GET', LIST)).toHaveLength(2);
+    expect(t.emu.requestsTo('GET', LIST)).toHaveLength(2);
   });
 
   it('does not retry a 429 on a POST and reports the wait', async () => {
-    emu.fault({ path: LIST, method: 'POST', status: 429, retryAfter: 7 });
+    t.emu.fault({ path: LIST, method: 'POST', status: 429, retryAfter: 7 });
     const { client, waits } = http();
     const error = await rejectionOf(
       client.json(
-        { method: 'POST', path: LIST, headers: { TOKEN: token }, json: { content: 'x' } },
+        { method: 'POST', path: LIST, headers: { TOKEN: t.token }, json: { content: 'x' } },
         z.unknown(),
       ),
     );
@@ -101,21 +91,21 @@ describe('retries', () => {
       'Alation is throttling requests and asked to wait 7 seconds.',
     );
     expect(waits).toEqual([]);
-    expect(emu.requestsTo('POST', LIST)).toHaveLength(1);
+    expect(t.emu.requestsTo('POST', LIST)).toHaveLength(1);
   });
 
   it('gives up at once when Retry-After is longer than the cap', async () => {
-    emu.fault({ path: LIST, status: 429, retryAfter: 120 });
+    t.emu.fault({ path: LIST, status: 429, retryAfter: 120 });
     const { client, waits } = http();
     const error = (await rejectionOf(list(client))) as RateLimitedError;
     expect(error.kind).toBe('rate_limited');
     expect(error.retryAfterSeconds).toBe(120);
     expect(waits).toEqual([]);
-    expect(emu.requestsTo('GET', LIST)).toHaveLength(1);
+    expect(t.emu.requestsTo('GET', LIST)).toHaveLength(1);
   });
 
   it('backs off exponentially on 503 and reports server_error after the last attempt', async () => {
-    emu.fault({ path: LIST, status: 503, times: Number.POSITIVE_INFINITY });
+    t.emu.fault({ path: LIST, status: 503, times: Number.POSITIVE_INFINITY });
     const { client, waits } = http();
     const error = await rejectionOf(list(client));
     expect(error).toBeInstanceOf(ServerError);
@@ -125,27 +115,27 @@ describe('retries', () => {
     );
     // base 250 ms doubling, jitter pinned to the lower half: 125, 250.
     expect(waits).toEqual([125, 250]);
-    expect(emu.requestsTo('GET', LIST)).toHaveLength(3);
+    expect(t.emu.requestsTo('GET', LIST)).toHaveLength(3);
   });
 
   it('recovers when a 502 clears up on the next attempt', async () => {
-    emu.fault({ path: LIST, status: 502 });
+    t.emu.fault({ path: LIST, status: 502 });
     const { client, waits } = http();
     expect((await list(client)).data).toHaveLength(2);
     expect(waits).toHaveLength(1);
   });
 
   it('does not retry a plain 500', async () => {
-    emu.fault({ path: LIST, status: 500 });
+    t.emu.fault({ path: LIST, status: 500 });
     const { client } = http();
     expect(await rejectionOf(list(client))).toBeInstanceOf(ServerError);
-    expect(emu.requestsTo('GET', LIST)).toHaveLength(1);
+    expect(t.emu.requestsTo('GET', LIST)).toHaveLength(1);
   });
 });
 
 describe('bad answers', () => {
   it('turns a proxy error page into bad_response with a friendly message and no HTML', async () => {
-    emu.fault({ path: LIST, html: true, status: 502, times: Number.POSITIVE_INFINITY });
+    t.emu.fault({ path: LIST, html: true, status: 502, times: Number.POSITIVE_INFINITY });
     const { client } = http();
     const error = (await rejectionOf(list(client))) as BadResponseError;
     expect(error).toBeInstanceOf(BadResponseError);
@@ -158,7 +148,7 @@ describe('bad answers', () => {
   });
 
   it('treats a 200 maintenance page as bad_response too', async () => {
-    emu.fault({ path: LIST, html: '<!doctype html><h1>Down for maintenance</h1>', status: 200 });
+    t.emu.fault({ path: LIST, html: '<!doctype html><h1>Down for maintenance</h1>', status: 200 });
     const { client } = http();
     const error = (await rejectionOf(list(client))) as BadResponseError;
     expect(error.reason).toBe('html');
@@ -169,17 +159,17 @@ describe('bad answers', () => {
     const { client } = http();
     const error = (await rejectionOf(
       client.json(
-        { method: 'POST', path: '/integration/v1/query', headers: { TOKEN: token }, json: {} },
+        { method: 'POST', path: '/integration/v1/query', headers: { TOKEN: t.token }, json: {} },
         z.unknown(),
       ),
     )) as BadResponseError;
     expect(error.reason).toBe('unexpected_status');
     expect(error.status).toBe(301);
-    expect(emu.requests.map((r) => r.method)).toEqual(['POST']);
+    expect(t.emu.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
   it('reports malformed JSON', async () => {
-    emu.fault({ path: LIST, malformedJson: true });
+    t.emu.fault({ path: LIST, malformedJson: true });
     const { client } = http();
     const error = (await rejectionOf(list(client))) as BadResponseError;
     expect(error.kind).toBe('bad_response');
@@ -191,7 +181,7 @@ describe('bad answers', () => {
     const { client } = http({ log: capture.log });
     const strict = z.array(z.object({ id: z.string(), secret_field: z.number() }));
     const error = (await rejectionOf(
-      client.json({ path: LIST, headers: { TOKEN: token } }, strict),
+      client.json({ path: LIST, headers: { TOKEN: t.token } }, strict),
     )) as BadResponseError;
     expect(error.reason).toBe('schema_mismatch');
     expect(error.issues).toContain('0.id');
@@ -206,29 +196,32 @@ describe('bad answers', () => {
 
 describe('connection failures', () => {
   it('retries a dropped connection on a GET, then reports unreachable', async () => {
-    emu.fault({ path: LIST, drop: true, times: Number.POSITIVE_INFINITY });
+    t.emu.fault({ path: LIST, drop: true, times: Number.POSITIVE_INFINITY });
     const { client, waits } = http();
     const error = await rejectionOf(list(client));
     expect(error).toBeInstanceOf(UnreachableError);
     expect((error as UnreachableError).message).toBe('Could not reach Alation.');
     expect(waits).toHaveLength(2);
-    expect(emu.requestsTo('GET', LIST)).toHaveLength(3);
+    expect(t.emu.requestsTo('GET', LIST)).toHaveLength(3);
   });
 
   it('succeeds when only the first connection drops', async () => {
-    emu.fault({ path: LIST, drop: true });
+    t.emu.fault({ path: LIST, drop: true });
     const { client } = http();
     expect((await list(client)).data).toHaveLength(2);
   });
 
   it('never repeats a POST whose connection dropped', async () => {
-    emu.fault({ path: LIST, method: 'POST', drop: true });
+    t.emu.fault({ path: LIST, method: 'POST', drop: true });
     const { client } = http();
     const error = await rejectionOf(
-      client.json({ method: 'POST', path: LIST, headers: { TOKEN: token }, json: {} }, z.unknown()),
+      client.json(
+        { method: 'POST', path: LIST, headers: { TOKEN: t.token }, json: {} },
+        z.unknown(),
+      ),
     );
     expect(error).toBeInstanceOf(UnreachableError);
-    expect(emu.requestsTo('POST', LIST)).toHaveLength(1);
+    expect(t.emu.requestsTo('POST', LIST)).toHaveLength(1);
   });
 
   it('reports a refused connection as unreachable', async () => {
@@ -240,7 +233,7 @@ describe('connection failures', () => {
   });
 
   it('reports a server that never answers as timeout, without retrying it', async () => {
-    emu.fault({ path: LIST, hang: true, times: Number.POSITIVE_INFINITY });
+    t.emu.fault({ path: LIST, hang: true, times: Number.POSITIVE_INFINITY });
     const { client, waits } = http({ timeouts: { headersMs: 150 } });
     const started = Date.now();
     const error = await rejectionOf(list(client));
@@ -253,11 +246,11 @@ describe('connection failures', () => {
 
 describe('caller signals', () => {
   it('maps an AbortSignal.timeout firing to timeout', async () => {
-    emu.fault({ path: LIST, hang: true });
+    t.emu.fault({ path: LIST, hang: true });
     const { client } = http();
     const error = await rejectionOf(
       client.json(
-        { path: LIST, headers: { TOKEN: token }, signal: AbortSignal.timeout(100) },
+        { path: LIST, headers: { TOKEN: t.token }, signal: AbortSignal.timeout(100) },
         listSchema,
       ),
     );
@@ -265,11 +258,11 @@ describe('caller signals', () => {
   });
 
   it('rethrows a deliberate abort unchanged', async () => {
-    emu.fault({ path: LIST, hang: true });
+    t.emu.fault({ path: LIST, hang: true });
     const { client } = http();
     const controller = new AbortController();
     const pending = client.json(
-      { path: LIST, headers: { TOKEN: token }, signal: controller.signal },
+      { path: LIST, headers: { TOKEN: t.token }, signal: controller.signal },
       listSchema,
     );
     controller.abort(new Error('user cancelled'));
@@ -283,14 +276,14 @@ describe('logging', () => {
     const capture = captureLog();
     const { client } = http({ log: capture.log });
     await client.json(
-      { path: LIST, headers: { TOKEN: token }, query: { title__icontains: 'revenue' } },
+      { path: LIST, headers: { TOKEN: t.token }, query: { title__icontains: 'revenue' } },
       listSchema,
     );
     const line = capture.lines().find((l) => l.msg === 'upstream call');
     expect(line).toMatchObject({ level: 20, method: 'GET', path: LIST, status: 200 });
     expect(typeof line?.ms).toBe('number');
     const raw = capture.raw();
-    expect(raw).not.toContain(token);
+    expect(raw).not.toContain(t.token);
     expect(raw).not.toContain('icontains');
     expect(raw).not.toContain('Revenue');
   });

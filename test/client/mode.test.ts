@@ -10,7 +10,7 @@ import {
   queryRunSchema,
 } from '../../src/client/mode.ts';
 import { type ModeEmulator, startModeEmulator } from '../emulators/mode.ts';
-import { fastRetry, readAll, rejectionOf } from './support.ts';
+import { fastRetry, readAll, rejectionOf } from '../support/client.ts';
 
 let emu: ModeEmulator;
 let http: Http;

@@ -3,12 +3,12 @@
 // hooks, so read its fields inside tests and hooks, never at a file's top level.
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createHttp, type Http } from '../../src/client/http.ts';
-import { fastRetry } from '../client/support.ts';
 import {
   type AlationEmulator,
   type AlationEmulatorOptions,
   startAlationEmulator,
 } from '../emulators/alation.ts';
+import { fastRetry } from './client.ts';
 
 export type AlationFixture<S> = { emu: AlationEmulator } & S;
 
