@@ -12,6 +12,7 @@ import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import { MODE_RATE } from './client/mode.ts';
 import { createPacer, type Pacer } from './client/pacer.ts';
 import type { Config } from './config.ts';
+import { createFlagRequestScheduler, type FlagRequestScheduler } from './flag-requests/timers.ts';
 import { OAUTH_CALLBACK_PATH } from './http/oauth-callback.ts';
 import type { Logger } from './log.ts';
 import { createDigestScheduler, type DigestScheduler } from './queue/digest-run.ts';
@@ -19,6 +20,12 @@ import { createWatchScheduler, type WatchScheduler } from './queue/job-watch.ts'
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
 import { createDigestStore, type DigestStore } from './store/digests.ts';
+import {
+  createFlagRequestStore,
+  DEFAULT_FLAG_REQUEST_TIMES,
+  type FlagRequestStore,
+  type FlagRequestTimes,
+} from './store/flag-requests.ts';
 import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
 import { createSeenEventStore, type SeenEventStore } from './store/seen-events.ts';
@@ -51,6 +58,12 @@ export interface Features {
   digests: DigestStore;
   /** Their pg-boss schedules; throws when background workers are not running. */
   digestScheduler(): DigestScheduler;
+  /** Trust-flag requests and their decisions (issue 20). */
+  flagRequests: FlagRequestStore;
+  /** When an unanswered request reminds its reviewer and expires. */
+  flagRequestTimes: FlagRequestTimes;
+  /** Their reminder and expiry jobs; throws when background workers are not running. */
+  flagRequestScheduler(): FlagRequestScheduler;
   /** Events API deliveries already handled (Slack redelivers slow-acked events). */
   seenEvents: SeenEventStore;
   now(): Date;
@@ -69,6 +82,8 @@ export interface FeatureDeps {
   timeouts?: Partial<HttpTimeouts>;
   /** The job queue; without it nothing can be watched in the background. */
   boss?: PgBoss;
+  /** Flag request reminder and expiry delays (2 and 14 days by default). */
+  flagRequestTimes?: FlagRequestTimes;
 }
 
 export function createFeatures(deps: FeatureDeps): Features {
@@ -98,6 +113,7 @@ export function createFeatures(deps: FeatureDeps): Features {
   });
   const scheduler = deps.boss ? createWatchScheduler(deps.boss, now) : undefined;
   const digestScheduler = deps.boss ? createDigestScheduler(deps.boss) : undefined;
+  const flagRequestScheduler = deps.boss ? createFlagRequestScheduler(deps.boss) : undefined;
   const alationFor = (owner: Owner) =>
     createAlationClient({
       http: alationHttp,
@@ -127,6 +143,12 @@ export function createFeatures(deps: FeatureDeps): Features {
     digestScheduler: () => {
       if (!digestScheduler) throw new Error('background workers are not running');
       return digestScheduler;
+    },
+    flagRequests: createFlagRequestStore(deps.db),
+    flagRequestTimes: deps.flagRequestTimes ?? DEFAULT_FLAG_REQUEST_TIMES,
+    flagRequestScheduler: () => {
+      if (!flagRequestScheduler) throw new Error('background workers are not running');
+      return flagRequestScheduler;
     },
     seenEvents: createSeenEventStore(deps.db, now),
     now,

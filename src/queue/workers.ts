@@ -3,6 +3,8 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { PgBoss } from 'pg-boss';
 import type { Features } from '../features.ts';
+import { requestDeps } from '../flag-requests/notify.ts';
+import { startFlagRequestWorker } from '../flag-requests/timers.ts';
 import type { Logger } from '../log.ts';
 import { digestWorkerDeps, startDigestWorker } from './digest-run.ts';
 import { ensureJobWatchQueue, startJobWatchWorker } from './job-watch.ts';
@@ -14,7 +16,7 @@ export interface WorkerOptions {
   jobWatchDelays?: { firstMs: number; maxMs: number };
 }
 
-/** Job-card polls and digest deliveries, on `boss`, posting with `slack`. */
+/** Job-card polls, digest deliveries and flag request reminders and expiries, on `boss`, posting with `slack`. */
 export async function startWorkers(
   boss: PgBoss,
   features: Features,
@@ -38,4 +40,5 @@ export async function startWorkers(
     ...polling,
   });
   await startDigestWorker(boss, { ...digestWorkerDeps(features, slack, log), ...polling });
+  await startFlagRequestWorker(boss, requestDeps(features, slack, log), polling);
 }

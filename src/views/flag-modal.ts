@@ -39,6 +39,51 @@ export interface AddFlagForm {
   reason?: string | undefined;
 }
 
+/**
+ * The type radio (sent as `actionId` as soon as it changes) and the reason as the chosen type
+ * needs it: required for a Warning or Deprecation, absent for an Endorsement (Alation refuses
+ * one), optional until a type is chosen. Shared by every form that sets a flag's type.
+ */
+export function flagTypeAndReason(v: AddFlagForm, actionId: string): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: BLOCK_FLAG_TYPE,
+      label: plainText('Flag'),
+      dispatch_action: true,
+      element: {
+        type: 'radio_buttons',
+        action_id: actionId,
+        options: FLAG_TYPES.map(typeOption),
+        ...(v.flagType ? { initial_option: typeOption(v.flagType) } : {}),
+      },
+    },
+  ];
+  if (v.flagType === 'ENDORSEMENT') {
+    blocks.push({ type: 'context', elements: [mrkdwn(ENDORSEMENT_REASON_RULE)] });
+  } else {
+    blocks.push({
+      type: 'input',
+      block_id: BLOCK_FLAG_REASON,
+      label: plainText('Reason'),
+      optional: v.flagType === undefined,
+      hint: plainText(
+        v.flagType === undefined
+          ? 'Required for a Warning or a Deprecation; an Endorsement has none.'
+          : `Required for a ${FLAG_LABELS[v.flagType]}: what people should know.`,
+      ),
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT,
+        multiline: true,
+        max_length: MAX_REASON,
+        ...(v.reason ? { initial_value: v.reason.slice(0, MAX_REASON) } : {}),
+      },
+    });
+  }
+  return blocks;
+}
+
 export interface AddFlagModalInput {
   privateMetadata: string;
   values: AddFlagForm;
@@ -78,41 +123,8 @@ export function buildAddFlagModal(input: AddFlagModalInput): ModalView {
       placeholder: '12',
       maxLength: 15,
     }),
-    {
-      type: 'input',
-      block_id: BLOCK_FLAG_TYPE,
-      label: plainText('Flag'),
-      dispatch_action: true,
-      element: {
-        type: 'radio_buttons',
-        action_id: ACTION_FLAG_TYPE_CHOICE,
-        options: FLAG_TYPES.map(typeOption),
-        ...(v.flagType ? { initial_option: typeOption(v.flagType) } : {}),
-      },
-    },
+    ...flagTypeAndReason(v, ACTION_FLAG_TYPE_CHOICE),
   );
-  if (v.flagType === 'ENDORSEMENT') {
-    blocks.push({ type: 'context', elements: [mrkdwn(ENDORSEMENT_REASON_RULE)] });
-  } else {
-    blocks.push({
-      type: 'input',
-      block_id: BLOCK_FLAG_REASON,
-      label: plainText('Reason'),
-      optional: v.flagType === undefined,
-      hint: plainText(
-        v.flagType === undefined
-          ? 'Required for a Warning or a Deprecation; an Endorsement has none.'
-          : `Required for a ${FLAG_LABELS[v.flagType]}: what people should know.`,
-      ),
-      element: {
-        type: 'plain_text_input',
-        action_id: INPUT,
-        multiline: true,
-        max_length: MAX_REASON,
-        ...(v.reason ? { initial_value: v.reason } : {}),
-      },
-    });
-  }
   return {
     type: 'modal',
     callback_id: VIEW_FLAG_ADD,

@@ -48,6 +48,7 @@ import {
   INPUT,
   VIEW_FLAG_ADD,
 } from '../../views/flag-modal.ts';
+import { buildAddRefusedModal } from '../../views/flag-request-modal.ts';
 import { ACTION_QUERY_FLAG } from '../../views/query.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import {
@@ -168,6 +169,11 @@ export function addErrors(error: unknown, form: AddFlagForm): FormErrors {
     ? error.message
     : 'Something went wrong on the bot’s side; it has been logged.';
   return { [BLOCK_FLAG_TYPE]: `Could not add the flag. ${reason} Nothing was added.` };
+}
+
+/** The refusal with **Request a flag…**, carrying the form and where it was opened from. */
+function refused(privateMetadata: string, form: AddFlagForm) {
+  return buildAddRefusedModal({ privateMetadata, values: form });
 }
 
 function sameSubject(a: FlagSubject | undefined, b: FlagSubject): boolean {
@@ -342,6 +348,10 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
           inline: (early) => {
             if (early.ok) return undefined;
             logAddFailure(log, early.error);
+            // Refused by Alation: offer to ask a steward instead (issue 20).
+            if (early.error instanceof ForbiddenError) {
+              return { response_action: 'update', view: refused(view.private_metadata, form) };
+            }
             return { response_action: 'errors', errors: addErrors(early.error, form) };
           },
           progress: () =>
@@ -357,6 +367,7 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
               );
             }
             logAddFailure(log, late.error);
+            if (late.error instanceof ForbiddenError) return refused(view.private_metadata, form);
             return buildAddFlagModal({
               privateMetadata: view.private_metadata,
               values: form,

@@ -15,6 +15,8 @@ import * as files from '../../../src/views/files.ts';
 import * as flag from '../../../src/views/flag.ts';
 import * as flagModal from '../../../src/views/flag-modal.ts';
 import * as flagRef from '../../../src/views/flag-ref.ts';
+import * as flagRequest from '../../../src/views/flag-request.ts';
+import * as flagRequestModal from '../../../src/views/flag-request-modal.ts';
 import * as help from '../../../src/views/help.ts';
 import * as home from '../../../src/views/home.ts';
 import * as html from '../../../src/views/html.ts';
@@ -37,6 +39,7 @@ import * as whoami from '../../../src/views/whoami.ts';
 import { findHostileMarkup, hostileStrings } from '../../support/hostile.ts';
 import { APP_BUILDERS } from './hostile-builders-app.ts';
 import { CATALOG_BUILDERS } from './hostile-builders-catalog.ts';
+import { FLAG_REQUEST_BUILDERS } from './hostile-builders-flag-requests.ts';
 import type { Builder } from './hostile-fixtures.ts';
 
 const SEED = 13;
@@ -45,7 +48,11 @@ const STRINGS = [...hostileStrings(SEED, 48), '<!channel> & <@UHOSTILE1> '.repea
 /** Shows that a builder really put the hostile text somewhere in its output. */
 const MARK = 'HOSTILE-MARK';
 
-const BUILDERS: Record<string, Record<string, Builder>> = { ...APP_BUILDERS, ...CATALOG_BUILDERS };
+const BUILDERS: Record<string, Record<string, Builder>> = {
+  ...APP_BUILDERS,
+  ...CATALOG_BUILDERS,
+  ...FLAG_REQUEST_BUILDERS,
+};
 
 /** Builders whose output holds no text from outside the bot, so MARK cannot show up. */
 const NO_FREE_TEXT = new Set([
@@ -55,6 +62,8 @@ const NO_FREE_TEXT = new Set([
   'connect.ts reconnectReason',
   'flag.ts buildRemoveCancelledMessage',
   'flag.ts buildEndorsementRefusal',
+  'flag-request-modal.ts buildAddRefusedModal',
+  'flag-request.ts buildRequestReminder',
   'mode-run.ts buildModeConnectPrompt',
   'mode-runs.ts timingLine',
   'open-sql.ts buildOpenSqlLinkModal',
@@ -73,6 +82,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'flag.ts': flag,
   'flag-modal.ts': flagModal,
   'flag-ref.ts': flagRef,
+  'flag-request.ts': flagRequest,
+  'flag-request-modal.ts': flagRequestModal,
   'help.ts': help,
   'home.ts': home,
   'html.ts': html,

@@ -1,0 +1,391 @@
+// Trust-flag requests (issue 20) and the record of every step they took. Each decision is one
+// conditional UPDATE out of 'open', so whichever steward, replica or timer gets there first wins
+// and everyone else sees that it was already decided.
+import { randomUUID } from 'node:crypto';
+import type { FlagType } from '../client/alation.ts';
+import type { Owner } from './credentials.ts';
+import type { Queryable } from './db.ts';
+
+export type FlagRequestStatus =
+  | 'open'
+  | 'deciding'
+  | 'approved'
+  | 'denied'
+  | 'withdrawn'
+  | 'expired';
+
+export type FlagRequestEventKind =
+  | 'requested'
+  | 'approved'
+  | 'denied'
+  | 'refused'
+  | 'withdrawn'
+  | 'reminded'
+  | 'expired'
+  | 'asked';
+
+/** Who decides: one person, or anyone in a stewards' channel. */
+export type Reviewer = { userId: string } | { channelId: string };
+
+export interface FlagRequest {
+  id: string;
+  /** The workspace (or Enterprise Grid org) and the person who asked. */
+  requester: Owner;
+  subject: { otype: string; id: number; name?: string | undefined };
+  flagType: FlagType;
+  reason: string;
+  reviewer: Reviewer;
+  card: { channelId: string; ts: string } | undefined;
+  receipt: { channelId: string; ts: string } | undefined;
+  status: FlagRequestStatus;
+  claimedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  finalFlagType: FlagType | null;
+  finalReason: string | null;
+  flagId: number | null;
+  lastRefusal: string | null;
+  createdAt: Date;
+  remindAt: Date;
+  remindedAt: Date | null;
+  expiresAt: Date;
+}
+
+export interface FlagRequestEvent {
+  at: Date;
+  actorId: string | null;
+  event: FlagRequestEventKind;
+  flagId: number | null;
+  flagType: FlagType | null;
+  detail: string | null;
+}
+
+interface Row {
+  id: string;
+  tenant_id: string;
+  requester_id: string;
+  subject_otype: string;
+  subject_id: string | number;
+  subject_name: string | null;
+  flag_type: FlagType;
+  reason: string;
+  reviewer_user_id: string | null;
+  reviewer_channel_id: string | null;
+  card_channel_id: string | null;
+  card_ts: string | null;
+  receipt_channel_id: string | null;
+  receipt_ts: string | null;
+  status: FlagRequestStatus;
+  claimed_by: string | null;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  decision_note: string | null;
+  final_flag_type: FlagType | null;
+  final_reason: string | null;
+  flag_id: string | number | null;
+  last_refusal: string | null;
+  created_at: Date | string;
+  remind_at: Date | string;
+  reminded_at: Date | string | null;
+  expires_at: Date | string;
+}
+
+const date = (v: Date | string) => new Date(v);
+const maybeDate = (v: Date | string | null) => (v === null ? null : new Date(v));
+
+function toRequest(r: Row): FlagRequest {
+  return {
+    id: r.id,
+    requester: { tenantId: r.tenant_id, userId: r.requester_id },
+    subject: {
+      otype: r.subject_otype,
+      id: Number(r.subject_id),
+      ...(r.subject_name ? { name: r.subject_name } : {}),
+    },
+    flagType: r.flag_type,
+    reason: r.reason,
+    reviewer: r.reviewer_user_id
+      ? { userId: r.reviewer_user_id }
+      : { channelId: r.reviewer_channel_id ?? '' },
+    card:
+      r.card_channel_id && r.card_ts ? { channelId: r.card_channel_id, ts: r.card_ts } : undefined,
+    receipt:
+      r.receipt_channel_id && r.receipt_ts
+        ? { channelId: r.receipt_channel_id, ts: r.receipt_ts }
+        : undefined,
+    status: r.status,
+    claimedBy: r.claimed_by,
+    decidedBy: r.decided_by,
+    decidedAt: maybeDate(r.decided_at),
+    decisionNote: r.decision_note,
+    finalFlagType: r.final_flag_type,
+    finalReason: r.final_reason,
+    flagId: r.flag_id === null ? null : Number(r.flag_id),
+    lastRefusal: r.last_refusal,
+    createdAt: date(r.created_at),
+    remindAt: date(r.remind_at),
+    remindedAt: maybeDate(r.reminded_at),
+    expiresAt: date(r.expires_at),
+  };
+}
+
+export interface NewFlagRequest {
+  requester: Owner;
+  subject: { otype: string; id: number; name?: string | undefined };
+  flagType: FlagType;
+  reason: string;
+  reviewer: Reviewer;
+}
+
+/** When an unanswered request reminds its reviewer, and when it expires. */
+export interface FlagRequestTimes {
+  remindAfterMs: number;
+  expireAfterMs: number;
+}
+
+export const DEFAULT_FLAG_REQUEST_TIMES: FlagRequestTimes = {
+  remindAfterMs: 2 * 86_400_000,
+  expireAfterMs: 14 * 86_400_000,
+};
+
+/** How long a decision may hold its claim while it asks Alation before another may take over. */
+export const CLAIM_STALE_MS = 120_000;
+
+/** A claim's answer: the request now held by the caller, or as someone else left it. */
+export type ClaimResult =
+  | { ok: true; request: FlagRequest }
+  | { ok: false; request: FlagRequest | undefined };
+
+export interface Approval {
+  flagId: number;
+  flagType: FlagType;
+  reason: string;
+}
+
+export interface FlagRequestStore {
+  create(input: NewFlagRequest, now: Date, times?: FlagRequestTimes): Promise<FlagRequest>;
+  /** Forgets a request whose card could not be delivered (nobody ever saw it). */
+  discard(id: string): Promise<void>;
+  setCard(id: string, card: { channelId: string; ts: string }): Promise<void>;
+  setReceipt(id: string, receipt: { channelId: string; ts: string }): Promise<void>;
+  get(id: string): Promise<FlagRequest | undefined>;
+  /**
+   * Takes the decision for `actorId` before Alation is called: open → deciding, in one UPDATE,
+   * so of two stewards pressing Approve at once exactly one gets `ok`. A claim older than
+   * CLAIM_STALE_MS is taken over.
+   */
+  claim(id: string, actorId: string, now: Date): Promise<ClaimResult>;
+  /** Alation refused the claimant: the request is open again, with the refusal recorded. */
+  release(
+    id: string,
+    actorId: string,
+    refusal: string,
+    now: Date,
+  ): Promise<FlagRequest | undefined>;
+  /** The claimant's flag exists: the request is approved, and it says which flag. */
+  approve(
+    id: string,
+    actorId: string,
+    approval: Approval,
+    now: Date,
+  ): Promise<FlagRequest | undefined>;
+  /** open → denied, with the reason; undefined when it was no longer open. */
+  deny(id: string, actorId: string, note: string, now: Date): Promise<FlagRequest | undefined>;
+  /** open → withdrawn, only by the requester. */
+  withdraw(id: string, requester: Owner, now: Date): Promise<FlagRequest | undefined>;
+  /** The one reminder: set only if the request is open and was not reminded yet. */
+  remind(id: string, now: Date): Promise<FlagRequest | undefined>;
+  /** open (or a stale claim) → expired. */
+  expire(id: string, now: Date): Promise<FlagRequest | undefined>;
+  /** A question was asked on an open request. */
+  recordQuestion(id: string, actorId: string, question: string, now: Date): Promise<void>;
+  /** Requests `owner` made (newest first) and open ones addressed to them personally. */
+  listFor(owner: Owner, limit?: number): Promise<{ mine: FlagRequest[]; waiting: FlagRequest[] }>;
+  events(id: string): Promise<FlagRequestEvent[]>;
+}
+
+export function createFlagRequestStore(db: Queryable): FlagRequestStore {
+  const event = (
+    id: string,
+    at: Date,
+    actorId: string | null,
+    kind: FlagRequestEventKind,
+    extra: { flagId?: number; flagType?: FlagType; detail?: string } = {},
+  ) =>
+    db.query(
+      `INSERT INTO flag_request_events (request_id, at, actor_id, event, flag_id, flag_type, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, at, actorId, kind, extra.flagId ?? null, extra.flagType ?? null, extra.detail ?? null],
+    );
+  const one = async (sql: string, params: unknown[]) => {
+    const [row] = await db.query<Row>(sql, params);
+    return row ? toRequest(row) : undefined;
+  };
+  const get = (id: string) => one('SELECT * FROM flag_requests WHERE id = $1', [id]);
+  return {
+    async create(input, now, times = DEFAULT_FLAG_REQUEST_TIMES) {
+      const id = randomUUID();
+      const reviewer = input.reviewer;
+      const created = await one(
+        `INSERT INTO flag_requests (id, tenant_id, requester_id, subject_otype, subject_id,
+                                    subject_name, flag_type, reason, reviewer_user_id,
+                                    reviewer_channel_id, status, created_at, remind_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13) RETURNING *`,
+        [
+          id,
+          input.requester.tenantId,
+          input.requester.userId,
+          input.subject.otype,
+          input.subject.id,
+          input.subject.name ?? null,
+          input.flagType,
+          input.reason,
+          'userId' in reviewer ? reviewer.userId : null,
+          'channelId' in reviewer ? reviewer.channelId : null,
+          now,
+          new Date(now.getTime() + times.remindAfterMs),
+          new Date(now.getTime() + times.expireAfterMs),
+        ],
+      );
+      if (!created) throw new Error('flag request not created');
+      await event(id, now, input.requester.userId, 'requested', {
+        flagType: input.flagType,
+        ...(input.reason ? { detail: input.reason } : {}),
+      });
+      return created;
+    },
+    async discard(id) {
+      await db.query('DELETE FROM flag_requests WHERE id = $1', [id]);
+    },
+    async setCard(id, card) {
+      await db.query('UPDATE flag_requests SET card_channel_id = $2, card_ts = $3 WHERE id = $1', [
+        id,
+        card.channelId,
+        card.ts,
+      ]);
+    },
+    async setReceipt(id, receipt) {
+      await db.query(
+        'UPDATE flag_requests SET receipt_channel_id = $2, receipt_ts = $3 WHERE id = $1',
+        [id, receipt.channelId, receipt.ts],
+      );
+    },
+    get,
+    async claim(id, actorId, now) {
+      const claimed = await one(
+        `UPDATE flag_requests SET status = 'deciding', claimed_by = $2, claimed_at = $3
+          WHERE id = $1 AND (status = 'open' OR (status = 'deciding' AND claimed_at < $4))
+          RETURNING *`,
+        [id, actorId, now, new Date(now.getTime() - CLAIM_STALE_MS)],
+      );
+      return claimed ? { ok: true, request: claimed } : { ok: false, request: await get(id) };
+    },
+    async release(id, actorId, refusal, now) {
+      const released = await one(
+        `UPDATE flag_requests SET status = 'open', claimed_by = NULL, claimed_at = NULL,
+                last_refusal = $3
+          WHERE id = $1 AND status = 'deciding' AND claimed_by = $2 RETURNING *`,
+        [id, actorId, refusal],
+      );
+      if (released) await event(id, now, actorId, 'refused', { detail: refusal });
+      return released;
+    },
+    async approve(id, actorId, approval, now) {
+      const approved = await one(
+        `UPDATE flag_requests SET status = 'approved', decided_by = $2, decided_at = $3,
+                flag_id = $4, final_flag_type = $5, final_reason = $6, claimed_at = NULL
+          WHERE id = $1 AND status = 'deciding' AND claimed_by = $2 RETURNING *`,
+        [id, actorId, now, approval.flagId, approval.flagType, approval.reason],
+      );
+      if (approved) {
+        await event(id, now, actorId, 'approved', {
+          flagId: approval.flagId,
+          flagType: approval.flagType,
+          ...(approval.reason ? { detail: approval.reason } : {}),
+        });
+      }
+      return approved;
+    },
+    async deny(id, actorId, note, now) {
+      const denied = await one(
+        `UPDATE flag_requests SET status = 'denied', decided_by = $2, decided_at = $3,
+                decision_note = $4
+          WHERE id = $1 AND status = 'open' RETURNING *`,
+        [id, actorId, now, note],
+      );
+      if (denied) await event(id, now, actorId, 'denied', { detail: note });
+      return denied;
+    },
+    async withdraw(id, requester, now) {
+      const withdrawn = await one(
+        `UPDATE flag_requests SET status = 'withdrawn', decided_by = $3, decided_at = $4
+          WHERE id = $1 AND tenant_id = $2 AND requester_id = $3 AND status = 'open' RETURNING *`,
+        [id, requester.tenantId, requester.userId, now],
+      );
+      if (withdrawn) await event(id, now, requester.userId, 'withdrawn');
+      return withdrawn;
+    },
+    async remind(id, now) {
+      const reminded = await one(
+        `UPDATE flag_requests SET reminded_at = $2
+          WHERE id = $1 AND status = 'open' AND reminded_at IS NULL AND remind_at <= $2
+          RETURNING *`,
+        [id, now],
+      );
+      if (reminded) await event(id, now, null, 'reminded');
+      return reminded;
+    },
+    async expire(id, now) {
+      const expired = await one(
+        `UPDATE flag_requests SET status = 'expired', decided_at = $2, claimed_by = NULL
+          WHERE id = $1 AND expires_at <= $2
+            AND (status = 'open' OR (status = 'deciding' AND claimed_at < $3))
+          RETURNING *`,
+        [id, now, new Date(now.getTime() - CLAIM_STALE_MS)],
+      );
+      if (expired) await event(id, now, null, 'expired');
+      return expired;
+    },
+    async recordQuestion(id, actorId, question, now) {
+      await event(id, now, actorId, 'asked', { detail: question });
+    },
+    async listFor(owner, limit = 10) {
+      const [mine, waiting] = await Promise.all([
+        db.query<Row>(
+          `SELECT * FROM flag_requests WHERE tenant_id = $1 AND requester_id = $2
+            ORDER BY (status IN ('open', 'deciding')) DESC, created_at DESC LIMIT $3`,
+          [owner.tenantId, owner.userId, limit],
+        ),
+        db.query<Row>(
+          `SELECT * FROM flag_requests WHERE tenant_id = $1 AND reviewer_user_id = $2
+              AND status IN ('open', 'deciding')
+            ORDER BY created_at LIMIT $3`,
+          [owner.tenantId, owner.userId, limit],
+        ),
+      ]);
+      return { mine: mine.map(toRequest), waiting: waiting.map(toRequest) };
+    },
+    async events(id) {
+      const rows = await db.query<{
+        at: Date | string;
+        actor_id: string | null;
+        event: FlagRequestEventKind;
+        flag_id: string | number | null;
+        flag_type: FlagType | null;
+        detail: string | null;
+      }>(
+        'SELECT at, actor_id, event, flag_id, flag_type, detail FROM flag_request_events WHERE request_id = $1 ORDER BY id',
+        [id],
+      );
+      return rows.map((r) => ({
+        at: date(r.at),
+        actorId: r.actor_id,
+        event: r.event,
+        flagId: r.flag_id === null ? null : Number(r.flag_id),
+        flagType: r.flag_type,
+        detail: r.detail,
+      }));
+    },
+  };
+}
