@@ -1,5 +1,6 @@
-// The App Home tab's content, built from the person's connections, running job watches and
-// digests, and published whenever they open it or change something (connect, disconnect, logout).
+// The App Home tab's content, built from the person's connections, running job watches, digests
+// and trust-flag requests, and published whenever they open it or change something (connect,
+// disconnect, logout).
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import { listMessage } from '../digests/list-message.ts';
 import type { Features } from '../features.ts';
@@ -7,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
 import type { Watch } from '../store/watches.ts';
+import { buildFlagRequestList } from '../views/flag-request.ts';
 import { buildHomeView, type HomeWatch } from '../views/home.ts';
 import { inZone } from '../views/time.ts';
 import { connectionSummary } from '../views/whoami.ts';
@@ -26,11 +28,12 @@ export async function publishHome(
   log?: Logger,
 ): Promise<void> {
   try {
-    const [rows, watches, zone, digests] = await Promise.all([
+    const [rows, watches, zone, digests, requests] = await Promise.all([
       features.credentials.list(owner),
       features.watches.activeFor(owner),
       userTimeZone(client, owner.userId),
       listMessage(features, owner),
+      features.flagRequests.listFor(owner),
     ]);
     const summary = (provider: Provider) => connectionSummary(rows, provider);
     const homeWatches: HomeWatch[] = await Promise.all(
@@ -49,6 +52,15 @@ export async function publishHome(
         mode: summary('mode'),
         watches: homeWatches,
         digests: digests.blocks,
+        ...(requests.mine.length + requests.waiting.length > 0
+          ? {
+              flagRequests: buildFlagRequestList({
+                ...requests,
+                alationBaseUrl: features.alationBaseUrl,
+                now: features.now(),
+              }).blocks,
+            }
+          : {}),
         formatDate: (iso) => inZone(new Date(iso), zone),
       }),
     });

@@ -27,6 +27,8 @@ export interface HomeInput {
   watches: HomeWatch[];
   /** The person's digests as `/alation digest list` shows them, buttons included. */
   digests?: KnownBlock[];
+  /** Trust-flag requests waiting for them and made by them, as `/alation flag requests` shows. */
+  flagRequests?: KnownBlock[];
   /** Formats an ISO date in the person's time zone. */
   formatDate(iso: string): string;
 }
@@ -169,6 +171,13 @@ export function buildHomeView(input: HomeInput): HomeView {
       { type: 'divider' },
       { type: 'header', text: plainText('Digests') },
       ...input.digests.slice(0, 60),
+    );
+  }
+  if (input.flagRequests) {
+    blocks.push(
+      { type: 'divider' },
+      { type: 'header', text: plainText('Trust flag requests') },
+      ...input.flagRequests.slice(0, 100 - blocks.length - 6),
     );
   }
   blocks.push({ type: 'divider' }, ...howTo());

@@ -4,7 +4,7 @@
 // withdrawing, the Request a flag… offer where Alation refuses an Add, and the requests list.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagType } from '../../src/client/alation.ts';
-import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, event, slashCommand, viewSubmission } from '../driver.ts';
 import type { EmulatedMessage } from '../emulators/slack.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
@@ -426,6 +426,31 @@ describe('the requester', () => {
     const alices = await nextResponse(t, mineUrl);
     expect(textOf(alices)).toContain(`asked of <@${BOB.id}>`);
     expect(actionIds(alices as { blocks?: unknown[] })).toEqual(['flag_request_withdraw']);
+  });
+});
+
+describe('App Home', () => {
+  it('shows the requests waiting for the reviewer, with their buttons, and Approve works there', async () => {
+    await request({ type: 'DEPRECATION', reason: 'Old', reviewer: BOB.id });
+    const card = await cardIn(t.slack.dmChannel(BOB.id));
+    await event(t.target, {
+      event: { type: 'app_home_opened', user: BOB.id, channel: 'D0HOME0002', tab: 'home' },
+    });
+    const [publish] = await t.slack.waitFor('views.publish');
+    expect(publish?.args.user_id).toBe(BOB.id);
+    const home = publish?.args.view as { blocks: unknown[] };
+    expect(textOf(home)).toContain('Trust flag requests');
+    expect(textOf(home)).toContain(`from <@${ALICE.id}>`);
+    const approve = buttonsOf(home).find((b) => b.action_id === 'flag_request_approve');
+    expect(approve).toBeDefined();
+    // A Home button has no response_url: the answer goes to Bob's DM.
+    await blockAction(t.target, {
+      user: BOB,
+      view: { id: 'VHOME', type: 'home' } as never,
+      actions: [{ action_id: 'flag_request_approve', value: String(approve?.value) }],
+    });
+    await t.slack.waitUntil(() => textOf(current(card).blocks).includes('Approved by'));
+    expect(flagPosts().map((p) => p.userId)).toEqual([8]);
   });
 });
 
