@@ -19,7 +19,7 @@
  *
  * --busy: the real process instead, idle bursts against bursts while people share big results
  * (bench/lib/ack-busy.ts): --busy-rounds 20 --busy-burst 100 --sharers 30 --csv-mb 2, and
- * --root <checkout> to run another build.
+ * --root <checkout> to run another build, --compare <checkout> to run another build beside it.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -48,6 +48,7 @@ const { values } = parseArgs({
     sharers: { type: 'string', default: '30' },
     'csv-mb': { type: 'string', default: '2' },
     root: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 if (values.busy) {
@@ -61,6 +62,7 @@ if (values.busy) {
     csvMb: Number(values['csv-mb']),
     verbose: values.verbose,
     root: values.root,
+    compare: values.compare,
     cpuProf: values['cpu-prof'],
   });
   process.exit(0);

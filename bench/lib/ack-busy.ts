@@ -6,11 +6,15 @@
  * The Alation and Slack emulators run in this process and the help bursts come from another
  * (ack-load.ts), so neither the CSV bytes' source and sink nor their clock share the bot's
  * core; with two cores the bot gets one to itself.
+ *
+ * `--compare <checkout>` runs a second bot from another build (a `git worktree` of an older
+ * commit, say) beside this one: each round runs both builds' idle and busy bursts, in an order
+ * flipped every round, so both see the same machine; the builds' ratios are printed side by side.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -37,6 +41,8 @@ export interface BusyOptions {
   verbose: boolean;
   /** Another checkout to run instead of this one (e.g. an older commit, for comparison). */
   root: string | undefined;
+  /** Another checkout to run beside this one, round by round. */
+  compare?: string | undefined;
   /** A directory for V8 CPU profiles of the bot's threads. */
   cpuProf: string | undefined;
 }
@@ -45,27 +51,37 @@ const SECRET = 'bench-busy-signing-secret';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TARGET = 1.5;
 
-export async function runBusy(o: BusyOptions): Promise<void> {
-  const pinned =
-    availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-  if (pinned) spawnSync('taskset', ['-cp', '0', String(process.pid)]);
-  const slack = await startSlackEmulator();
-  const alation = await startAlationEmulator();
-  const csv = bigCsv(o.csvMb * 1024 * 1024);
-  // Built once: generating 2 MB per download would load this process's loop, which also times
-  // the acks.
-  const chunks = [...csv.chunks()];
-  const source = alation.addDataSource({ title: 'Warehouse' });
-  const query = alation.addQuery({ datasourceId: source.id, title: 'Big', content: 'SELECT 1' });
-  alation.addResult(query.id, { csv: () => chunks, rowCount: csv.rows });
+type Slack = Awaited<ReturnType<typeof startSlackEmulator>>;
+type Alation = Awaited<ReturnType<typeof startAlationEmulator>>;
 
+interface Bot {
+  name: string;
+  root: string;
+  child: ChildProcess;
+  exited: Promise<unknown>;
+  /** The bot's own warnings about event-loop blocks (src/event-loop.ts). */
+  blocks: number[];
+  burst(): Promise<number[]>;
+  share(userId: string, queryId: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface Shared {
+  slack: Slack;
+  alation: Alation;
+  sharers: string[];
+  queryId: number;
+  pinned: boolean;
+}
+
+async function startBot(name: string, root: string, s: Shared, o: BusyOptions): Promise<Bot> {
   // Connect the sharers: their credentials sealed into the bot's database before it starts.
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-busy-'));
   const key = randomBytes(32);
   const seeding = await openPglite(path.join(dataDir, 'pglite'));
   // The schema of the build that runs: an older build refuses a newer database.
   const migrations = (await import(
-    path.join(o.root ?? ROOT, 'src/store/migrate.ts')
+    path.join(root, 'src/store/migrate.ts')
   )) as typeof import('../../src/store/migrate.ts');
   await migrations.migrate(seeding, await migrations.loadMigrations());
   const quiet = createLogger({
@@ -73,16 +89,12 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     destination: new Writable({ write: (_c, _e, done) => done() }),
   });
   const store = createCredentialStore(seeding, createKeyring([{ label: 'bench', key }]), quiet);
-  const sharers = Array.from({ length: o.sharers }, (_, i) => `UBUSY${String(i).padStart(4, '0')}`);
-  for (const [i, userId] of sharers.entries()) {
-    const alationUserId = 1000 + i;
-    const { refreshToken } = alation.addUser({ id: alationUserId });
-    slack.addUser({ id: userId, name: `sharer${i}` });
+  for (const [i, userId] of s.sharers.entries()) {
     await store.save(
       { tenantId: SLACK_DEFAULTS.teamId, userId },
       'alation',
-      { method: 'refresh_token', alationUserId, refreshToken },
-      { method: 'refresh_token', alationUserId },
+      { method: 'refresh_token', alationUserId: 1000 + i, refreshToken: refreshTokens[i] ?? '' },
+      { method: 'refresh_token', alationUserId: 1000 + i },
     );
   }
   await seeding.close();
@@ -91,27 +103,25 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
   const env = {
     PATH: process.env.PATH ?? '',
-    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_BOT_TOKEN: s.slack.botToken,
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    ALATION_BASE_URL: alation.url,
+    SLACK_API_URL: s.slack.apiUrl,
+    ALATION_BASE_URL: s.alation.url,
     DATA_DIR: dataDir,
     PORT: String(port),
     TOKEN_ENCRYPTION_KEY: key.toString('base64'),
     LOG_LEVEL: 'warn',
-    ...(o.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${o.cpuProf}` } : {}),
+    ...(o.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${o.cpuProf}/${name}` } : {}),
   };
-  const root = o.root ?? ROOT;
   const args = [process.execPath, 'src/main.ts'];
   const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
-  const child: ChildProcess = pinned
+  const child: ChildProcess = s.pinned
     ? spawn('taskset', ['-c', '1', ...args], { cwd: root, env, stdio })
     : spawn(args[0] ?? '', args.slice(1), { cwd: root, env, stdio });
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += String(d);
   });
-  // The bot's own warnings about event-loop blocks (src/event-loop.ts), counted for the report.
   const blocks: number[] = [];
   let partial = '';
   child.stdout?.on('data', (d) => {
@@ -120,22 +130,22 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     for (const line of lines) {
       const ms = /"eventLoopDelayMs":([\d.]+)/.exec(line)?.[1];
       if (ms) blocks.push(Number(ms));
-      if (o.verbose && ms) console.log(`  bot: event loop blocked ${ms} ms`);
+      if (o.verbose && ms) console.log(`  ${name} bot: event loop blocked ${ms} ms`);
     }
   });
-  const bot = {
-    child,
-    stdout: () => '',
-    stderr: () => stderr,
-    exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    ),
-  };
-  const agent = new Agent({ connections: o.concurrency + o.sharers + 10, pipelining: 0 });
-
-  const post = async (fields: Parameters<typeof buildSlashCommand>[0]): Promise<number> => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const agent = new Agent({ connections: o.sharers + 10, pipelining: 0 });
+  const share = async (userId: string, queryId: number): Promise<number> => {
     const body = new URLSearchParams(
-      Object.entries(buildSlashCommand(fields)).map(([k, v]): [string, string] => [k, String(v)]),
+      Object.entries(
+        buildSlashCommand({
+          text: `result ${queryId}`,
+          user_id: userId,
+          response_url: s.slack.responseUrl(),
+        }),
+      ).map(([k, v]): [string, string] => [k, String(v)]),
     ).toString();
     const ts = Math.floor(Date.now() / 1000);
     const started = performance.now();
@@ -166,66 +176,120 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     if (typeof value !== 'string') throw new Error('the load generator stopped');
     return JSON.parse(value) as number[];
   };
-  const uploads = () => slack.callsTo('files.completeUploadExternal').length;
+  await waitForStatus(`${origin}/readyz`, 200, {
+    child,
+    stdout: () => '',
+    stderr: () => stderr,
+    exited,
+  });
+  return {
+    name,
+    root,
+    child,
+    exited,
+    blocks,
+    burst,
+    share,
+    async stop() {
+      load.stdin.end();
+      child.kill('SIGTERM');
+      await exited;
+      await agent.close();
+    },
+  };
+}
 
-  const ratios: number[] = [];
-  const pooled = { idle: [] as number[], busy: [] as number[] };
-  let inFlightAtBurstEnd = 0;
+/** Filled once the emulator knows the sharers; each bot seals the same tokens. */
+let refreshTokens: string[] = [];
+
+interface Tally {
+  ratios: number[];
+  idle: number[];
+  busy: number[];
+  inFlightAtBurstEnd: number;
+}
+
+export async function runBusy(o: BusyOptions): Promise<void> {
+  const pinned =
+    availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  if (pinned) spawnSync('taskset', ['-cp', '0', String(process.pid)]);
+  const slack = await startSlackEmulator();
+  const alation = await startAlationEmulator();
+  const csv = bigCsv(o.csvMb * 1024 * 1024);
+  // Built once: generating 2 MB per download would load this process's loop, which also times
+  // the acks.
+  const chunks = [...csv.chunks()];
+  const source = alation.addDataSource({ title: 'Warehouse' });
+  const query = alation.addQuery({ datasourceId: source.id, title: 'Big', content: 'SELECT 1' });
+  alation.addResult(query.id, { csv: () => chunks, rowCount: csv.rows });
+  const sharers = Array.from({ length: o.sharers }, (_, i) => `UBUSY${String(i).padStart(4, '0')}`);
+  refreshTokens = sharers.map((userId, i) => {
+    slack.addUser({ id: userId, name: `sharer${i}` });
+    return alation.addUser({ id: 1000 + i }).refreshToken;
+  });
+  const shared: Shared = { slack, alation, sharers, queryId: query.id, pinned };
+  const builds: [string, string][] = [['this', o.root ?? ROOT]];
+  if (o.compare) builds.push(['compare', path.resolve(o.compare)]);
+  const bots: Bot[] = [];
+  const uploads = () => slack.callsTo('files.completeUploadExternal').length;
+  const tallies = new Map<Bot, Tally>();
+  const load0 = loadavg()[0] ?? 0;
+
+  async function round(bot: Bot, idleFirst: boolean) {
+    const got = { idle: [] as number[], busy: [] as number[], inFlight: 0 };
+    for (const mode of idleFirst ? ['idle', 'busy'] : ['busy', 'idle']) {
+      if (mode === 'idle') {
+        got.idle = await bot.burst();
+      } else {
+        slack.reset();
+        await Promise.all(sharers.map((userId) => bot.share(userId, query.id)));
+        // The shares are acked; their downloads, previews and uploads run on now.
+        await sleep(20);
+        got.busy = await bot.burst();
+        got.inFlight = o.sharers - uploads();
+        await slack.waitFor('files.completeUploadExternal', {
+          count: o.sharers,
+          timeoutMs: 120_000,
+        });
+      }
+      await sleep(100);
+    }
+    return got;
+  }
+
   try {
-    await waitForStatus(`${origin}/readyz`, 200, bot, 120_000);
-    for (let round = 0; round < o.warmup + o.rounds; round++) {
-      const got: { idle: number[]; busy: number[] } = { idle: [], busy: [] };
-      for (const mode of round % 2 === 0 ? ['idle', 'busy'] : ['busy', 'idle']) {
-        if (mode === 'idle') {
-          got.idle = await burst();
-        } else {
-          slack.reset();
-          await Promise.all(
-            sharers.map((user_id) =>
-              post({ text: `result ${query.id}`, user_id, response_url: slack.responseUrl() }),
-            ),
+    for (const [name, root] of builds) bots.push(await startBot(name, root, shared, o));
+    for (const bot of bots)
+      tallies.set(bot, { ratios: [], idle: [], busy: [], inFlightAtBurstEnd: 0 });
+    for (let r = 0; r < o.warmup + o.rounds; r++) {
+      const order = r % 2 === 0 ? bots : [...bots].reverse();
+      for (const bot of order) {
+        const got = await round(bot, (r + bots.indexOf(bot)) % 2 === 0);
+        if (r < o.warmup) continue;
+        const t = tallies.get(bot);
+        if (!t) continue;
+        t.idle.push(...got.idle);
+        t.busy.push(...got.busy);
+        t.inFlightAtBurstEnd += got.inFlight;
+        const idle = p50p99(got.idle);
+        const busy = p50p99(got.busy);
+        t.ratios.push(busy.p99 / idle.p99);
+        if (o.verbose) {
+          const ms = (n: number) => n.toFixed(1).padStart(7);
+          console.log(
+            `round ${String(r - o.warmup + 1).padStart(3)} ${bot.name.padEnd(8)} idle ${ms(idle.p50)} ${ms(idle.p99)}  ` +
+              `busy ${ms(busy.p50)} ${ms(busy.p99)}  p99 ratio ${(busy.p99 / idle.p99).toFixed(2)}`,
           );
-          // The shares are acked; their downloads, previews and uploads run on now.
-          await sleep(20);
-          got.busy = await burst();
-          inFlightAtBurstEnd += o.sharers - uploads();
-          await slack.waitFor('files.completeUploadExternal', {
-            count: o.sharers,
-            timeoutMs: 120_000,
-          });
         }
-        await sleep(100);
-      }
-      if (round < o.warmup) {
-        inFlightAtBurstEnd = 0;
-        continue;
-      }
-      pooled.idle.push(...got.idle);
-      pooled.busy.push(...got.busy);
-      const idle = p50p99(got.idle);
-      const busy = p50p99(got.busy);
-      ratios.push(busy.p99 / idle.p99);
-      if (o.verbose) {
-        const ms = (n: number) => n.toFixed(1).padStart(7);
-        console.log(
-          `round ${String(round - o.warmup + 1).padStart(3)}  idle ${ms(idle.p50)} ${ms(idle.p99)}  ` +
-            `busy ${ms(busy.p50)} ${ms(busy.p99)}  p99 ratio ${(busy.p99 / idle.p99).toFixed(2)}`,
-        );
       }
     }
   } finally {
-    load.stdin.end();
-    child.kill('SIGTERM');
-    await bot.exited;
-    await agent.close();
+    await Promise.all(bots.map((b) => b.stop()));
     await slack.close();
     await alation.close();
   }
 
   const f = (n: number) => n.toFixed(2);
-  const idle = p50p99(pooled.idle);
-  const busy = p50p99(pooled.busy);
-  const r = median(ratios);
   const col = (s: string) => s.padStart(13);
   const row = (label: string, a: string, b: string) =>
     console.log(`${label.padEnd(40)}${col(a)}${col(b)}`);
@@ -233,24 +297,37 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     `ack latency while busy, /alation help: ${o.rounds} rounds (+${o.warmup} warm-up) of a ` +
       `${o.concurrency}-request burst idle and one while ${o.sharers} people share a ` +
       `${o.csvMb} MB result each (${csv.bytes} B); node src/main.ts, embedded database` +
-      `${o.root ? `, from ${o.root}` : ''}${pinned ? '; bot on cpu 1, load and emulators on cpu 0' : ''}`,
+      `${pinned ? '; bot on cpu 1, load and emulators on cpu 0' : ''}; load average ` +
+      `${load0.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after`,
   );
-  row('', 'p50', 'p99');
-  row(`idle, ms (n=${pooled.idle.length})`, f(idle.p50), f(idle.p99));
-  row(`busy, ms (n=${pooled.busy.length})`, f(busy.p50), f(busy.p99));
-  row('busy/idle, all samples pooled', f(busy.p50 / idle.p50), f(busy.p99 / idle.p99));
-  row('busy/idle p99, median of round ratios', '', f(r.median));
-  row('  95% confidence interval', '', `${f(r.lo)}–${f(r.hi)}`);
-  row('  min–max of round ratios', '', `${f(r.min)}–${f(r.max)}`);
-  console.log(
-    `shares still in flight when a busy burst had been acked: ${(inFlightAtBurstEnd / o.rounds).toFixed(1)} of ${o.sharers} on average`,
-  );
-  console.log(
-    `event-loop blocks over 200 ms the bot logged: ${blocks.length}` +
-      (blocks.length ? `, longest ${Math.max(...blocks).toFixed(0)} ms` : ''),
-  );
-  const verdict = `${f(r.median)} ${r.median <= TARGET ? `<= ${TARGET} ok` : `> ${TARGET} FAIL`}`;
-  const spans =
-    r.lo <= TARGET && r.hi > TARGET ? ' (inconclusive: its 95% interval spans the target)' : '';
-  console.log(`RESULT busy/idle p99, median of round ratios: ${verdict}${spans}`);
+  let verdictLine = '';
+  for (const bot of bots) {
+    const t = tallies.get(bot);
+    if (!t) continue;
+    const idle = p50p99(t.idle);
+    const busy = p50p99(t.busy);
+    const r = median(t.ratios);
+    console.log(`${bot.name} = ${bot.root}`);
+    row('', 'p50', 'p99');
+    row(`idle, ms (n=${t.idle.length})`, f(idle.p50), f(idle.p99));
+    row(`busy, ms (n=${t.busy.length})`, f(busy.p50), f(busy.p99));
+    row('busy/idle, all samples pooled', f(busy.p50 / idle.p50), f(busy.p99 / idle.p99));
+    row('busy/idle p99, median of round ratios', '', f(r.median));
+    row('  95% confidence interval', '', `${f(r.lo)}–${f(r.hi)}`);
+    row('  min–max of round ratios', '', `${f(r.min)}–${f(r.max)}`);
+    console.log(
+      `shares still in flight when a busy burst had been acked: ${(t.inFlightAtBurstEnd / o.rounds).toFixed(1)} of ${o.sharers} on average`,
+    );
+    console.log(
+      `event-loop blocks over 200 ms the bot logged: ${bot.blocks.length}` +
+        (bot.blocks.length ? `, longest ${Math.max(...bot.blocks).toFixed(0)} ms` : ''),
+    );
+    if (bot === bots[0]) {
+      const verdict = `${f(r.median)} ${r.median <= TARGET ? `<= ${TARGET} ok` : `> ${TARGET} FAIL`}`;
+      const spans =
+        r.lo <= TARGET && r.hi > TARGET ? ' (inconclusive: its 95% interval spans the target)' : '';
+      verdictLine = `RESULT busy/idle p99, median of round ratios: ${verdict}${spans}`;
+    }
+  }
+  console.log(verdictLine);
 }

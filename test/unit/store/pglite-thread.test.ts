@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +93,36 @@ describe('PGlite in a worker thread', () => {
       expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await boss.stop({ graceful: false, close: false });
+    }
+  });
+});
+
+/** Nice values of this process's threads, from /proc (Linux); undefined elsewhere. */
+function threadNiceness(): number[] | undefined {
+  if (!existsSync('/proc/self/task')) return undefined;
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // Fields after the command name; nice is field 19, the 17th after it.
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe('PGlite thread priority', () => {
+  it('runs below the event loop, so acks win a shared core', async () => {
+    const before = threadNiceness();
+    if (!before) return;
+    const db = await openPgliteThread(undefined);
+    try {
+      const after = threadNiceness() ?? [];
+      const niced = (xs: number[]) => xs.filter((n) => n === 10).length;
+      expect(niced(after)).toBe(niced(before) + 1);
+      expect(readFileSync('/proc/thread-self/stat', 'utf8')).toMatch(/\) \S+(?: \S+){15} 0 /);
+    } finally {
+      await db.close();
     }
   });
 });
