@@ -15,7 +15,8 @@
  * CAP_SYS_NICE) keeps most of it off the measurement.
  *
  * Options: --concurrency 200 --rounds 60 --warmup 5 --bursts 2 --nice 0 --verbose
- * --cpu-prof <dir> (a V8 CPU profile of each server, e.g. for Chrome DevTools).
+ * --cpu-prof <dir> (a V8 CPU profile of each server, e.g. for Chrome DevTools); --compare <checkout>
+ * runs a third server from another build (a `git worktree` of an older commit) in the same rounds.
  *
  * --busy: the real process instead, idle bursts against bursts while people share big results
  * (bench/lib/ack-busy.ts): --busy-rounds 20 --busy-burst 100 --sharers 30 --csv-mb 2, and
@@ -79,7 +80,7 @@ const pinned =
   availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (pinned) spawnSync('taskset', ['-cp', '0', String(process.pid)]);
 
-type Kind = 'ours' | 'bare';
+type Kind = 'ours' | 'bare' | 'compare';
 
 /** Returns whether the priority could be set; without the privilege the run goes on as is. */
 function renice(pid: number): boolean {
@@ -103,7 +104,16 @@ async function startServer(kind: Kind, apiUrl: string) {
         `ack-${kind}.cpuprofile`,
       ]
     : [];
-  const args = [...profile, path.join(here, 'ack-server.ts'), kind, apiUrl, signingSecret];
+  // The compare build's own ack-server.ts, so its createApp is the one measured.
+  const serverDir =
+    kind === 'compare' ? path.join(path.resolve(values.compare ?? ''), 'bench') : here;
+  const args = [
+    ...profile,
+    path.join(serverDir, 'ack-server.ts'),
+    kind === 'compare' ? 'ours' : kind,
+    apiUrl,
+    signingSecret,
+  ];
   // Servers share one core and the load generator (this process) keeps the other, so the
   // client's own work does not land on whichever server happens to be measured.
   const child = pinned
@@ -191,27 +201,38 @@ const f = (n: number) => n.toFixed(2);
 
 const slack = await startSlackEmulator();
 const servers = [await startServer('ours', slack.apiUrl), await startServer('bare', slack.apiUrl)];
+if (values.compare) servers.push(await startServer('compare', slack.apiUrl));
 // This process and the two servers, in the order of `servers` after this process.
 const pids = [process.pid, ...servers.map((s) => s.child.pid ?? 0)];
-const pooled: Record<Kind, number[]> = { ours: [], bare: [] };
+const pooled: Record<Kind, number[]> = { ours: [], bare: [], compare: [] };
 const roundRatios = { p50: [] as number[], p99: [] as number[] };
+const compareRatios = { p50: [] as number[], p99: [] as number[] };
 let cpuAtStart: ReturnType<typeof cpuTicks>;
 let cpuAtEnd: ReturnType<typeof cpuTicks>;
 try {
   for (let round = 0; round < warmup + rounds; round++) {
     if (round === warmup) cpuAtStart = cpuTicks(pids);
-    const got: Record<Kind, number[]> = { ours: [], bare: [] };
+    const got: Record<Kind, number[]> = { ours: [], bare: [], compare: [] };
     for (let b = 0; b < bursts; b++) {
-      const order = (round + b) % 2 === 0 ? servers : [...servers].reverse();
+      // Rotated as well as flipped when a third server runs, so each takes each place in turn.
+      const shift = (round + b) % servers.length;
+      const rotated = [...servers.slice(shift), ...servers.slice(0, shift)];
+      const order = (round + b) % 2 === 0 ? rotated : rotated.reverse();
       for (const s of order) got[s.kind].push(...(await burst(s.url)));
     }
     if (round < warmup) continue; // JIT, connection pool, auth.test, heap growth
     pooled.ours.push(...got.ours);
     pooled.bare.push(...got.bare);
+    pooled.compare.push(...got.compare);
     const ours = p50p99(got.ours);
     const bare = p50p99(got.bare);
     roundRatios.p50.push(ours.p50 / bare.p50);
     roundRatios.p99.push(ours.p99 / bare.p99);
+    if (values.compare) {
+      const other = p50p99(got.compare);
+      compareRatios.p50.push(other.p50 / bare.p50);
+      compareRatios.p99.push(other.p99 / bare.p99);
+    }
     if (values.verbose) {
       const ms = (n: number) => n.toFixed(1).padStart(6);
       console.log(
@@ -248,6 +269,15 @@ row('ratio, all samples pooled', f(ours.p50 / bare.p50), f(ours.p99 / bare.p99))
 row('ratio, median of round ratios', f(r50.median), f(r99.median));
 row('  95% confidence interval', `${f(r50.lo)}–${f(r50.hi)}`, `${f(r99.lo)}–${f(r99.hi)}`);
 row('  min–max of round ratios', `${f(r50.min)}–${f(r50.max)}`, `${f(r99.min)}–${f(r99.max)}`);
+if (values.compare) {
+  const c50 = median(compareRatios.p50);
+  const c99 = median(compareRatios.p99);
+  const other = p50p99(pooled.compare);
+  console.log(`compare = ${path.resolve(values.compare)}`);
+  row(`compare build, ms (n=${pooled.compare.length})`, f(other.p50), f(other.p99));
+  row('compare/bare, median of round ratios', f(c50.median), f(c99.median));
+  row('  95% confidence interval', `${f(c50.lo)}–${f(c50.hi)}`, `${f(c99.lo)}–${f(c99.hi)}`);
+}
 if (cpuAtStart && cpuAtEnd && cpuAtEnd.total > cpuAtStart.total) {
   const start = cpuAtStart;
   const used = cpuAtEnd.each.map((t, i) => t - (start.each[i] ?? 0));
