@@ -49,6 +49,13 @@ const keyring = z
     return entries;
   });
 
+/** A number of days for the flag request timers: positive, fractions allowed (0.5 = 12 hours). */
+const days = (example: string) =>
+  z.coerce
+    .number({ error: `must be a number of days such as ${example}` })
+    .positive({ error: `must be a positive number of days such as ${example}` })
+    .max(365, { error: 'must be at most 365 days' });
+
 const schema = z.object({
   NODE_ENV: optional(z.string()).default('development'),
   SLACK_BOT_TOKEN: z
@@ -97,6 +104,8 @@ const schema = z.object({
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
   ).default('info'),
+  FLAG_REQUEST_REMIND_DAYS: optional(days('2')).default(2),
+  FLAG_REQUEST_EXPIRE_DAYS: optional(days('14')).default(14),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -130,6 +139,8 @@ export interface Config {
   /** Set → "Sign in with Alation" (OAuth 2.0 + PKCE) replaces pasting a refresh token. */
   alationOAuth: { clientId: string; clientSecret: string | undefined } | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** When an unanswered trust-flag request reminds its reviewer, and when it expires. */
+  flagRequests: { remindAfterMs: number; expireAfterMs: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -214,6 +225,14 @@ function crossChecks(env: Env): [string, string][] {
       'ALATION_OAUTH_CLIENT_ID is required when ALATION_OAUTH_CLIENT_SECRET is set',
     ]);
   }
+  const remind = Number(env.FLAG_REQUEST_REMIND_DAYS?.trim() || 2);
+  const expire = Number(env.FLAG_REQUEST_EXPIRE_DAYS?.trim() || 14);
+  if (remind > 0 && expire > 0 && remind >= expire) {
+    problems.push([
+      'FLAG_REQUEST_REMIND_DAYS',
+      `FLAG_REQUEST_REMIND_DAYS (${remind}) must be less than FLAG_REQUEST_EXPIRE_DAYS (${expire}): the reminder comes before the request expires`,
+    ]);
+  }
   return problems;
 }
 
@@ -249,5 +268,11 @@ function toConfig(env: Parsed): Config {
       ? { clientId: env.ALATION_OAUTH_CLIENT_ID, clientSecret: env.ALATION_OAUTH_CLIENT_SECRET }
       : undefined,
     logLevel: env.LOG_LEVEL,
+    flagRequests: {
+      remindAfterMs: env.FLAG_REQUEST_REMIND_DAYS * DAY_MS,
+      expireAfterMs: env.FLAG_REQUEST_EXPIRE_DAYS * DAY_MS,
+    },
   };
 }
+
+const DAY_MS = 86_400_000;

@@ -59,7 +59,14 @@ export async function run(config: Config, log: Logger): Promise<Running> {
   const storageStarting = startStorage(config, log).then(async (s) => {
     storage = s;
     const boss = s.jobs.boss;
-    const ready = createFeatures({ config, db: s.db, keyring: s.keyring, log, boss });
+    const ready = createFeatures({
+      config,
+      db: s.db,
+      keyring: s.keyring,
+      log,
+      boss,
+      flagRequestTimes: config.flagRequests,
+    });
     features = ready;
     await startWorkers(boss, ready, bot.app.client, log);
     resolveFeatures(ready);

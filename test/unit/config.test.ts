@@ -30,8 +30,31 @@ describe('loadConfig', () => {
         publicUrl: undefined,
         alationOAuth: undefined,
         logLevel: 'info',
+        flagRequests: { remindAfterMs: 2 * 86_400_000, expireAfterMs: 14 * 86_400_000 },
       },
     });
+  });
+
+  it('reads the flag request timers in days, the reminder before the expiry', () => {
+    const read = loadConfig({
+      ...valid,
+      FLAG_REQUEST_REMIND_DAYS: '0.5',
+      FLAG_REQUEST_EXPIRE_DAYS: '7',
+    });
+    if (!read.ok) throw new Error(read.problems.join('\n'));
+    expect(read.config.flagRequests).toEqual({
+      remindAfterMs: 43_200_000,
+      expireAfterMs: 7 * 86_400_000,
+    });
+    const backwards = loadConfig({ ...valid, FLAG_REQUEST_REMIND_DAYS: '20' });
+    expect(backwards).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^FLAG_REQUEST_REMIND_DAYS \(20\) must be less than/)],
+    });
+    const bad = loadConfig({ ...valid, FLAG_REQUEST_EXPIRE_DAYS: 'soon' });
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      expect.stringMatching(/^FLAG_REQUEST_EXPIRE_DAYS must be a number of days/),
+    ]);
   });
 
   it('reads every variable', () => {

@@ -14,7 +14,7 @@ const request = (status: Parameters<typeof hostileRequest>[1] = 'open') => ({
   ...hostileRequest('orders', status),
   subject: { otype: 'table', id: 12, name: 'orders' },
   reason: 'Replaced by orders_v2',
-  lastRefusal: null,
+  lastRefusal: null as string | null,
 });
 
 const actionIds = (message: { blocks: unknown[] }) =>
