@@ -1,9 +1,10 @@
 // Failures that used to show the person nothing: every one now ends in the app's one failure
 // message, where the person pressed or typed, or in their DM when Slack gave no response_url.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { openDigestForm, submitDigestForm } from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
 
@@ -98,35 +99,9 @@ describe('logout when storage fails', () => {
 
 describe('saving a digest while storage cannot say whether Mode is connected', () => {
   it('says the check failed and to try again, not "connect it first"', async () => {
-    const responseUrl = t.slack.responseUrl();
-    await slashCommand(t.target, { text: 'digest new', response_url: responseUrl });
-    const [open] = await t.slack.waitFor('views.open');
+    const { view } = await openDigestForm(t);
     t.features.credentials.load = outage;
-    const view = (open?.response as { view?: Json } | undefined)?.view;
-    if (!view) throw new Error('views.open returned no view');
-    const text = (value: string) => ({ type: 'plain_text_input', value });
-    const selected = (value: string) => ({ type: 'static_select', selected_option: { value } });
-    const ack = await viewSubmission(t.target, {
-      view: {
-        ...view,
-        state: {
-          values: {
-            digest_name: { value: text('Morning sales') },
-            digest_channel: {
-              value: {
-                type: 'conversations_select',
-                selected_conversation: SLACK_DEFAULTS.channelId,
-              },
-            },
-            digest_kind: { digest_refresh: selected('query_result') },
-            digest_query: { value: text(String(queryId)) },
-            digest_schedule: { digest_refresh: selected('cron') },
-            digest_cron: { digest_refresh: text('0 9 * * 1-5') },
-            digest_zone: { digest_refresh: text('Europe/Berlin') },
-          },
-        } as never,
-      },
-    });
+    const ack = await submitDigestForm(t, view, { query: String(queryId) });
     expect(ack.status).toBe(200);
     const errors = JSON.stringify((ack.body as { errors?: unknown }).errors);
     expect(errors).toContain('could not check');

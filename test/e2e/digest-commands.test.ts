@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIGEST_QUEUE } from '../../src/queue/digest-run.ts';
-import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import {
+  type DigestFormAnswers,
+  type OpenedView,
+  openDigestForm,
+  selectedOption,
+  submitDigestForm,
+  textInput,
+} from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
 
@@ -19,48 +27,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.stop());
 
-async function openForm() {
-  const opened = t.slack.callsTo('views.open').length;
-  const responseUrl = t.slack.responseUrl();
-  await slashCommand(t.target, { text: 'digest new', response_url: responseUrl });
-  const [call] = (await t.slack.waitFor('views.open', { count: opened + 1 })).slice(-1);
-  const view = (call?.response as { view?: Json & { id: string } } | undefined)?.view;
-  if (!view) throw new Error('views.open returned no view');
-  return { view, responseUrl };
-}
-
-const text = (value: string) => ({ type: 'plain_text_input', value });
-const selected = (value: string) => ({ type: 'static_select', selected_option: { value } });
-
-function submit(
-  view: Json & { id: string },
-  values: { cron?: string; zone?: string; query?: string; channel?: string },
-) {
-  return viewSubmission(t.target, {
-    view: {
-      ...view,
-      state: {
-        values: {
-          digest_name: { value: text('Morning sales') },
-          digest_channel: {
-            value: {
-              type: 'conversations_select',
-              selected_conversation: values.channel ?? SLACK_DEFAULTS.channelId,
-            },
-          },
-          digest_kind: { digest_refresh: selected('query_result') },
-          digest_query: { value: text(values.query ?? String(queryId)) },
-          digest_query_options: {
-            value: { type: 'checkboxes', selected_options: [{ value: 'attach_csv' }] },
-          },
-          digest_schedule: { digest_refresh: selected('cron') },
-          digest_cron: { digest_refresh: text(values.cron ?? '0 9 * * 1-5') },
-          digest_zone: { digest_refresh: text(values.zone ?? 'Europe/Berlin') },
-        },
-      } as never,
-    },
-  });
-}
+const openForm = () => openDigestForm(t);
+const submit = (view: OpenedView, answers: DigestFormAnswers) =>
+  submitDigestForm(t, view, { query: String(queryId), ...answers });
 
 describe('/alation digest new', () => {
   it('opens with the creator’s time zone, shows the next three runs, and saves a scheduled digest', async () => {
@@ -113,28 +82,7 @@ describe('/alation digest new', () => {
   it('saves a Mode report digest from a pasted link, once the creator has connected Mode', async () => {
     const { view, responseUrl } = await openForm();
     const submitMode = (link: string) =>
-      viewSubmission(t.target, {
-        view: {
-          ...view,
-          state: {
-            values: {
-              digest_name: { value: text('Report health') },
-              digest_channel: {
-                value: {
-                  type: 'conversations_select',
-                  selected_conversation: SLACK_DEFAULTS.channelId,
-                },
-              },
-              digest_kind: { digest_refresh: selected('mode_runs') },
-              digest_mode_report: { value: text(link) },
-              digest_mode_only: { value: selected('failed') },
-              digest_schedule: { digest_refresh: selected('daily') },
-              digest_time: { digest_refresh: text('08:00') },
-              digest_zone: { digest_refresh: text('Europe/Berlin') },
-            },
-          } as never,
-        },
-      });
+      submitDigestForm(t, view, { name: 'Report health', modeReport: link, dailyAt: '08:00' });
     const link = '<https://app.mode.com/acme/reports/r3p0rt>';
     const bad = await submitMode('https://app.mode.com/acme/spaces/x');
     expect((bad.body as { errors: Json }).errors.digest_mode_report).toContain(
@@ -174,10 +122,10 @@ describe('the digest modal', () => {
         ...view,
         state: {
           values: {
-            digest_kind: { digest_refresh: selected('failed_runs') },
-            digest_schedule: { digest_refresh: selected('daily') },
-            digest_time: { digest_refresh: text('07:30') },
-            digest_zone: { digest_refresh: text('America/New_York') },
+            digest_kind: { digest_refresh: selectedOption('failed_runs') },
+            digest_schedule: { digest_refresh: selectedOption('daily') },
+            digest_time: { digest_refresh: textInput('07:30') },
+            digest_zone: { digest_refresh: textInput('America/New_York') },
           },
         } as never,
       },
