@@ -4,12 +4,12 @@ import {
   HTTPModuleFunctions,
   type HTTPReceiver,
   isRawBodyError,
-  isValidSlackRequest,
   type Receiver,
   type ReceiverEvent,
 } from '@slack/bolt';
 import type { Logger } from '../log.ts';
 import { checkInbound } from './inbound.ts';
+import { slackSignatureCheck } from './signature.ts';
 
 /**
  * The largest request body accepted, in bytes. Slack documents no payload limit, so the figure is
@@ -58,6 +58,7 @@ export function guardHttpReceiver(
   options: { signingSecret: string; endpoint: string; log: Logger },
 ): void {
   const { signingSecret, endpoint, log } = options;
+  const signedBySlack = slackSignatureCheck(signingSecret);
   const bolt: RequestListener = receiver.requestListener;
   const guarded: RequestListener = (req, res) => {
     const path = (req.url ?? '').split('?')[0];
@@ -99,15 +100,12 @@ export function guardHttpReceiver(
       res.end();
       return false;
     }
-    const signature = req.headers['x-slack-signature'];
-    const timestamp = Number(req.headers['x-slack-request-timestamp']);
     if (
-      typeof signature !== 'string' ||
-      !isValidSlackRequest({
-        signingSecret,
-        body: raw,
-        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-      })
+      !signedBySlack(
+        buffered.rawBody,
+        req.headers['x-slack-signature'],
+        req.headers['x-slack-request-timestamp'],
+      )
     ) {
       log.warn('refused a Slack request: missing, wrong or stale signature');
       res.writeHead(401);
@@ -132,10 +130,11 @@ export function guardHttpReceiver(
   receiver.requestListener = guarded;
 }
 
-/** `ssl_check=1` in a form body, as Bolt recognises it. */
+/** `ssl_check=1` in a form body, as Bolt recognises it (parsed only when it can be there). */
 function isSslCheck(req: IncomingMessage, raw: string): boolean {
   return (
     req.headers['content-type'] === 'application/x-www-form-urlencoded' &&
+    raw.includes('ssl_check=') &&
     new URLSearchParams(raw).get('ssl_check') === '1'
   );
 }
