@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import { alationSession } from './auth/alation-session.ts';
 import { createOAuthStates, type OAuthStates } from './auth/oauth-states.ts';
+import { type Charts, createCharts } from './charts/service.ts';
 import {
   type AlationAuth,
   type AlationClient,
@@ -12,11 +13,13 @@ import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import { MODE_RATE } from './client/mode.ts';
 import { createPacer, type Pacer } from './client/pacer.ts';
 import type { Config } from './config.ts';
+import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createFlagRequestScheduler, type FlagRequestScheduler } from './flag-requests/timers.ts';
 import { OAUTH_CALLBACK_PATH } from './http/oauth-callback.ts';
 import type { Logger } from './log.ts';
 import { createDigestScheduler, type DigestScheduler } from './queue/digest-run.ts';
 import { createWatchScheduler, type WatchScheduler } from './queue/job-watch.ts';
+import { type ChartChoiceStore, createChartChoiceStore } from './store/chart-choices.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
 import { createDigestStore, type DigestStore } from './store/digests.ts';
@@ -66,6 +69,12 @@ export interface Features {
   flagRequestScheduler(): FlagRequestScheduler;
   /** Events API deliveries already handled (Slack redelivers slow-acked events). */
   seenEvents: SeenEventStore;
+  /** Threads for CPU-heavy work (chart rendering), off the event loop; started on first use. */
+  cpu: CpuPool;
+  /** Charts of shared results, drawn on `cpu` (issue 16). */
+  charts: Charts;
+  /** The chart each person chose per query. */
+  chartChoices: ChartChoiceStore;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
@@ -114,6 +123,7 @@ export function createFeatures(deps: FeatureDeps): Features {
   const scheduler = deps.boss ? createWatchScheduler(deps.boss, now) : undefined;
   const digestScheduler = deps.boss ? createDigestScheduler(deps.boss) : undefined;
   const flagRequestScheduler = deps.boss ? createFlagRequestScheduler(deps.boss) : undefined;
+  const cpu = createCpuPool();
   const alationFor = (owner: Owner) =>
     createAlationClient({
       http: alationHttp,
@@ -151,9 +161,12 @@ export function createFeatures(deps: FeatureDeps): Features {
       return flagRequestScheduler;
     },
     seenEvents: createSeenEventStore(deps.db, now),
+    cpu,
+    charts: createCharts(cpu, log),
+    chartChoices: createChartChoiceStore(deps.db),
     now,
     async close() {
-      await Promise.all([alationHttp.close(), modeHttp.close()]);
+      await Promise.all([alationHttp.close(), modeHttp.close(), cpu.close()]);
     },
   };
 }

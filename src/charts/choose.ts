@@ -1,5 +1,6 @@
 // Which chart a result gets: the person's saved choice when its columns are there, otherwise
 // the automatic one, picked from the column types the way a person would.
+import { z } from 'zod';
 import type { Aggregation, ColumnType } from './values.ts';
 
 export const CHART_KINDS = ['line', 'bar', 'stacked_bar', 'area', 'scatter', 'big_number'] as const;
@@ -143,4 +144,18 @@ export function planFromChoice(
   if (xType === 'empty') return undefined;
   if (choice.kind === 'scatter' && xType === 'text') return undefined;
   return { ...base, kind: choice.kind, x, xType };
+}
+
+const CHOICE = z.object({
+  kind: z.enum(CHART_KINDS),
+  x: z.string().max(500).optional(),
+  y: z.array(z.string().max(500)).min(1).max(MAX_SERIES),
+  aggregation: z.enum(AGGREGATIONS),
+  title: z.string().max(200).optional(),
+});
+
+/** A stored choice, if it still has the shape of one (else the automatic choice is used). */
+export function parseChoice(value: unknown): ChartChoice | undefined {
+  const parsed = CHOICE.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
 import { ownerOf } from '../auth/owner.ts';
+import { queryChartTap } from '../charts/service.ts';
 import { composeUrl, queryLinkedIn, queryUrl } from '../client/alation/links.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
@@ -10,6 +11,7 @@ import { reportFailure } from '../slack/failure.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import { echo } from '../views/blocks.ts';
+import { withChartButton } from '../views/chart.ts';
 import { csvFileName } from '../views/files.ts';
 import { ACTION_QUERY_LATEST_RESULT } from '../views/query.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
@@ -94,8 +96,23 @@ export function resultCommand(deps: CommandDeps): Command {
         filename,
         title: `${ctx.title} (result ${state.resultId})`,
       };
-      const shared = await relayCsv(client, target, csv, (preview, bytes) =>
-        buildResultMessage(state, { ...preview, bytes, filename }, ctx),
+      const chart = await queryChartTap(features, {
+        owner,
+        queryId,
+        csvName: filename,
+        log,
+        zone,
+        title: ctx.title,
+        truncated: state.truncated,
+        rowCount: state.rowCount,
+      });
+      const shared = await relayCsv(
+        client,
+        target,
+        csv,
+        (preview, bytes) =>
+          withChartButton(buildResultMessage(state, { ...preview, bytes, filename }, ctx), queryId),
+        chart,
       );
       if (!shared.ok) {
         log.warn({ slackError: shared.slackError }, 'Slack refused the result file here');

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { StreamResponse } from '../client/http.ts';
-import { type Upload, uploadFile } from '../slack/upload.ts';
+import { type ExtraFile, type Upload, uploadFile } from '../slack/upload.ts';
 import type { SlackMessage } from '../views/help.ts';
 import { paced } from './pace.ts';
 import { createPreviewTap, type Preview } from './preview.ts';
@@ -17,6 +17,11 @@ export type RelayTarget = Pick<Upload, 'channelId' | 'threadTs' | 'filename' | '
 /** The message shared with the file, from the preview and the size. */
 export type Render = (preview: Preview, bytes: number) => SlackMessage;
 export type Shared = { ok: true } | { ok: false; slackError: string };
+/** Reads the same bytes on their way (a chart) and adds files to the same message. */
+export interface RelayTap {
+  transform: Transform;
+  files(): Promise<ExtraFile[]>;
+}
 
 /**
  * A result CSV from Alation into a Slack channel, with a preview message. With a stated length
@@ -28,11 +33,14 @@ export function relayCsv(
   target: RelayTarget,
   csv: StreamResponse,
   render: Render,
+  tap?: RelayTap,
 ): Promise<Shared> {
   const length = knownLength(csv.headers);
+  // A break upstream destroys the tap with it, and the relay's own pipeline sees that.
+  const body = tap ? pipeline(csv.body, tap.transform, () => {}) : csv.body;
   return length
-    ? relayDirect(client, target, csv.body, length, render)
-    : relaySpooled(client, target, csv.body, render);
+    ? relayDirect(client, target, body, length, render, tap)
+    : relaySpooled(client, target, body, render, tap);
 }
 
 /**
@@ -70,6 +78,7 @@ async function relayDirect(
   body: Readable,
   length: number,
   render: Render,
+  tap: RelayTap | undefined,
 ): Promise<Shared> {
   const preview = createPreviewTap(PREVIEW_ROWS);
   // pipeline (not .pipe) so a break in Alation's stream destroys what Slack is reading.
@@ -82,6 +91,7 @@ async function relayDirect(
       ...target,
       content: { stream, length },
       blocks: async () => render(await preview.preview(), length).blocks,
+      ...(tap ? { extraFiles: tap.files } : {}),
     });
     return { ok: true };
   } catch (error) {
@@ -97,6 +107,7 @@ async function relaySpooled(
   target: RelayTarget,
   body: Readable,
   render: Render,
+  tap: RelayTap | undefined,
 ): Promise<Shared> {
   const spooled = await spoolCsv(body, { previewRows: PREVIEW_ROWS });
   // Read back in big chunks (fewer reads and socket writes), paced as it was written.
@@ -110,6 +121,7 @@ async function relaySpooled(
       ...target,
       content: { stream, length: spooled.bytes },
       blocks: render(spooled, spooled.bytes).blocks,
+      ...(tap ? { extraFiles: tap.files } : {}),
     });
     return { ok: true };
   } catch (error) {

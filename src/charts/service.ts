@@ -1,0 +1,126 @@
+// Charts for shared results, from the main thread's side: open a chart stream on the CPU pool,
+// tap a result's bytes into it on their way to Slack, and get the PNG as a file to share with
+// the CSV. A chart that cannot be made is left out, never a failed share.
+import { Transform } from 'node:stream';
+import type { CpuPool } from '../cpu/pool.ts';
+import { streamTaskRef } from '../cpu/task.ts';
+import type { Logger } from '../log.ts';
+import type { ExtraFile } from '../slack/upload.ts';
+import type { ChartChoiceStore } from '../store/chart-choices.ts';
+import type { Owner } from '../store/credentials.ts';
+import type { Chart, ChartRequest } from './chart.ts';
+import { parseChoice } from './choose.ts';
+
+const CHART_TASK = streamTaskRef<typeof import('./chart-task.ts').default>(
+  new URL('./chart-task.ts', import.meta.url),
+);
+
+/** Bytes in, a chart (or none) out. */
+export interface ChartStream {
+  write(chunk: Uint8Array): Promise<void>;
+  end(): Promise<Chart | undefined>;
+  abort(reason?: unknown): void;
+}
+
+export interface Charts {
+  /** Undefined when the pool cannot take one more (the result is shared without a chart). */
+  open(request: ChartRequest): ChartStream | undefined;
+}
+
+export function createCharts(pool: CpuPool, log: Logger): Charts {
+  return {
+    open(request) {
+      try {
+        return pool.open(CHART_TASK, request) as ChartStream;
+      } catch (error) {
+        log.warn({ err: error }, 'no chart: the CPU pool is busy');
+        return undefined;
+      }
+    },
+  };
+}
+
+/** A result's bytes pass through unchanged; a copy of each goes to the chart. */
+export interface ChartTap {
+  transform: Transform;
+  /** The chart as a PNG file to share with the CSV; empty when there is none. */
+  files(): Promise<ExtraFile[]>;
+  /** The chart itself, for callers that want to say what it shows. */
+  chart(): Promise<Chart | undefined>;
+}
+
+export function chartTap(
+  stream: ChartStream,
+  filename: string,
+  title: string,
+  log: Logger,
+): ChartTap {
+  let ended: Promise<Chart | undefined> | undefined;
+  let failed = false;
+  const finish = () => {
+    ended ??= stream.end().catch((error: unknown) => {
+      if (!failed) log.warn({ err: error }, 'no chart: rendering failed');
+      return undefined;
+    });
+    return ended;
+  };
+  const transform = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      // The pool copies the chunk; its promise is the thread's backpressure.
+      stream.write(chunk).then(
+        () => done(null, chunk),
+        () => done(null, chunk),
+      );
+    },
+    flush(done) {
+      void finish();
+      done();
+    },
+  });
+  transform.on('error', (error) => {
+    failed = true;
+    stream.abort(error);
+  });
+  const chart = () => {
+    if (ended) return ended;
+    if (transform.writableFinished) return finish();
+    // The result never reached its end: free the chart's place on the pool.
+    failed = true;
+    stream.abort(new Error('the result stream did not finish'));
+    return Promise.resolve(undefined);
+  };
+  return {
+    transform,
+    chart,
+    async files() {
+      const made = await chart();
+      if (!made) return [];
+      return [{ filename, title, bytes: made.png, altText: made.altText }];
+    },
+  };
+}
+
+/** "daily-revenue-q42-r7.png" beside "daily-revenue-q42-r7.csv". */
+export const chartFileName = (csvName: string): string => csvName.replace(/\.csv$/i, '') + '.png';
+
+export interface ChartSource {
+  charts: Charts;
+  chartChoices: ChartChoiceStore;
+}
+
+/**
+ * The chart tap for sharing one query's result as `owner`: their saved choice for the query if
+ * any, else the automatic one. Undefined when no chart can be made now (the pool is full).
+ */
+export async function queryChartTap(
+  source: ChartSource,
+  input: { owner: Owner; queryId: number; csvName: string; log: Logger } & Omit<
+    ChartRequest,
+    'choice'
+  >,
+): Promise<ChartTap | undefined> {
+  const { owner, queryId, csvName, log, ...request } = input;
+  const choice = parseChoice(await source.chartChoices.get(owner, queryId).catch(() => undefined));
+  const stream = source.charts.open({ ...request, choice });
+  return stream && chartTap(stream, chartFileName(csvName), `${request.title} (chart)`, log);
+}
