@@ -5,6 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as alert from '../../../src/views/alert.ts';
 import * as blocks from '../../../src/views/blocks.ts';
 import * as connect from '../../../src/views/connect.ts';
 import * as cron from '../../../src/views/cron.ts';
@@ -37,6 +38,7 @@ import * as unfurl from '../../../src/views/unfurl.ts';
 import * as upstreamError from '../../../src/views/upstream-error.ts';
 import * as whoami from '../../../src/views/whoami.ts';
 import { findHostileMarkup, hostileStrings } from '../../support/hostile.ts';
+import { ALERT_BUILDERS } from './hostile-builders-alerts.ts';
 import { APP_BUILDERS } from './hostile-builders-app.ts';
 import { CATALOG_BUILDERS } from './hostile-builders-catalog.ts';
 import { FLAG_REQUEST_BUILDERS } from './hostile-builders-flag-requests.ts';
@@ -49,6 +51,7 @@ const STRINGS = [...hostileStrings(SEED, 48), '<!channel> & <@UHOSTILE1> '.repea
 const MARK = 'HOSTILE-MARK';
 
 const BUILDERS: Record<string, Record<string, Builder>> = {
+  ...ALERT_BUILDERS,
   ...APP_BUILDERS,
   ...CATALOG_BUILDERS,
   ...FLAG_REQUEST_BUILDERS,
@@ -72,6 +75,7 @@ const NO_FREE_TEXT = new Set([
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
+  'alert.ts': alert,
   'blocks.ts': blocks,
   'connect.ts': connect,
   'cron.ts': cron,

@@ -1,0 +1,218 @@
+// The live alert card and the words for a condition. Pure: everything shown comes in as data.
+import type { ActionsBlock, KnownBlock } from '@slack/types';
+import type { Condition } from '../alerts/condition.ts';
+import type { Episode } from '../alerts/episode.ts';
+import { codeBlock, context, escapeMrkdwn, mrkdwn, plainText, section } from './blocks.ts';
+import type { SlackMessage } from './help.ts';
+import { renderTable } from './preview-table.ts';
+import { inZone, relative } from './time.ts';
+
+export const ACTION_ALERT_ACK = 'alert_ack';
+export const ACTION_ALERT_SNOOZE = 'alert_snooze';
+export const ACTION_ALERT_MUTE = 'alert_mute';
+export const ACTION_ALERT_RESUME = 'alert_resume';
+export const ACTION_ALERT_EDIT = 'alert_edit';
+export const ACTION_ALERT_DELETE = 'alert_delete';
+
+const SYMBOLS = { '>': '>', '>=': '≥', '<': '<', '<=': '≤', '=': '=', '!=': '≠' } as const;
+const READS = {
+  first: 'the first row’s',
+  sum: 'the sum of',
+  min: 'the lowest',
+  max: 'the highest',
+  mean: 'the mean of',
+} as const;
+
+/** 12,400 and 0.25: thousands separators, at most 4 decimals, as people read figures. */
+export function figure(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+}
+
+/** The condition in words, mrkdwn with column names escaped: "the sum of `revenue` ≥ 10,000". */
+export function conditionInWords(condition: Condition): string {
+  switch (condition.kind) {
+    case 'row_count':
+      if (condition.op === '=' && condition.n === 0) return 'the result has no rows';
+      if (condition.op === '>' && condition.n === 0) return 'the result has any rows';
+      return `the row count ${SYMBOLS[condition.op]} ${figure(condition.n)}`;
+    case 'column':
+      return `${READS[condition.reducer]} \`${escapeMrkdwn(condition.column)}\` ${SYMBOLS[condition.op]} ${figure(condition.threshold)}`;
+    case 'new_rows':
+      return `new rows appear (by \`${escapeMrkdwn(condition.keyColumn)}\`)`;
+    case 'changed':
+      return 'the result changes';
+  }
+}
+
+/** "3 h 20 min", "2 days 4 h": how long an episode lasted, to the minute. */
+export function lasted(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return `${days} day${days === 1 ? '' : 's'}${hours ? ` ${hours} h` : ''}`;
+  if (hours > 0) return `${hours} h${rest ? ` ${rest} min` : ''}`;
+  return `${rest} min`;
+}
+
+export interface AlertCardInput {
+  alertId: string;
+  name: string;
+  condition: Condition;
+  queryId: number;
+  queryTitle: string;
+  queryUrl: string;
+  /** The card as it stands: an open episode, or the one that just ended. */
+  phase: 'open' | 'resolved';
+  episode: Episode;
+  /** When a resolved episode ended. */
+  endedAt?: Date;
+  /** Rows that illustrate it (the first rows, or the new ones) and their header. */
+  header: string[];
+  rows: string[][];
+  /** New rows in all, when more than shown (and attached as a CSV). */
+  matched?: number;
+  muted: boolean;
+  snoozedUntil?: Date;
+  now: Date;
+  /** The zone times are shown in (the channel's readers vary: the creator's). */
+  zone: string | undefined;
+}
+
+/** "Triggered", "Still triggered (3 checks, since 09:00)", "Query failing", "Resolved". */
+function headline(input: AlertCardInput): string {
+  const { episode, zone } = input;
+  const since = inZone(new Date(episode.startedAt), zone);
+  if (input.phase === 'resolved') {
+    const ended = input.endedAt ?? input.now;
+    const took = lasted(ended.getTime() - Date.parse(episode.startedAt));
+    return `:white_check_mark: *Resolved* after ${took} (since ${since})`;
+  }
+  if (episode.kind === 'failing') {
+    return `:x: *The query failed*${episode.checks > 1 ? ` (${episode.checks} checks in a row, since ${since})` : ''}`;
+  }
+  if (episode.checks > 1) {
+    return `:rotating_light: *Still triggered* (${episode.checks} checks, since ${since})`;
+  }
+  return `:rotating_light: *Triggered* ${relative(new Date(episode.startedAt), input.now)}`;
+}
+
+function measured(input: AlertCardInput): string | undefined {
+  const { condition, episode } = input;
+  if (episode.lastValue === undefined) return undefined;
+  const value = figure(episode.lastValue);
+  switch (condition.kind) {
+    case 'row_count':
+      return `Rows: *${value}* (alert when ${conditionInWords(condition)})`;
+    case 'column':
+      return `Measured *${value}* against ${SYMBOLS[condition.op]} ${figure(condition.threshold)}`;
+    case 'new_rows':
+      return `*${value}* new row${episode.lastValue === 1 ? '' : 's'} since the previous result`;
+    case 'changed':
+      return undefined;
+  }
+}
+
+export function buildAlertCard(input: AlertCardInput): SlackMessage {
+  const { episode } = input;
+  const title = `*${escapeMrkdwn(input.name)}* · <${input.queryUrl}|${escapeMrkdwn(input.queryTitle).replace(/[<>|]/g, ' ')}> (query ${input.queryId})`;
+  const blocks: KnownBlock[] = [section(`${headline(input)}\n${title}`)];
+  const facts = [`When ${conditionInWords(input.condition)}.`];
+  const value = measured(input);
+  if (value) facts.push(value);
+  if (episode.problem) facts.push(`:warning: ${escapeMrkdwn(episode.problem)}`);
+  blocks.push(section(facts.join('\n')));
+  if (input.phase === 'open' && input.rows.length > 0 && input.header.length > 0) {
+    const table = renderTable(input.header, input.rows);
+    blocks.push(section(codeBlock(table.text)));
+    const more = input.matched !== undefined && input.matched > table.shownRows;
+    if (more) {
+      blocks.push(
+        context(
+          `First ${table.shownRows} of ${figure(input.matched ?? 0)} rows; all are in the attached CSV.`,
+        ),
+      );
+    }
+  }
+  const notes: string[] = [];
+  if (episode.acknowledgedBy) {
+    const at = episode.acknowledgedAt
+      ? ` ${inZone(new Date(episode.acknowledgedAt), input.zone)}`
+      : '';
+    notes.push(
+      `:eyes: Acknowledged by <@${episode.acknowledgedBy}>${at}: no reminders for this episode.`,
+    );
+  }
+  if (input.snoozedUntil && input.snoozedUntil > input.now) {
+    notes.push(`:zzz: Snoozed until ${inZone(input.snoozedUntil, input.zone)}.`);
+  }
+  if (input.muted) notes.push(':no_bell: Muted: not checked until someone presses Resume.');
+  if (notes.length > 0) blocks.push({ type: 'context', elements: notes.map(mrkdwn) });
+  blocks.push(cardButtons(input));
+  const state =
+    input.phase === 'resolved'
+      ? 'Resolved'
+      : episode.kind === 'failing'
+        ? 'Query failed'
+        : 'Triggered';
+  return { text: `${state}: ${escapeMrkdwn(input.name)} (query ${input.queryId})`, blocks };
+}
+
+function cardButtons(input: AlertCardInput): ActionsBlock {
+  const value = input.alertId;
+  const elements: ActionsBlock['elements'] = [];
+  if (input.phase === 'open' && !input.episode.acknowledgedBy) {
+    elements.push({
+      type: 'button',
+      action_id: ACTION_ALERT_ACK,
+      text: plainText('Acknowledge'),
+      value,
+      style: 'primary',
+    });
+  }
+  if (input.phase === 'open') {
+    elements.push({
+      type: 'static_select',
+      action_id: ACTION_ALERT_SNOOZE,
+      placeholder: plainText('Snooze…'),
+      options: [
+        { text: plainText('1 hour'), value: `${value}:1h` },
+        { text: plainText('1 day'), value: `${value}:1d` },
+        { text: plainText('Until Monday 09:00'), value: `${value}:monday` },
+      ],
+    });
+  }
+  elements.push(
+    input.muted
+      ? { type: 'button', action_id: ACTION_ALERT_RESUME, text: plainText('Resume'), value }
+      : { type: 'button', action_id: ACTION_ALERT_MUTE, text: plainText('Mute'), value },
+    { type: 'button', action_id: ACTION_ALERT_EDIT, text: plainText('Edit'), value },
+    {
+      type: 'button',
+      action_id: ACTION_ALERT_DELETE,
+      text: plainText('Delete'),
+      value,
+      style: 'danger',
+      confirm: {
+        title: plainText('Delete this alert?'),
+        text: plainText('It stops checking and its card stays as it is.'),
+        confirm: plainText('Delete'),
+        deny: plainText('Keep it'),
+      },
+    },
+  );
+  return { type: 'actions', elements };
+}
+
+/** The short reply in the card's thread when an episode ends. */
+export function buildResolvedReply(name: string, lastedMs: number): SlackMessage {
+  const text = `:white_check_mark: *${escapeMrkdwn(name)}* resolved after ${lasted(lastedMs)}.`;
+  return { text, blocks: [section(text)] };
+}
+
+/** A reminder in the card's thread: still triggered and nobody has acknowledged it. */
+export function buildReminder(name: string, episode: Episode, now: Date): SlackMessage {
+  const since = relative(new Date(episode.startedAt), now);
+  const text = `:rotating_light: *${escapeMrkdwn(name)}* is still triggered (${episode.checks} checks, started ${since}). Press *Acknowledge* on the card to stop reminders.`;
+  return { text, blocks: [section(text)] };
+}

@@ -1,0 +1,61 @@
+// The hostile-text table for alerts (issue 17): the card in each phase and kind, the thread
+// replies and the condition in words. Alert names, query titles, column names, cells and the
+// failure Alation reported all get the hostile string raw.
+import type { Condition } from '../../../src/alerts/condition.ts';
+import type { Episode } from '../../../src/alerts/episode.ts';
+import * as alert from '../../../src/views/alert.ts';
+import { BASE, type Builder, EARLIER, NOW } from './hostile-fixtures.ts';
+
+const conditions = (h: string): Condition[] => [
+  { kind: 'row_count', op: '>', n: 3 },
+  { kind: 'column', column: h, reducer: 'sum', op: '>=', threshold: 10 },
+  { kind: 'new_rows', keyColumn: h },
+  { kind: 'changed' },
+];
+
+const episode = (h: string, kind: Episode['kind']): Episode => ({
+  kind,
+  startedAt: EARLIER.toISOString(),
+  checks: 3,
+  cardTs: '1.2',
+  acknowledgedBy: 'U2',
+  acknowledgedAt: NOW.toISOString(),
+  lastValue: 12,
+  problem: h,
+});
+
+const cards = (h: string) =>
+  conditions(h).flatMap((condition) =>
+    (['triggered', 'failing'] as const).flatMap((kind) =>
+      (['open', 'resolved'] as const).map((phase) =>
+        alert.buildAlertCard({
+          alertId: 'a1',
+          name: h,
+          condition,
+          queryId: 7,
+          queryTitle: h,
+          queryUrl: `${BASE}/query/7/`,
+          phase,
+          episode: episode(h, kind),
+          endedAt: NOW,
+          header: [h, 'n'],
+          rows: [[h, '1']],
+          matched: 40,
+          muted: true,
+          snoozedUntil: new Date(NOW.getTime() + 3_600_000),
+          now: NOW,
+          zone: h,
+        }),
+      ),
+    ),
+  );
+
+export const ALERT_BUILDERS: Record<string, Record<string, Builder>> = {
+  'alert.ts': {
+    buildAlertCard: cards,
+    buildResolvedReply: (h) => alert.buildResolvedReply(h, 3_600_000),
+    buildReminder: (h) => alert.buildReminder(h, episode(h, 'triggered'), NOW),
+    conditionInWords: (h) =>
+      conditions(h).map((c) => ({ type: 'mrkdwn', text: alert.conditionInWords(c) })),
+  },
+};
