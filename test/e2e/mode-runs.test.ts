@@ -287,8 +287,16 @@ describe('the CSV button', () => {
       await click('mode_query_run_csv', value);
       const [complete] = await t.slack.waitFor('files.completeUploadExternal');
       expect(complete?.args.channel_id).toBe(SLACK_DEFAULTS.channelId);
-      const upload = [...t.slack.uploads.values()].at(-1);
+      const uploads = [...t.slack.uploads.values()];
+      const upload = uploads.find((u) => u.filename.endsWith('.csv'));
       expect(upload?.filename).toBe('Daily-revenue.csv');
+      // The chart from the same stream, shared with it (issue 16).
+      const chart = uploads.find((u) => u.filename.endsWith('.png'));
+      expect(chart?.filename).toBe('Daily-revenue.png');
+      expect(chart?.alt_text).toMatch(
+        /^Line chart of revenue by day, 1–2 Jan 2026, max 1,300 on 2 Jan 2026/,
+      );
+      expect(complete?.args.files).toHaveLength(2);
       expect(upload?.bytes?.equals(Buffer.from(CSV, 'utf8'))).toBe(true);
       const message = textOf(t.slack.messages(SLACK_DEFAULTS.channelId).at(-1));
       expect(message).toContain('Daily revenue');

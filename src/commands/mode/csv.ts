@@ -2,6 +2,7 @@
 // gzipped) into the conversation as a file, with a preview, the way query results are shared.
 
 import { modeClientFor } from '../../auth/mode-session.ts';
+import { chartFileName, chartTap } from '../../charts/service.ts';
 import { describeRun, type QueryRunRef } from '../../client/mode/ref.ts';
 import { isRunDone } from '../../client/mode.ts';
 import type { Features } from '../../features.ts';
@@ -46,6 +47,9 @@ export async function shareModeQueryRunCsv(
     const filename = modeCsvFileName(run);
     const modeBaseUrl = features.modeHttp.baseUrl;
     const now = features.now();
+    const title = queryName(run);
+    const stream = features.charts.open({ zone, title, truncated: false, rowCount: undefined });
+    const chart = stream && chartTap(stream, chartFileName(filename), `${title} (chart)`, log);
     const shared = await relayCsv(
       client,
       { ...target, filename, title: `${queryName(run)} (Mode query run ${run.token})` },
@@ -58,6 +62,7 @@ export async function shareModeQueryRunCsv(
           zone,
           preview: { ...preview, bytes, filename },
         }),
+      chart,
     );
     if (!shared.ok) {
       log.warn({ slackError: shared.slackError }, 'Slack refused the Mode CSV here');
