@@ -25,6 +25,24 @@ export function messageObject(env: SlackEnv, m: EmulatedMessage): JsonObject {
   };
 }
 
+/** Posts a message as the bot: a new ts in the channel, its first version in its history. */
+export function postAsBot(
+  env: SlackEnv,
+  fields: Omit<EmulatedMessage, 'ts' | 'user' | 'bot_id' | 'deleted' | 'history'>,
+): EmulatedMessage {
+  const m: EmulatedMessage = {
+    ts: nextTs(env),
+    ...fields,
+    user: env.botUserId,
+    bot_id: env.botId,
+    deleted: false,
+    history: [],
+  };
+  m.history.push(messageObject(env, m));
+  env.state.messages.push(m);
+  return m;
+}
+
 /** Checks shared by chat.postMessage/postEphemeral/update: content present, within limits, blocks valid. */
 function checkContent(args: JsonObject, requireContent: boolean): Reply | undefined {
   const text = str(args.text);
@@ -49,22 +67,15 @@ export const chatMethods: Record<string, Method> = {
     const bad = checkContent(args, true);
     if (bad) return bad;
     const threadTs = str(args.thread_ts);
-    const m: EmulatedMessage = {
+    const m = postAsBot(env, {
       channel: target.id,
-      ts: nextTs(env),
       ...(threadTs ? { thread_ts: threadTs } : {}),
       text: str(args.text) ?? '',
       ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
       ...(Array.isArray(args.attachments) ? { attachments: args.attachments } : {}),
       ...(args.metadata === undefined ? {} : { metadata: args.metadata }),
-      user: env.botUserId,
-      bot_id: env.botId,
       via: 'chat.postMessage',
-      deleted: false,
-      history: [],
-    };
-    m.history.push(messageObject(env, m));
-    env.state.messages.push(m);
+    });
     return ok({ channel: m.channel, ts: m.ts, message: messageObject(env, m) });
   },
 

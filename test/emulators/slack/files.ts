@@ -1,10 +1,10 @@
 // files.*: the external upload (get URL, POST bytes, complete) and the files it shares.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { messageObject } from './chat.ts';
+import { postAsBot } from './chat.ts';
 import { resolveChannel } from './conversations.ts';
-import { type Method, nextId, nextTs, notify, type SlackEnv } from './state.ts';
-import type { EmulatedMessage, JsonObject, UploadRecord } from './types.ts';
+import { type Method, nextId, notify, type SlackEnv } from './state.ts';
+import type { JsonObject, UploadRecord } from './types.ts';
 import {
   fail,
   isObject,
@@ -85,9 +85,8 @@ export const fileMethods: Record<string, Method> = {
     });
     let messageTs: string | undefined;
     if (target) {
-      const m: EmulatedMessage = {
+      const m = postAsBot(env, {
         channel: target.id,
-        ts: nextTs(env),
         ...(threadTs ? { thread_ts: threadTs } : {}),
         text: initialComment ?? '',
         // Slack takes blocks for the share message, and ignores them when initial_comment is set.
@@ -99,14 +98,8 @@ export const fileMethods: Record<string, Method> = {
           name: record.filename,
           title,
         })),
-        user: env.botUserId,
-        bot_id: env.botId,
         via: 'files.completeUploadExternal',
-        deleted: false,
-        history: [],
-      };
-      m.history.push(messageObject(env, m));
-      env.state.messages.push(m);
+      });
       messageTs = m.ts;
     }
     for (const { record, title } of titled) {
