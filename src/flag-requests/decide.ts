@@ -58,6 +58,51 @@ export function refusalText(error: unknown, approverId: string, choice: FlagChoi
 const isOpen = (r: FlagRequest | undefined) => r?.status === 'open';
 
 /**
+ * A claim that went stale (its replica died while Alation was asked) may have created its flag
+ * before it could record so. If the object carries exactly the flag that claimant was creating,
+ * the request is recorded as approved by them with that flag instead of creating a second one.
+ */
+async function adoptInterrupted(
+  deps: RequestDeps,
+  alation: Awaited<ReturnType<RequestDeps['requireAlation']>>,
+  request: FlagRequest,
+  approver: Owner,
+  tookOver: { claimedBy: string; intended: FlagChoice },
+): Promise<FlagRequest | undefined> {
+  const { flagType, reason } = tookOver.intended;
+  let found: TrustFlag | undefined;
+  try {
+    const page = await alation.flags.list({ subject: request.subject, limit: 100 });
+    found = page.items.find(
+      (f) => f.flag_type === flagType && f.flag_reason.trim() === reason.trim(),
+    );
+  } catch (error) {
+    // Not knowing is no reason to block the approval; at worst the object gets the flag twice.
+    deps.log.warn(
+      { err: error, requestId: request.id },
+      'could not check for an interrupted approval',
+    );
+    return undefined;
+  }
+  if (!found) return undefined;
+  const adopted = await deps.store.approve(
+    request.id,
+    approver.userId,
+    { flagId: found.id, flagType: found.flag_type, reason: found.flag_reason },
+    deps.now(),
+    tookOver.claimedBy,
+  );
+  if (adopted) {
+    deps.log.warn(
+      { requestId: request.id, flagId: found.id },
+      'adopted the flag of an approval interrupted before it was recorded',
+    );
+    await announceOutcome(deps, adopted);
+  }
+  return adopted;
+}
+
+/**
  * Approves as `approver`: their credentials first (no claim for someone who cannot call Alation),
  * then the claim, then the flag, then the record and the cards. `onClaimed` runs once the claim
  * is held, for a progress card.
@@ -73,7 +118,9 @@ export async function approveRequest(
     return { kind: 'taken', request: undefined };
   }
   if (existing.requester.userId === approver.userId) return { kind: 'own', request: existing };
-  if (!isOpen(existing)) return { kind: 'taken', request: existing };
+  // 'deciding' goes on to the claim, which takes over a claim that went stale.
+  if (!isOpen(existing) && existing.status !== 'deciding')
+    return { kind: 'taken', request: existing };
   let alation: Awaited<ReturnType<RequestDeps['requireAlation']>>;
   try {
     alation = await deps.requireAlation(approver);
@@ -81,9 +128,13 @@ export async function approveRequest(
     if (error instanceof NotConnectedError) return { kind: 'not_connected', error };
     throw error;
   }
-  const claim = await deps.store.claim(requestId, approver.userId, deps.now());
+  const choice = change ?? { flagType: existing.flagType, reason: existing.reason };
+  const claim = await deps.store.claim(requestId, approver.userId, deps.now(), choice);
   if (!claim.ok) return { kind: 'taken', request: claim.request };
-  const choice = change ?? { flagType: claim.request.flagType, reason: claim.request.reason };
+  if (claim.tookOver) {
+    const adopted = await adoptInterrupted(deps, alation, claim.request, approver, claim.tookOver);
+    if (adopted) return { kind: 'taken', request: adopted };
+  }
   await refreshCard(deps, claim.request, { approvingBy: approver.userId });
   let flag: TrustFlag;
   try {

@@ -152,10 +152,19 @@ export const DEFAULT_FLAG_REQUEST_TIMES: FlagRequestTimes = {
 /** How long a decision may hold its claim while it asks Alation before another may take over. */
 export const CLAIM_STALE_MS = 120_000;
 
-/** A claim's answer: the request now held by the caller, or as someone else left it. */
+/**
+ * A claim's answer: the request now held by the caller (and, when it took over a claim that went
+ * stale, what that claimant was creating), or the request as someone else left it.
+ */
 export type ClaimResult =
-  | { ok: true; request: FlagRequest }
+  | { ok: true; request: FlagRequest; tookOver?: { claimedBy: string; intended: Intended } }
   | { ok: false; request: FlagRequest | undefined };
+
+/** The flag a claimant is about to create. */
+export interface Intended {
+  flagType: FlagType;
+  reason: string;
+}
 
 export interface Approval {
   flagId: number;
@@ -173,9 +182,9 @@ export interface FlagRequestStore {
   /**
    * Takes the decision for `actorId` before Alation is called: open → deciding, in one UPDATE,
    * so of two stewards pressing Approve at once exactly one gets `ok`. A claim older than
-   * CLAIM_STALE_MS is taken over.
+   * CLAIM_STALE_MS is taken over. `intended` is kept with the claim for whoever takes it over.
    */
-  claim(id: string, actorId: string, now: Date): Promise<ClaimResult>;
+  claim(id: string, actorId: string, now: Date, intended: Intended): Promise<ClaimResult>;
   /** Alation refused the claimant: the request is open again, with the refusal recorded. */
   release(
     id: string,
@@ -183,12 +192,16 @@ export interface FlagRequestStore {
     refusal: string,
     now: Date,
   ): Promise<FlagRequest | undefined>;
-  /** The claimant's flag exists: the request is approved, and it says which flag. */
+  /**
+   * The claimant's flag exists: the request is approved, and it says which flag. `decidedBy` is
+   * the claimant unless it adopts the flag an interrupted claimant created.
+   */
   approve(
     id: string,
     actorId: string,
     approval: Approval,
     now: Date,
+    decidedBy?: string,
   ): Promise<FlagRequest | undefined>;
   /** open → denied, with the reason; undefined when it was no longer open. */
   deny(id: string, actorId: string, note: string, now: Date): Promise<FlagRequest | undefined>;
@@ -272,14 +285,36 @@ export function createFlagRequestStore(db: Queryable): FlagRequestStore {
       );
     },
     get,
-    async claim(id, actorId, now) {
-      const claimed = await one(
-        `UPDATE flag_requests SET status = 'deciding', claimed_by = $2, claimed_at = $3
-          WHERE id = $1 AND (status = 'open' OR (status = 'deciding' AND claimed_at < $4))
-          RETURNING *`,
-        [id, actorId, now, new Date(now.getTime() - CLAIM_STALE_MS)],
+    async claim(id, actorId, now, intended) {
+      const stale = new Date(now.getTime() - CLAIM_STALE_MS);
+      // FOR UPDATE makes a concurrent claim wait and then see this one; the UPDATE re-checks
+      // the row it writes, so of two claims at once exactly one matches.
+      const [row] = await db.query<
+        Row & { prev_by: string | null; prev_type: FlagType | null; prev_reason: string | null }
+      >(
+        `WITH prev AS (
+           SELECT id, status, claimed_by, claimed_flag_type, claimed_reason FROM flag_requests
+            WHERE id = $1 FOR UPDATE)
+         UPDATE flag_requests f SET status = 'deciding', claimed_by = $2, claimed_at = $3,
+                claimed_flag_type = $5, claimed_reason = $6
+           FROM prev
+          WHERE f.id = prev.id AND (f.status = 'open' OR (f.status = 'deciding' AND f.claimed_at < $4))
+          RETURNING f.*, CASE WHEN prev.status = 'deciding' THEN prev.claimed_by END AS prev_by,
+                    prev.claimed_flag_type AS prev_type, prev.claimed_reason AS prev_reason`,
+        [id, actorId, now, stale, intended.flagType, intended.reason],
       );
-      return claimed ? { ok: true, request: claimed } : { ok: false, request: await get(id) };
+      if (!row) return { ok: false, request: await get(id) };
+      const request = toRequest(row);
+      return row.prev_by && row.prev_type
+        ? {
+            ok: true,
+            request,
+            tookOver: {
+              claimedBy: row.prev_by,
+              intended: { flagType: row.prev_type, reason: row.prev_reason ?? '' },
+            },
+          }
+        : { ok: true, request };
     },
     async release(id, actorId, refusal, now) {
       const released = await one(
@@ -291,15 +326,15 @@ export function createFlagRequestStore(db: Queryable): FlagRequestStore {
       if (released) await event(id, now, actorId, 'refused', { detail: refusal });
       return released;
     },
-    async approve(id, actorId, approval, now) {
+    async approve(id, actorId, approval, now, decidedBy = actorId) {
       const approved = await one(
-        `UPDATE flag_requests SET status = 'approved', decided_by = $2, decided_at = $3,
+        `UPDATE flag_requests SET status = 'approved', decided_by = $7, decided_at = $3,
                 flag_id = $4, final_flag_type = $5, final_reason = $6, claimed_at = NULL
           WHERE id = $1 AND status = 'deciding' AND claimed_by = $2 RETURNING *`,
-        [id, actorId, now, approval.flagId, approval.flagType, approval.reason],
+        [id, actorId, now, approval.flagId, approval.flagType, approval.reason, decidedBy],
       );
       if (approved) {
-        await event(id, now, actorId, 'approved', {
+        await event(id, now, decidedBy, 'approved', {
           flagId: approval.flagId,
           flagType: approval.flagType,
           ...(approval.reason ? { detail: approval.reason } : {}),

@@ -345,6 +345,42 @@ describe('a request to a stewards’ channel', () => {
     expect(events.filter((e) => e.event === 'approved')).toHaveLength(1);
   });
 
+  it('adopts the flag of an approval whose replica died before recording it', async () => {
+    await request(input);
+    const card = await cardIn(STEWARDS);
+    const id = String((await requestRow())?.id);
+    // Dave's replica claimed three minutes ago, created the flag in Alation, and died.
+    const claimed = await t.features.flagRequests.claim(
+      id,
+      DAVE.id,
+      new Date(Date.now() - 180_000),
+      {
+        flagType: 'WARNING',
+        reason: 'Stale since March',
+      },
+    );
+    expect(claimed.ok).toBe(true);
+    const created = t.alation.addFlag({
+      flagType: 'WARNING',
+      reason: 'Stale since March',
+      subject: { otype: 'table', id: orders },
+      userId: 10,
+    });
+    const { reply } = await press('flag_request_approve', card, BOB, id);
+    expect(textOf(await reply())).toContain(
+      `Already decided, nothing else was done: :white_check_mark: *Approved by <@${DAVE.id}>*`,
+    );
+    expect(flagPosts()).toEqual([]);
+    expect(t.alation.state.flags.size).toBe(1);
+    expect(await requestRow()).toMatchObject({
+      status: 'approved',
+      decidedBy: DAVE.id,
+      flagId: created.id,
+    });
+    expect(textOf(current(card).blocks)).toContain(`*Approved by <@${DAVE.id}>*`);
+    await t.slack.waitUntil(() => dmsTo(ALICE).find((m) => m.text.includes(': approved')));
+  });
+
   it('tells the requester in the form when the bot is not in the channel', async () => {
     t.slack.addChannel({ id: 'C0OUTSIDE', name: 'elsewhere', is_member: false });
     const { ack } = await request({ ...input, channel: 'C0OUTSIDE' });

@@ -24,6 +24,10 @@ CREATE TABLE flag_requests (
   status              text NOT NULL CHECK (status IN ('open', 'deciding', 'approved', 'denied', 'withdrawn', 'expired')),
   claimed_by          text,
   claimed_at          timestamptz,
+  -- The flag the claimant is creating, so whoever takes over a dead claim can find it in Alation
+  -- instead of creating a second one.
+  claimed_flag_type   text,
+  claimed_reason      text,
   decided_by          text,
   decided_at          timestamptz,
   -- A denial's reason.

@@ -10,6 +10,7 @@ import { type TestDb, testDatabases } from '../../support/databases.ts';
 const NOW = new Date('2026-05-04T09:00:00Z');
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 const DAY = 86_400_000;
+const INTENDED = { flagType: 'DEPRECATION' as const, reason: 'Replaced by orders_v2' };
 const ALICE = { tenantId: 'T1', userId: 'UALICE' };
 const input: NewFlagRequest = {
   requester: ALICE,
@@ -54,7 +55,10 @@ describe.each(testDatabases())('flag request store on $name', (database) => {
 
   it('lets exactly one of two simultaneous claims win', async () => {
     const { id } = await store.create(input, NOW);
-    const claims = await Promise.all([store.claim(id, 'UBOB', NOW), store.claim(id, 'UDAVE', NOW)]);
+    const claims = await Promise.all([
+      store.claim(id, 'UBOB', NOW, INTENDED),
+      store.claim(id, 'UDAVE', NOW, INTENDED),
+    ]);
     expect(claims.filter((c) => c.ok)).toHaveLength(1);
     const lost = claims.find((c) => !c.ok);
     expect(lost?.request?.status).toBe('deciding');
@@ -68,12 +72,12 @@ describe.each(testDatabases())('flag request store on $name', (database) => {
       decidedBy: winner,
       flagId: 9,
     });
-    expect((await store.claim(id, loser, at(DAY))).ok).toBe(false);
+    expect((await store.claim(id, loser, at(DAY), INTENDED)).ok).toBe(false);
   });
 
   it('reopens a released claim with the refusal, and a stale claim can be taken over', async () => {
     const { id } = await store.create(input, NOW);
-    await store.claim(id, 'UCAROL', NOW);
+    await store.claim(id, 'UCAROL', NOW, INTENDED);
     expect(await store.release(id, 'UBOB', 'not yours', NOW)).toBeUndefined();
     const released = await store.release(id, 'UCAROL', 'Alation said no', NOW);
     expect(released).toMatchObject({
@@ -81,9 +85,19 @@ describe.each(testDatabases())('flag request store on $name', (database) => {
       lastRefusal: 'Alation said no',
       claimedBy: null,
     });
-    await store.claim(id, 'UBOB', NOW);
-    expect((await store.claim(id, 'UDAVE', at(CLAIM_STALE_MS - 1))).ok).toBe(false);
-    expect((await store.claim(id, 'UDAVE', at(CLAIM_STALE_MS + 1))).ok).toBe(true);
+    const fromOpen = await store.claim(id, 'UBOB', NOW, INTENDED);
+    expect(fromOpen.ok && fromOpen.tookOver).toBeUndefined();
+    expect((await store.claim(id, 'UDAVE', at(CLAIM_STALE_MS - 1), INTENDED)).ok).toBe(false);
+    const takeover = await store.claim(id, 'UDAVE', at(CLAIM_STALE_MS + 1), {
+      flagType: 'WARNING',
+      reason: 'mine',
+    });
+    // Whoever takes over learns what the stale claimant was creating.
+    expect(takeover).toMatchObject({
+      ok: true,
+      request: { status: 'deciding', claimedBy: 'UDAVE' },
+      tookOver: { claimedBy: 'UBOB', intended: INTENDED },
+    });
     expect((await store.events(id)).map((e) => e.event)).toEqual(['requested', 'refused']);
   });
 
@@ -119,7 +133,7 @@ describe.each(testDatabases())('flag request store on $name', (database) => {
   it('expires an open request or a stale claim once its time has come', async () => {
     const { id } = await store.create(input, NOW);
     expect(await store.expire(id, at(14 * DAY - 1))).toBeUndefined();
-    await store.claim(id, 'UBOB', at(14 * DAY - 1));
+    await store.claim(id, 'UBOB', at(14 * DAY - 1), INTENDED);
     expect(await store.expire(id, at(14 * DAY))).toBeUndefined();
     expect((await store.expire(id, at(14 * DAY + CLAIM_STALE_MS)))?.status).toBe('expired');
     expect(await store.expire(id, at(15 * DAY))).toBeUndefined();
