@@ -7,6 +7,7 @@ import type { FlagRequest } from '../store/flag-requests.ts';
 import { context, escapeWithin, plainText, section } from './blocks.ts';
 import { ACTION_FLAG_OPEN, FLAG_LABELS, flagLine, subjectLink, subjectWords } from './flag.ts';
 import type { SlackMessage } from './help.ts';
+import { slackDate } from './job.ts';
 import { relative } from './time.ts';
 
 export const ACTION_REQUEST_APPROVE = 'flag_request_approve';
@@ -160,7 +161,8 @@ export function buildReviewCard(input: ReviewCardInput): SlackMessage {
       ),
     );
   }
-  const asked = `Asked ${relative(request.createdAt, input.now)} by ${who}`;
+  // Slack renders the time in each reader's zone; a relative time would go stale on the card.
+  const asked = `Asked ${slackDate(request.createdAt)} by ${who}`;
   const outcome = outcomeLine(request);
   if (outcome) {
     blocks.push(section(outcome), context(asked), {

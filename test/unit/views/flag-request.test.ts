@@ -8,7 +8,7 @@ import {
 } from '../../../src/views/flag-request.ts';
 import { textOf } from '../../support/flows.ts';
 import { hostileRequest } from './hostile-builders-flag-requests.ts';
-import { BASE, NOW, trustFlag } from './hostile-fixtures.ts';
+import { BASE, EARLIER, NOW, trustFlag } from './hostile-fixtures.ts';
 
 const request = (status: Parameters<typeof hostileRequest>[1] = 'open') => ({
   ...hostileRequest('orders', status),
@@ -33,7 +33,9 @@ describe('the review card', () => {
     expect(text).toContain('>Replaced by orders_v2');
     expect(text).toContain('*Flags on it now:*');
     expect(text).toContain('Late loads');
-    expect(text).toContain('Asked 3 hours ago by <@U1>');
+    expect(text).toContain(
+      `Asked <!date^${EARLIER.getTime() / 1000}^{date_short_pretty} at {time}|2026-11-22T09:00:00Z> by <@U1>`,
+    );
     expect(actionIds(open)).toEqual([
       'flag_request_approve',
       'flag_request_changes',
