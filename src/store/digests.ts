@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Owner } from './credentials.ts';
 import type { Queryable } from './db.ts';
+import { type ClaimResult, createSlotClaims } from './slot-claims.ts';
 
 export type DigestKind = 'query_result' | 'failed_runs' | 'flag_changes' | 'mode_runs';
 
 /** Kind-specific settings, as the modal collected them. */
 export type DigestParams =
-  | { kind: 'query_result'; queryId: number; attachCsv: boolean; onlyIfChanged: boolean }
+  | {
+      kind: 'query_result';
+      queryId: number;
+      attachCsv: boolean;
+      onlyIfChanged: boolean;
+      /** Post a chart with the result (issue 16); kept in its own column, true unless unset. */
+      includeChart?: boolean;
+    }
   | { kind: 'failed_runs'; datasourceId?: number; queryId?: number }
   | {
       kind: 'flag_changes';
@@ -64,7 +72,15 @@ interface Row {
   last_outcome: RecordedOutcome | null;
   last_detail: string | null;
   last_fingerprint: string | null;
+  include_chart?: boolean;
   created_at: Date | string;
+}
+
+/** The params as stored in jsonb, and the chart option as stored in its column. */
+function split(input: DigestParams): { kind: DigestKind; json: string; includeChart: boolean } {
+  const { kind, ...params } = input;
+  const { includeChart, ...rest } = params as { includeChart?: boolean };
+  return { kind, json: JSON.stringify(rest), includeChart: includeChart !== false };
 }
 
 const date = (v: Date | string) => new Date(v);
@@ -76,7 +92,11 @@ function toDigest(r: Row): Digest {
     owner: { tenantId: r.tenant_id, userId: r.user_id },
     channelId: r.channel_id,
     name: r.name,
-    params: { ...params, kind: r.kind } as DigestParams,
+    params: {
+      ...params,
+      kind: r.kind,
+      ...(r.kind === 'query_result' ? { includeChart: r.include_chart !== false } : {}),
+    } as DigestParams,
     cron: r.cron,
     tz: r.tz,
     status: r.status,
@@ -108,10 +128,7 @@ export interface DeliveryResult {
   fingerprint?: string;
 }
 
-export type ClaimResult =
-  | { state: 'claimed' }
-  | { state: 'finished' }
-  | { state: 'busy'; leaseEndsAt: Date };
+export type { ClaimResult } from './slot-claims.ts';
 
 export interface DigestStore {
   create(input: DigestInput, now: Date): Promise<Digest>;
@@ -153,13 +170,14 @@ export interface DigestStore {
 }
 
 export function createDigestStore(db: Queryable): DigestStore {
+  const claims = createSlotClaims(db, { table: 'digest_deliveries', owner: 'digest_id' });
   return {
     async create(input, now) {
-      const { kind, ...params } = input.params;
+      const { kind, json, includeChart } = split(input.params);
       const [row] = await db.query<Row>(
         `INSERT INTO digests (id, tenant_id, user_id, channel_id, name, kind, params, cron, tz,
-                              status, since_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10) RETURNING *`,
+                              status, since_at, include_chart)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10, $11) RETURNING *`,
         [
           randomUUID(),
           input.owner.tenantId,
@@ -167,10 +185,11 @@ export function createDigestStore(db: Queryable): DigestStore {
           input.channelId,
           input.name,
           kind,
-          JSON.stringify(params),
+          json,
           input.cron,
           input.tz,
           now,
+          includeChart,
         ],
       );
       if (!row) throw new Error('digest not created');
@@ -181,12 +200,12 @@ export function createDigestStore(db: Queryable): DigestStore {
       return row ? toDigest(row) : undefined;
     },
     async update(id, input) {
-      const { kind, ...params } = input.params;
+      const { kind, json, includeChart } = split(input.params);
       const [row] = await db.query<Row>(
         `UPDATE digests SET channel_id = $2, name = $3, kind = $4, params = $5::jsonb, cron = $6,
-                tz = $7, last_fingerprint = NULL, updated_at = now()
+                tz = $7, include_chart = $8, last_fingerprint = NULL, updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [id, input.channelId, input.name, kind, JSON.stringify(params), input.cron, input.tz],
+        [id, input.channelId, input.name, kind, json, input.cron, input.tz, includeChart],
       );
       return row ? toDigest(row) : undefined;
     },
@@ -211,45 +230,11 @@ export function createDigestStore(db: Queryable): DigestStore {
       );
       return row ? toDigest(row) : undefined;
     },
-    async claim(id, slot, now, leaseMs) {
-      const rows = await db.query(
-        `INSERT INTO digest_deliveries AS d (digest_id, slot, status, claimed_at)
-         VALUES ($1, $2, 'claimed', $3)
-         ON CONFLICT (digest_id, slot) DO UPDATE SET claimed_at = EXCLUDED.claimed_at
-           WHERE d.status = 'claimed' AND d.claimed_at < $4
-         RETURNING 1`,
-        [id, slot, now, new Date(now.getTime() - leaseMs)],
-      );
-      if (rows.length > 0) return { state: 'claimed' };
-      const [held] = await db.query<{ status: string; claimed_at: Date | string }>(
-        'SELECT status, claimed_at FROM digest_deliveries WHERE digest_id = $1 AND slot = $2',
-        [id, slot],
-      );
-      if (held?.status !== 'claimed') return { state: 'finished' };
-      return { state: 'busy', leaseEndsAt: new Date(date(held.claimed_at).getTime() + leaseMs) };
-    },
-    async renew(id, slot, heldSince, now) {
-      const rows = await db.query(
-        `UPDATE digest_deliveries SET claimed_at = $4
-          WHERE digest_id = $1 AND slot = $2 AND status = 'claimed' AND claimed_at = $3
-          RETURNING 1`,
-        [id, slot, heldSince, now],
-      );
-      return rows.length > 0;
-    },
-    async release(id, slot, heldSince) {
-      await db.query(
-        `DELETE FROM digest_deliveries
-          WHERE digest_id = $1 AND slot = $2 AND status = 'claimed' AND claimed_at = $3`,
-        [id, slot, heldSince],
-      );
-    },
+    claim: (id, slot, now, leaseMs) => claims.claim(id, slot, now, leaseMs),
+    renew: (id, slot, heldSince, now) => claims.renew(id, slot, heldSince, now),
+    release: (id, slot, heldSince) => claims.release(id, slot, heldSince),
     async finish(id, slot, result, now, pauseAfter) {
-      await db.query(
-        `UPDATE digest_deliveries SET status = $3, finished_at = $4, detail = $5
-          WHERE digest_id = $1 AND slot = $2`,
-        [id, slot, result.outcome, now, result.detail],
-      );
+      await claims.finish(id, slot, result.outcome, now, result.detail);
       const failed = result.outcome === 'failed';
       const [row] = await db.query<Row>(
         `UPDATE digests SET
@@ -275,11 +260,6 @@ export function createDigestStore(db: Queryable): DigestStore {
       );
       return row ? toDigest(row) : undefined;
     },
-    async deliveries(id) {
-      return db.query<{ slot: string; status: string }>(
-        'SELECT slot, status FROM digest_deliveries WHERE digest_id = $1 ORDER BY claimed_at',
-        [id],
-      );
-    },
+    deliveries: (id) => claims.list(id),
   };
 }
