@@ -276,6 +276,41 @@ describe('a request to a person', () => {
   });
 });
 
+describe('before anything is created', () => {
+  it('asks an approver who has not connected to connect, and leaves the request open', async () => {
+    await request({ type: 'WARNING', reason: 'Old', reviewer: BOB.id });
+    const card = await cardIn(t.slack.dmChannel(BOB.id));
+    await t.features.credentials.remove(owner(BOB), 'alation');
+    const { reply } = await press('flag_request_approve', card, BOB);
+    const answer = await reply();
+    expect(buttonsOf(answer as { blocks?: unknown[] }).map((b) => b.action_id)).toContain(
+      'alation_connect',
+    );
+    expect(flagPosts()).toEqual([]);
+    expect(await requestRow()).toMatchObject({ status: 'open', claimedBy: null });
+    expect(actionIds(current(card))).toContain('flag_request_approve');
+  });
+
+  it('puts Alation’s “Invalid otype” next to the object type, and sends nothing', async () => {
+    const view = await openRequestForm('');
+    const ack = await viewSubmission(t.target, {
+      view: {
+        ...view,
+        state: requestState({
+          otype: 'tabel',
+          id: '12',
+          type: 'WARNING',
+          reason: 'x',
+          reviewer: BOB.id,
+        }),
+      },
+    });
+    expect(((ack.body as Json).errors as Json).flag_otype).toContain('Invalid otype');
+    expect(await t.db.query('SELECT id FROM flag_requests')).toEqual([]);
+    expect(t.slack.messages(t.slack.dmChannel(BOB.id))).toEqual([]);
+  });
+});
+
 describe('a request to a stewards’ channel', () => {
   const input = { type: 'WARNING', reason: 'Stale since March', channel: STEWARDS } as const;
 
