@@ -2,7 +2,8 @@
  * How fast the real process comes up and goes down, and whether it acks Slack meanwhile:
  * launch → /healthz 200, launch → /readyz 200 (fresh DATA_DIR, then the same one again),
  * SIGTERM → exit; the longest event-loop block from launch to ready (the bot's own histogram,
- * read from /readyz); and a signed `/alation help` sent every 100 ms from launch until a second
+ * read from /readyz: from the port's listening, which is what a request could wait for, and from
+ * the start of run(), which also covers building the app before the port listens); and a signed `/alation help` sent every 100 ms from launch until a second
  * after ready, with the worst ack (Slack allows 3 s). Requests refused before the port listens
  * are counted apart: no load balancer sends traffic to a process that is not listening.
  *
@@ -10,7 +11,7 @@
  * commit, with node_modules linked) alternately with this one, side by side.
  */
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSlackEmulator } from '../test/emulators/slack.ts';
@@ -24,6 +25,7 @@ const builds: [string, string][] = [['this', ROOT]];
 if (values.compare) builds.push(['compare', path.resolve(values.compare)]);
 const slack = await startSlackEmulator();
 const signingSecret = 'bench';
+const loadAtStart = loadavg()[0] ?? 0;
 
 interface Sample {
   healthz: number;
@@ -32,6 +34,8 @@ interface Sample {
   code: number | null;
   /** Longest event-loop delay the bot saw from run() to ready, ms; undefined if not reported. */
   blockMs: number | undefined;
+  /** The same from the moment its port listened (what a request could have waited). */
+  listeningBlockMs: number | undefined;
   worstAck: number;
   acks: number;
   refused: number;
@@ -67,7 +71,7 @@ async function once(dataDir: string, root: string): Promise<Sample> {
   readyAt = performance.now();
   const readyz = readyAt - started;
   const body = (await (await fetch(`${origin}/readyz`)).json()) as {
-    eventLoop?: { sinceStart: { max: number } };
+    eventLoop?: { sinceStart: { max: number }; sinceListening?: { max: number } };
   };
   const samples = await probing;
   const stopping = performance.now();
@@ -80,6 +84,7 @@ async function once(dataDir: string, root: string): Promise<Sample> {
     exit: performance.now() - stopping,
     code,
     blockMs: body.eventLoop?.sinceStart.max,
+    listeningBlockMs: body.eventLoop?.sinceListening?.max,
     worstAck: Math.max(0, ...answered.map((s) => s.ackMs ?? 0)),
     acks: answered.length,
     refused: samples.filter((s) => s.status === 'refused').length,
@@ -102,16 +107,19 @@ try {
 }
 const ms = (n: number | undefined, w = 10) =>
   (n === undefined ? 'n/a' : `${Math.round(n)}`).padStart(w);
-console.log(`start-up and shutdown of node src/main.ts (node ${process.version}), ms`);
+console.log(
+  `start-up and shutdown of node src/main.ts (node ${process.version}), ms; load average ` +
+    `${loadAtStart.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after`,
+);
 if (values.compare) console.log(`compare = ${path.resolve(values.compare)}`);
 console.log(
   `${'run'.padEnd(30)}${'/healthz'.padStart(10)}${'/readyz'.padStart(10)}` +
-    `${'max block'.padStart(11)}${'worst ack'.padStart(11)}  acks/refused/failed` +
+    `${'max block'.padStart(11)}${'listening'.padStart(11)}${'worst ack'.padStart(11)}  acks/refused/failed` +
     `${'SIGTERM→exit'.padStart(14)}  exit`,
 );
 for (const [label, s] of rows) {
   console.log(
-    `${label.padEnd(30)}${ms(s.healthz)}${ms(s.readyz)}${ms(s.blockMs, 11)}${ms(s.worstAck, 11)}` +
+    `${label.padEnd(30)}${ms(s.healthz)}${ms(s.readyz)}${ms(s.blockMs, 11)}${ms(s.listeningBlockMs, 11)}${ms(s.worstAck, 11)}` +
       `  ${`${s.acks}/${s.refused}/${s.failed}`.padEnd(19)}${ms(s.exit, 14)}  ${s.code}`,
   );
 }
@@ -124,19 +132,23 @@ const worst = (pick: (s: Sample) => number | undefined, fresh: boolean) =>
 const verdict = (n: number, target: number) =>
   `${Math.round(n)} ms ${n <= target ? `<= ${target} ok` : `> ${target} FAIL`}`;
 console.log(
-  `RESULT max event-loop block launch→ready: fresh ${verdict(
+  `RESULT max event-loop block listening→ready: fresh ${verdict(
+    worst((s) => s.listeningBlockMs, true),
+    200,
+  )}, reused ${verdict(
+    worst((s) => s.listeningBlockMs, false),
+    200,
+  )}; run()→ready (building the app before the port listens too): fresh ${verdict(
     worst((s) => s.blockMs, true),
     200,
-  )}, ` +
-    `reused ${verdict(
-      worst((s) => s.blockMs, false),
-      200,
-    )}; worst help ack from launch: ` +
-    `${verdict(
-      Math.max(
-        worst((s) => s.worstAck, true),
-        worst((s) => s.worstAck, false),
-      ),
-      1000,
-    )}`,
+  )}, reused ${verdict(
+    worst((s) => s.blockMs, false),
+    200,
+  )}; worst help ack from launch: ${verdict(
+    Math.max(
+      worst((s) => s.worstAck, true),
+      worst((s) => s.worstAck, false),
+    ),
+    1000,
+  )}`,
 );

@@ -9,14 +9,21 @@ export interface DelayStats {
 }
 
 export interface EventLoopReport {
-  /** Since the monitor started (the start of `run()`). */
+  /** Since the monitor started (the start of `run()`, before the HTTP port listens). */
   sinceStart: DelayStats;
+  /**
+   * Since the port began to listen (`listening()`): what a Slack request could have waited.
+   * Before that, building the app is a block nobody waits on, since no request can arrive.
+   */
+  sinceListening?: DelayStats;
   /** The last full window (`windowMs`), or the current one before the first has ended. */
   recent: DelayStats & { windowSeconds: number };
 }
 
 export interface EventLoopMonitor {
   report(): EventLoopReport;
+  /** The HTTP port listens: from now on, delays can delay an ack. */
+  listening(): void;
   stop(): void;
 }
 
@@ -51,6 +58,8 @@ export function startEventLoopMonitor(options: EventLoopMonitorOptions): EventLo
   const sinceStart = monitorEventLoopDelay({ resolution: resolutionMs });
   const current = monitorEventLoopDelay({ resolution: resolutionMs });
   const check = monitorEventLoopDelay({ resolution: resolutionMs });
+  const sinceListening = monitorEventLoopDelay({ resolution: resolutionMs });
+  let listened = false;
   for (const h of [sinceStart, current, check]) h.enable();
   let recent: DelayStats | undefined;
   let windowStarted = performance.now();
@@ -82,11 +91,17 @@ export function startEventLoopMonitor(options: EventLoopMonitorOptions): EventLo
   return {
     report: () => ({
       sinceStart: stats(sinceStart),
+      ...(listened ? { sinceListening: stats(sinceListening) } : {}),
       recent: { ...(recent ?? stats(current)), windowSeconds: windowMs / 1000 },
     }),
+    listening() {
+      if (listened) return;
+      listened = true;
+      sinceListening.enable();
+    },
     stop() {
       clearInterval(timer);
-      for (const h of [sinceStart, current, check]) h.disable();
+      for (const h of [sinceStart, sinceListening, current, check]) h.disable();
     },
   };
 }

@@ -50,6 +50,7 @@ export async function run(config: Config, log: Logger): Promise<Running> {
   });
   const bot = createApp({ config, log, readiness, inFlight, features: () => featuresReady });
   const port = await bot.start();
+  eventLoop.listening();
   log.info(
     { port, mode: config.slack.appToken ? 'socket' : 'http' },
     'alation-slack-bot is listening',

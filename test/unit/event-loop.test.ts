@@ -58,4 +58,22 @@ describe('event-loop monitor', () => {
       monitor.stop();
     }
   });
+
+  it('reports blocks since listening apart from those before it', async () => {
+    const { log } = captureLog();
+    const monitor = startEventLoopMonitor({ log });
+    try {
+      await sleep(30);
+      blockFor(400);
+      await sleep(30);
+      expect(monitor.report().sinceListening).toBeUndefined();
+      monitor.listening();
+      await sleep(60);
+      const report = monitor.report();
+      expect(report.sinceStart.max).toBeGreaterThanOrEqual(380);
+      expect(report.sinceListening?.max).toBeLessThan(380);
+    } finally {
+      monitor.stop();
+    }
+  });
 });
