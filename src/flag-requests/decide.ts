@@ -6,8 +6,9 @@ import type { AddFlagBody, FlagType, TrustFlag } from '../client/alation.ts';
 import { ForbiddenError, isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { FlagRequest } from '../store/flag-requests.ts';
+import { escapeMrkdwn } from '../views/blocks.ts';
 import { FLAG_LABELS } from '../views/flag.ts';
-import { buildRequestQuestion } from '../views/flag-request.ts';
+import { buildRequestNotice, buildRequestQuestion } from '../views/flag-request.ts';
 import {
   announceOutcome,
   currentFlags,
@@ -23,6 +24,8 @@ export type DecisionResult =
   /** Someone else decided first, it was withdrawn or expired, or is being approved now. */
   | { kind: 'taken'; request: FlagRequest | undefined }
   | { kind: 'own'; request: FlagRequest }
+  /** Asked of one person, and pressed by someone else (a forwarded or forged button). */
+  | { kind: 'not_reviewer'; request: FlagRequest }
   | { kind: 'not_connected'; error: NotConnectedError }
   /** Alation refused or failed; the request is open again and the card says why. */
   | { kind: 'refused'; request: FlagRequest | undefined; error: unknown; refusal: string };
@@ -56,6 +59,10 @@ export function refusalText(error: unknown, approverId: string, choice: FlagChoi
 }
 
 const isOpen = (r: FlagRequest | undefined) => r?.status === 'open';
+
+/** A request asked of one person is theirs to decide; one in a channel is anyone's there. */
+const mayDecide = (request: FlagRequest, actor: Owner) =>
+  !('userId' in request.reviewer) || request.reviewer.userId === actor.userId;
 
 /**
  * A claim that went stale (its replica died while Alation was asked) may have created its flag
@@ -118,6 +125,7 @@ export async function approveRequest(
     return { kind: 'taken', request: undefined };
   }
   if (existing.requester.userId === approver.userId) return { kind: 'own', request: existing };
+  if (!mayDecide(existing, approver)) return { kind: 'not_reviewer', request: existing };
   // 'deciding' goes on to the claim, which takes over a claim that went stale.
   if (!isOpen(existing) && existing.status !== 'deciding')
     return { kind: 'taken', request: existing };
@@ -147,8 +155,21 @@ export async function approveRequest(
     }
     const refusal = refusalText(error, approver.userId, choice);
     const released = await deps.store.release(requestId, approver.userId, refusal, deps.now());
-    if (released)
+    if (released) {
       await refreshCard(deps, released, { flags: await currentFlags(alation, released) });
+      // A person's card has no one else to turn to: the requester decides what next.
+      if ('userId' in released.reviewer) {
+        await replyToRequester(
+          deps,
+          released,
+          buildRequestNotice(
+            `:no_entry_sign: <@${approver.userId}> tried to approve your request, but ${escapeMrkdwn(refusal)} It is still open; you can withdraw it and ask someone else.`,
+          ),
+        ).catch((err: unknown) =>
+          deps.log.warn({ err, requestId }, 'could not tell the requester'),
+        );
+      }
+    }
     return { kind: 'refused', request: released, error, refusal };
   }
   const approved = await deps.store.approve(
@@ -179,6 +200,7 @@ export async function denyRequest(
     return { kind: 'taken', request: undefined };
   }
   if (existing.requester.userId === actor.userId) return { kind: 'own', request: existing };
+  if (!mayDecide(existing, actor)) return { kind: 'not_reviewer', request: existing };
   const denied = await deps.store.deny(requestId, actor.userId, note.trim(), deps.now());
   if (!denied) return { kind: 'taken', request: await deps.store.get(requestId) };
   await announceOutcome(deps, denied);

@@ -181,7 +181,11 @@ export function buildReviewCard(input: ReviewCardInput): SlackMessage {
     if (request.lastRefusal) {
       blocks.push(
         section(
-          `:no_entry_sign: ${escapeWithin(request.lastRefusal, 600)} The request is still open for someone who may.`,
+          `:no_entry_sign: ${escapeWithin(request.lastRefusal, 600)} ${
+            'userId' in request.reviewer
+              ? `The request is still open; <@${request.requester.userId}> has been told and may ask someone else.`
+              : 'The request is still open for someone who may.'
+          }`,
         ),
       );
     }

@@ -257,7 +257,7 @@ describe('a request to a person', () => {
     expect(text).toContain('Use with care until May');
   });
 
-  it('when Alation refuses the approver (403), the card says so and stays open', async () => {
+  it('when Alation refuses the reviewer (403), the card says so, the requester is told, and no one else may decide', async () => {
     await request({ ...input, reviewer: CAROL.id });
     const card = await cardIn(t.slack.dmChannel(CAROL.id));
     const { reply } = await press('flag_request_approve', card, CAROL);
@@ -265,14 +265,18 @@ describe('a request to a person', () => {
     expect(flagPosts().map((p) => p.userId)).toEqual([9]);
     expect(t.alation.state.flags.size).toBe(0);
     const open = current(card);
-    expect(textOf(open.blocks)).toContain('still open for someone who may');
+    expect(textOf(open.blocks)).toContain(`still open; <@${ALICE.id}> has been told`);
     expect(actionIds(open)).toContain('flag_request_approve');
     expect((await requestRow())?.status).toBe('open');
-    // Someone who may can still approve the same card.
-    await press('flag_request_approve', open, BOB);
-    await t.slack.waitUntil(() => textOf(current(card).blocks).includes('Approved by'));
-    expect(flagPosts().map((p) => p.userId)).toEqual([9, 8]);
-    expect(t.alation.state.flags.size).toBe(1);
+    const told = await t.slack.waitUntil(() =>
+      dmsTo(ALICE).find((m) => textOf(m.blocks).includes('tried to approve your request')),
+    );
+    expect(told.thread_ts).toBeDefined();
+    // Bob was not asked: his press (a forwarded button) decides nothing.
+    const id = String((await requestRow())?.id);
+    const bob = await press('flag_request_approve', open, BOB, id);
+    expect(textOf(await bob.reply())).toContain(`asked of <@${CAROL.id}>, so only they can decide`);
+    expect(flagPosts()).toHaveLength(1);
   });
 });
 
@@ -356,6 +360,26 @@ describe('a request to a stewards’ channel', () => {
     expect(flagPosts()).toEqual([]);
     const row = await requestRow();
     expect(row).toMatchObject({ status: 'denied', decidedBy: CAROL.id });
+  });
+
+  it('when Alation refuses one steward (403), another may still approve the same card', async () => {
+    await request(input);
+    const card = await cardIn(STEWARDS);
+    const id = String((await requestRow())?.id);
+    const { reply } = await press('flag_request_approve', card, CAROL);
+    expect(textOf(await reply())).toContain('Nothing was created; the request stays open');
+    expect(textOf(current(card).blocks)).toContain('still open for someone who may');
+    expect((await requestRow())?.status).toBe('open');
+    await press('flag_request_approve', current(card), BOB, id);
+    await t.slack.waitUntil(() => textOf(current(card).blocks).includes('Approved by'));
+    expect(flagPosts().map((p) => p.userId)).toEqual([9, 8]);
+    expect(t.alation.state.flags.size).toBe(1);
+    const events = await t.features.flagRequests.events(id);
+    expect(events.map((e) => [e.event, e.actorId])).toEqual([
+      ['requested', ALICE.id],
+      ['refused', CAROL.id],
+      ['approved', BOB.id],
+    ]);
   });
 
   it('a double press by two stewards creates one flag', async () => {

@@ -67,6 +67,8 @@ export function decisionText(result: DecisionResult): string {
       return ':x: Denied; the requester has been told, with your reason.';
     case 'own':
       return 'You made this request, so someone else decides it. You can withdraw it from your receipt or `/alation flag requests`.';
+    case 'not_reviewer':
+      return `This request was asked of ${'userId' in result.request.reviewer ? `<@${result.request.reviewer.userId}>` : 'someone else'}, so only they can decide it.`;
     case 'not_connected':
       return 'Approving creates the flag as you, so connect your Alation account first (`/alation login`). The request stays open.';
     case 'refused':
@@ -133,6 +135,10 @@ export function reviewRequestActions(deps: CommandDeps, options: { ackBudgetMs?:
       }
       if (!input.allowOwn && request.requester.userId === input.owner.userId) {
         await answer(input.respond, decisionText({ kind: 'own', request }));
+        return;
+      }
+      if ('userId' in request.reviewer && request.reviewer.userId !== input.owner.userId) {
+        await answer(input.respond, decisionText({ kind: 'not_reviewer', request }));
         return;
       }
       if (request.status !== 'open') {
