@@ -49,6 +49,18 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
     });
   }
 
+  /** Alice authorizes with a fresh PKCE pair and the code is exchanged at once. */
+  async function aliceAuthorizes(): Promise<Response> {
+    const { verifier, challenge } = pkce();
+    const code = await codeFor(t.alice.id, challenge);
+    return exchange({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
+  }
+
   beforeEach(() => {
     t.emu.addOAuthClient({
       clientId: 'slackbot',
@@ -58,14 +70,7 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
   });
 
   it('runs the full flow and the bearer token acts as the user who authorized', async () => {
-    const { verifier, challenge } = pkce();
-    const code = await codeFor(t.alice.id, challenge);
-    const res = await exchange({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-    });
+    const res = await aliceAuthorizes();
     const tokens = (await expectJson(res, 200)) as Record<string, string | number>;
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -186,14 +191,7 @@ describe('OAuth 2.0 authorization code + PKCE', () => {
   });
 
   it('treats an expired bearer token like an expired API token', async () => {
-    const { verifier, challenge } = pkce();
-    const code = await codeFor(t.alice.id, challenge);
-    const res = await exchange({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-    });
+    const res = await aliceAuthorizes();
     const { access_token } = (await res.json()) as { access_token: string };
     t.emu.expireOAuthAccessToken(access_token);
     const after = await fetch(`${t.emu.url}/integration/v1/query/`, {
