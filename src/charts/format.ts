@@ -3,10 +3,10 @@
 
 export const count = (n: number): string => n.toLocaleString('en-US');
 
-/** 12400 → "12,400"; 0.12345 → "0.1235"; 1234567.891 → "1,234,567.89". */
+/** 12400 → "12,400"; 0.12345 → "0.1235"; 1234567.891 → "1,234,568"; 1200.5 → "1,200.5". */
 export function number(n: number): string {
   const abs = Math.abs(n);
-  const digits = abs >= 100 ? 0 : abs >= 1 ? 2 : 4;
+  const digits = abs >= 10_000 ? 0 : abs >= 1 ? 2 : 4;
   return n.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 

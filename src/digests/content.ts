@@ -2,10 +2,14 @@
 // message (and, for a query result, the CSV spooled to disk) or says why nothing is posted.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { type ChartSource, queryChartTap } from '../charts/service.ts';
 import { composeUrl, queryUrl } from '../client/alation/links.ts';
 import type { AlationClient } from '../client/alation.ts';
+import type { Logger } from '../log.ts';
 import { latestResultOf } from '../results/latest.ts';
 import { type Spooled, spoolCsv } from '../results/spool.ts';
+import type { ExtraFile } from '../slack/upload.ts';
 import type { Digest, DigestParams } from '../store/digests.ts';
 import { type DigestFrame, digestHeader } from '../views/digest.ts';
 import { csvFileName } from '../views/files.ts';
@@ -21,6 +25,8 @@ export interface BuildContext {
   now: Date;
   /** The creator's Mode access, for the Mode kind (connected or not is found out on use). */
   mode: ModeAccess;
+  /** Charts for query results (issue 16); without it, none are drawn. */
+  charts?: (ChartSource & { log: Logger }) | undefined;
 }
 
 export interface SpooledFile {
@@ -31,7 +37,14 @@ export interface SpooledFile {
 
 export type Built =
   | { post: false; reason: string }
-  | { post: true; message: SlackMessage; file?: SpooledFile; fingerprint?: string };
+  | {
+      post: true;
+      message: SlackMessage;
+      file?: SpooledFile;
+      /** Shared in the same message: beside the CSV, or on its own when there is no CSV. */
+      charts?: ExtraFile[];
+      fingerprint?: string;
+    };
 
 /** sha256 of the spooled CSV: "changed" means different bytes, not merely a re-run. */
 async function hashFile(path: string): Promise<string> {
@@ -70,14 +83,33 @@ export async function buildQueryResult(
     };
   }
   const csv = await ctx.alation.queries.resultCsv(state.resultId);
-  const spooled = await spoolCsv(csv.body, { previewRows: 10 });
+  const filename = csvFileName(title, queryId, state.resultId);
+  // The chart reads the same download on its way to disk, in the digest's zone.
+  const chart =
+    params.includeChart !== false && ctx.charts
+      ? await queryChartTap(ctx.charts, {
+          owner: ctx.digest.owner,
+          queryId,
+          csvName: filename,
+          log: ctx.charts.log,
+          zone: ctx.frame.zone,
+          title,
+          truncated: state.truncated,
+          rowCount: state.rowCount,
+        })
+      : undefined;
+  const body = chart ? pipeline(csv.body, chart.transform, () => {}) : csv.body;
+  const spooled = await spoolCsv(body, { previewRows: 10 }).catch(async (error: unknown) => {
+    await chart?.chart();
+    throw error;
+  });
+  const charts = (await chart?.files()) ?? [];
   try {
     const fingerprint = `csv:${await hashFile(spooled.path)}`;
     if (params.onlyIfChanged && !ctx.frame.manual && fingerprint === ctx.digest.lastFingerprint) {
       await spooled.remove();
       return { post: false, reason: 'unchanged' };
     }
-    const filename = csvFileName(title, queryId, state.resultId);
     const shown = buildResultMessage(state, { ...spooled, bytes: spooled.bytes, filename }, rctx);
     // Without the file, the line that says it is attached would be wrong.
     const blocks = params.attachCsv
@@ -88,13 +120,14 @@ export async function buildQueryResult(
     const message = { text: `${ctx.frame.name}: ${shown.text}`, blocks: [...header, ...blocks] };
     if (!params.attachCsv) {
       await spooled.remove();
-      return { post: true, message, fingerprint };
+      return { post: true, message, fingerprint, ...(charts.length ? { charts } : {}) };
     }
     return {
       post: true,
       message,
       fingerprint,
       file: { spooled, filename, title: `${title} (result ${state.resultId})` },
+      ...(charts.length ? { charts } : {}),
     };
   } catch (error) {
     await spooled.remove();

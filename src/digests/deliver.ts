@@ -2,6 +2,7 @@
 // build the content as the creator, post it, record the outcome, and tell the creator when
 // something they can fix went wrong.
 import type { AllMiddlewareArgs } from '@slack/bolt';
+import type { ChartSource } from '../charts/service.ts';
 import type { AlationClient } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
@@ -37,6 +38,8 @@ export interface DeliveryDeps {
   /** Removes the pg-boss schedule of a digest that got paused. */
   unschedule(digestId: string): Promise<void>;
   leaseMs?: number;
+  /** Charts for query-result digests, with the creator's saved choice (issue 16). */
+  charts?: ChartSource | undefined;
 }
 
 /** A scheduled instant, or a Run now press (its own id, so two presses post twice). */
@@ -117,10 +120,24 @@ async function post(deps: DeliveryDeps, digest: Digest, built: Extract<Built, { 
         title,
         content: { path: spooled.path, length: spooled.bytes },
         blocks: built.message.blocks,
+        ...(built.charts ? { extraFiles: async () => built.charts ?? [] } : {}),
       });
     } finally {
       await spooled.remove();
     }
+    return;
+  }
+  const [chart] = built.charts ?? [];
+  if (chart) {
+    // No CSV asked for: the chart is the file the message is shared with.
+    await uploadFile(deps.slack, {
+      channelId: digest.channelId,
+      filename: chart.filename,
+      title: chart.title,
+      content: { bytes: chart.bytes },
+      altText: chart.altText,
+      blocks: built.message.blocks,
+    });
     return;
   }
   await deps.slack.chat.postMessage({
@@ -269,6 +286,7 @@ async function runClaimed(
       frame,
       now: claimedAt,
       mode: deps.modeFor(digest.owner),
+      charts: deps.charts && { ...deps.charts, log },
     });
     if (built.post) {
       let ours: boolean;

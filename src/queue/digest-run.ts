@@ -141,6 +141,8 @@ export function digestWorkerDeps(
     | 'credentials'
     | 'modeHttp'
     | 'modePacer'
+    | 'charts'
+    | 'chartChoices'
   >,
   slack: DeliveryDeps['slack'],
   log: Logger,
@@ -158,5 +160,6 @@ export function digestWorkerDeps(
     log: log.child({ component: 'digests' }),
     now: features.now,
     unschedule: (digestId) => features.digestScheduler().unschedule(digestId),
+    charts: { charts: features.charts, chartChoices: features.chartChoices },
   };
 }

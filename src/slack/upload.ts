@@ -16,6 +16,8 @@ export interface Upload {
     | { bytes: Buffer }
     | { path: string; length: number }
     | { stream: Readable; length: number };
+  /** Read out for an image (Slack's `alt_txt`). */
+  altText?: string | undefined;
   /** Text posted with the file; ignored by Slack when `blocks` is given. */
   initialComment?: string;
   /**
@@ -75,7 +77,7 @@ export async function uploadFile(client: Client, upload: Upload): Promise<{ file
   const length = 'bytes' in upload.content ? upload.content.bytes.length : upload.content.length;
   const fileId = await sendBytes(
     client,
-    { filename: upload.filename, length },
+    { filename: upload.filename, length, altText: upload.altText },
     'bytes' in upload.content
       ? upload.content.bytes
       : 'stream' in upload.content

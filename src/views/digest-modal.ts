@@ -30,6 +30,7 @@ export const BLOCK_MODE_ONLY = 'digest_mode_only';
 
 export const OPTION_ATTACH_CSV = 'attach_csv';
 export const OPTION_ONLY_IF_CHANGED = 'only_if_changed';
+export const OPTION_INCLUDE_CHART = 'include_chart';
 export const OPTION_ONLY_WARNINGS = 'only_warnings';
 
 export type SchedulePreset = 'hourly' | 'daily' | 'weekdays' | 'weekly' | 'cron';
@@ -80,6 +81,7 @@ export interface DigestForm {
   queryId: string;
   attachCsv: boolean;
   onlyIfChanged: boolean;
+  includeChart: boolean;
   datasourceId: string;
   onlyWarnings: boolean;
   subject: string;
@@ -176,10 +178,12 @@ function kindFields(form: DigestForm): KnownBlock[] {
           [
             option(OPTION_ATTACH_CSV, 'Attach the full result as a CSV file'),
             option(OPTION_ONLY_IF_CHANGED, 'Post only if the result changed since the last digest'),
+            option(OPTION_INCLUDE_CHART, 'Include a chart'),
           ],
           [
             ...(form.attachCsv ? [OPTION_ATTACH_CSV] : []),
             ...(form.onlyIfChanged ? [OPTION_ONLY_IF_CHANGED] : []),
+            ...(form.includeChart ? [OPTION_INCLUDE_CHART] : []),
           ],
         ),
       ];

@@ -26,6 +26,7 @@ import {
   type DigestForm,
   INPUT,
   OPTION_ATTACH_CSV,
+  OPTION_INCLUDE_CHART,
   OPTION_ONLY_IF_CHANGED,
   OPTION_ONLY_WARNINGS,
   type SchedulePreset,
@@ -58,6 +59,7 @@ export function emptyForm(channelId: string, zone: string): DigestForm {
     queryId: '',
     attachCsv: true,
     onlyIfChanged: false,
+    includeChart: true,
     datasourceId: '',
     onlyWarnings: false,
     subject: '',
@@ -98,6 +100,7 @@ export function readDigestForm(values: DigestViewState, previous: DigestForm): D
     queryId: textOf(BLOCK_QUERY, previous.queryId),
     attachCsv: checked(BLOCK_QUERY_OPTIONS, OPTION_ATTACH_CSV, previous.attachCsv),
     onlyIfChanged: checked(BLOCK_QUERY_OPTIONS, OPTION_ONLY_IF_CHANGED, previous.onlyIfChanged),
+    includeChart: checked(BLOCK_QUERY_OPTIONS, OPTION_INCLUDE_CHART, previous.includeChart),
     datasourceId: textOf(BLOCK_DATASOURCE, previous.datasourceId),
     onlyWarnings: checked(BLOCK_FLAG_OPTIONS, OPTION_ONLY_WARNINGS, previous.onlyWarnings),
     subject: textOf(BLOCK_SUBJECT, previous.subject),
@@ -185,6 +188,7 @@ export function checkDigestForm(
           queryId: Number(form.queryId),
           attachCsv: form.attachCsv,
           onlyIfChanged: form.onlyIfChanged,
+          includeChart: form.includeChart,
         };
       }
       break;
@@ -258,6 +262,7 @@ export function formOf(digest: CheckedDigest): DigestForm {
     form.queryId = String(p.queryId);
     form.attachCsv = p.attachCsv;
     form.onlyIfChanged = p.onlyIfChanged;
+    form.includeChart = p.includeChart !== false;
   } else if (p.kind === 'failed_runs') {
     form.queryId = p.queryId ? String(p.queryId) : '';
     form.datasourceId = p.datasourceId ? String(p.datasourceId) : '';

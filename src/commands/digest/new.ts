@@ -100,6 +100,7 @@ const metadataSchema = z.object({
       queryId: field(z.string()),
       attachCsv: field(z.boolean()),
       onlyIfChanged: field(z.boolean()),
+      includeChart: field(z.boolean()),
       datasourceId: field(z.string()),
       onlyWarnings: field(z.boolean()),
       subject: field(z.string()),

@@ -193,6 +193,7 @@ export function digestForm(h: string, kind: DigestForm['kind'], schedule: string
     queryId: h,
     attachCsv: true,
     onlyIfChanged: true,
+    includeChart: true,
     datasourceId: h,
     onlyWarnings: true,
     subject: h,
