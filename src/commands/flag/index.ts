@@ -7,6 +7,7 @@ import { editFlagAction } from './edit.ts';
 import { listFlagsAction } from './list.ts';
 import { removeFlagAction } from './remove.ts';
 import { requestFlagAction } from './request.ts';
+import { requestFormActions } from './request-forms.ts';
 import { reviewRequestActions } from './request-review.ts';
 import { listRequestsAction } from './requests.ts';
 
@@ -19,7 +20,8 @@ export function flagCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
   const edit = editFlagAction(deps, options);
   const remove = removeFlagAction(deps);
   const request = requestFlagAction(deps, options);
-  const review = reviewRequestActions(deps, options);
+  const review = reviewRequestActions(deps);
+  const forms = requestFormActions(deps, options);
   const requests = listRequestsAction(deps);
   return {
     name: 'flag',
@@ -53,6 +55,7 @@ export function flagCommand(deps: CommandDeps, options: { ackBudgetMs?: number }
       remove.register(app);
       request.register(app);
       review.register(app);
+      forms.register(app);
     },
   };
 }

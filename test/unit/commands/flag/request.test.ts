@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { checkReviewer, readRequestForm } from '../../../../src/commands/flag/request.ts';
-import { decisionText, readChangesForm } from '../../../../src/commands/flag/request-review.ts';
-import { hostileRequest } from '../../views/hostile-builders-flag-requests.ts';
 
 describe('the request form', () => {
   it('reads the object, flag, reason and the picked reviewer', () => {
@@ -54,36 +52,5 @@ describe('the request form', () => {
       'flag_request_channel',
       expect.stringContaining('not both'),
     ]);
-  });
-});
-
-describe('the review buttons', () => {
-  it('read the changes on the request’s own object', () => {
-    const request = hostileRequest('orders');
-    expect(
-      readChangesForm(
-        {
-          flag_type: {
-            flag_request_changes_type_choice: { selected_option: { value: 'ENDORSEMENT' } },
-          },
-        },
-        request,
-      ),
-    ).toEqual({ otype: 'orders', subjectId: '12', flagType: 'ENDORSEMENT', reason: undefined });
-  });
-
-  it('say what became of a request someone else got to first', () => {
-    expect(decisionText({ kind: 'taken', request: hostileRequest('x', 'deciding') })).toContain(
-      '<@U2> is approving this request right now',
-    );
-    expect(decisionText({ kind: 'taken', request: hostileRequest('x', 'denied') })).toContain(
-      'Already decided, nothing else was done: :x: *Denied by <@U2>*',
-    );
-    expect(decisionText({ kind: 'taken', request: undefined })).toBe(
-      'This request no longer exists.',
-    );
-    expect(decisionText({ kind: 'own', request: hostileRequest('x') })).toContain(
-      'someone else decides',
-    );
   });
 });
