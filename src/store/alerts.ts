@@ -19,6 +19,8 @@ export interface Alert {
   owner: Owner;
   channelId: string;
   onlyMe: boolean;
+  /** The creator's Slack time zone when saved, for the card's times. */
+  tz: string;
   name: string;
   queryId: number;
   condition: Condition;
@@ -40,6 +42,7 @@ export interface AlertInput {
   owner: Owner;
   channelId: string;
   onlyMe: boolean;
+  tz: string;
   name: string;
   queryId: number;
   condition: Condition;
@@ -93,6 +96,7 @@ interface Row {
   user_id: string;
   channel_id: string;
   only_me: boolean;
+  tz: string;
   name: string;
   query_id: number;
   condition: Condition | string;
@@ -119,6 +123,7 @@ function toAlert(r: Row): Alert {
     owner: { tenantId: r.tenant_id, userId: r.user_id },
     channelId: r.channel_id,
     onlyMe: r.only_me,
+    tz: r.tz,
     name: r.name,
     queryId: r.query_id,
     condition: json(r.condition),
@@ -152,8 +157,8 @@ export function createAlertStore(db: Queryable): AlertStore {
     async create(input, now) {
       const row = await one(
         `INSERT INTO alerts (id, tenant_id, user_id, channel_id, only_me, name, query_id, condition,
-           every_minutes, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $10) RETURNING *`,
+           every_minutes, tz, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 'active', $10, $10) RETURNING *`,
         [
           randomUUID(),
           input.owner.tenantId,
@@ -165,6 +170,7 @@ export function createAlertStore(db: Queryable): AlertStore {
           JSON.stringify(input.condition),
           input.everyMinutes,
           now,
+          input.tz,
         ],
       );
       if (!row) throw new Error('INSERT … RETURNING gave no row');
@@ -175,7 +181,7 @@ export function createAlertStore(db: Queryable): AlertStore {
     update: (id, input) =>
       one(
         `UPDATE alerts SET channel_id = $2, only_me = $3, name = $4, query_id = $5, condition = $6,
-           every_minutes = $7,
+           every_minutes = $7, tz = $8,
            last_result = CASE WHEN query_id = $5 AND condition = $6::jsonb THEN last_result END,
            last_fingerprint = CASE WHEN query_id = $5 AND condition = $6::jsonb THEN last_fingerprint END,
            updated_at = now()
@@ -188,6 +194,7 @@ export function createAlertStore(db: Queryable): AlertStore {
           input.queryId,
           JSON.stringify(input.condition),
           input.everyMinutes,
+          input.tz,
         ],
       ),
     async remove(id) {

@@ -8,6 +8,8 @@ CREATE TABLE alerts (
   -- A channel, or the creator's DM with the bot for "only me".
   channel_id           text NOT NULL,
   only_me              boolean NOT NULL DEFAULT false,
+  -- The creator's Slack time zone when saved: the card's times are shown in it.
+  tz                   text NOT NULL DEFAULT 'UTC',
   name                 text NOT NULL,
   query_id             integer NOT NULL,
   condition            jsonb NOT NULL,

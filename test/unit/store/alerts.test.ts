@@ -9,6 +9,7 @@ const input: AlertInput = {
   owner: { tenantId: 'T1', userId: 'UADA' },
   channelId: 'C1',
   onlyMe: false,
+  tz: 'Europe/Berlin',
   name: 'No orders',
   queryId: 7,
   condition: { kind: 'row_count', op: '=', n: 0 },
