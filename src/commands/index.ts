@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { echo } from '../views/blocks.ts';
 import { buildHelpMessage } from '../views/help.ts';
+import { chartCommand } from './chart.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { digestCommand } from './digest/index.ts';
 import { flagCommand } from './flag/index.ts';
@@ -28,6 +29,7 @@ export function allCommands(deps: CommandDeps): Command[] {
     queryCommand(deps),
     runsCommand(deps),
     resultCommand(deps),
+    chartCommand(deps),
     sqlCommand(deps),
     flagCommand(deps),
     syncCommand(deps),

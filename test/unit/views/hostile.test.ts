@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as alert from '../../../src/views/alert.ts';
 import * as blocks from '../../../src/views/blocks.ts';
+import * as chart from '../../../src/views/chart.ts';
+import * as chartModal from '../../../src/views/chart-modal.ts';
 import * as connect from '../../../src/views/connect.ts';
 import * as cron from '../../../src/views/cron.ts';
 import * as digest from '../../../src/views/digest.ts';
@@ -41,6 +43,7 @@ import { findHostileMarkup, hostileStrings } from '../../support/hostile.ts';
 import { ALERT_BUILDERS } from './hostile-builders-alerts.ts';
 import { APP_BUILDERS } from './hostile-builders-app.ts';
 import { CATALOG_BUILDERS } from './hostile-builders-catalog.ts';
+import { CHART_BUILDERS } from './hostile-builders-charts.ts';
 import { FLAG_REQUEST_BUILDERS } from './hostile-builders-flag-requests.ts';
 import type { Builder } from './hostile-fixtures.ts';
 
@@ -54,6 +57,7 @@ const BUILDERS: Record<string, Record<string, Builder>> = {
   ...ALERT_BUILDERS,
   ...APP_BUILDERS,
   ...CATALOG_BUILDERS,
+  ...CHART_BUILDERS,
   ...FLAG_REQUEST_BUILDERS,
 };
 
@@ -77,6 +81,8 @@ const NO_FREE_TEXT = new Set([
 const MODULES: Record<string, Record<string, unknown>> = {
   'alert.ts': alert,
   'blocks.ts': blocks,
+  'chart.ts': chart,
+  'chart-modal.ts': chartModal,
   'connect.ts': connect,
   'cron.ts': cron,
   'digest.ts': digest,
