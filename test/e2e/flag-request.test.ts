@@ -1,151 +1,31 @@
 // Trust-flag requests through HTTP (issue 20): a request goes to a person's DM or a stewards'
 // channel, and Approve creates the flag in Alation as the approver (their own token, asserted
-// in the emulator's log); deny, approve with changes, a refusal by Alation, a double press,
-// withdrawing, the Request a flag… offer where Alation refuses an Add, and the requests list.
+// in the emulator's log); approve with changes, deny with a reason, Alation refusing the
+// approver, a double press, and a claim whose replica died.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FlagType } from '../../src/client/alation.ts';
-import { blockAction, event, slashCommand, viewSubmission } from '../driver.ts';
-import type { EmulatedMessage } from '../emulators/slack.ts';
-import { SLACK_DEFAULTS } from '../emulators/slack.ts';
-import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { viewSubmission } from '../driver.ts';
+import type { TestBot } from '../support/bot.ts';
+import {
+  ALICE,
+  actionIds,
+  BOB,
+  CAROL,
+  DAVE,
+  flagRequestWorld,
+  STEWARDS,
+} from '../support/flag-requests.ts';
 import { textOf } from '../support/flows.ts';
-import { nextResponse } from '../support/respond.ts';
 
 type Json = Record<string, unknown>;
-type User = { id: string; name: string };
-
-const ALICE: User = { id: SLACK_DEFAULTS.userId, name: SLACK_DEFAULTS.userName };
-const BOB: User = { id: 'U0USER0002', name: 'bob' };
-const CAROL: User = { id: 'U0USER0003', name: 'carol' };
-const DAVE: User = { id: 'U0USER0004', name: 'dave' };
-const STEWARDS = 'C0STEWARDS';
-const owner = (u: User) => ({ tenantId: SLACK_DEFAULTS.teamId, userId: u.id });
 
 let t: TestBot;
 let orders: number;
-
+const world = flagRequestWorld();
+const { flagPosts, nextOpenedView, request, cardIn, press, current, requestRow, dmsTo } = world;
 beforeEach(async () => {
-  t = await startTestBot({ jobs: {} });
-  for (const u of [BOB, CAROL, DAVE]) t.slack.addUser({ id: u.id, name: u.name });
-  t.slack.addChannel({ id: STEWARDS, name: 'data-stewards', is_member: true });
-  const warehouse = t.alation.addDataSource({ title: 'Warehouse' }).id;
-  orders = t.alation.addTable({ datasourceId: warehouse, schema: 'public', name: 'orders' }).id;
-  // Alice (7) may not set flags; Bob (8) and Dave (10) are stewards; Carol (9) may not either.
-  await t.connectAlation(DEFAULT_OWNER, 7);
-  mayNotFlag(7);
-  await t.connectAlation(owner(BOB), 8);
-  await t.connectAlation(owner(CAROL), 9);
-  mayNotFlag(9);
-  await t.connectAlation(owner(DAVE), 10);
+  ({ t, orders } = await world.start());
 });
-afterEach(() => t.stop());
-
-function mayNotFlag(alationUserId: number) {
-  const user = t.alation.state.users.get(alationUserId);
-  if (!user) throw new Error(`no Alation user ${alationUserId}`);
-  user.canEditFlags = false;
-}
-
-const flagPosts = () => t.alation.requestsTo('POST', '/integration/flag/');
-const buttonsOf = (message: { blocks?: unknown[] }) =>
-  ((message.blocks ?? []) as Json[]).flatMap((b) =>
-    b.type === 'actions' ? (b.elements as Json[]) : [],
-  );
-const actionIds = (message: { blocks?: unknown[] }) => buttonsOf(message).map((b) => b.action_id);
-
-interface RequestInput {
-  otype?: string;
-  id?: string;
-  type?: FlagType;
-  reason?: string;
-  reviewer?: string;
-  channel?: string;
-}
-
-function requestState(input: RequestInput) {
-  const text = (value: string | undefined) => ({ type: 'plain_text_input', value: value ?? null });
-  return {
-    values: {
-      flag_otype: { value: text(input.otype) },
-      flag_subject_id: { value: text(input.id) },
-      flag_type: {
-        flag_request_type_choice: {
-          type: 'radio_buttons',
-          selected_option: input.type
-            ? { value: input.type, text: { type: 'plain_text', text: input.type } }
-            : null,
-        },
-      },
-      ...(input.reason === undefined ? {} : { flag_reason: { value: text(input.reason) } }),
-      flag_request_reviewer: {
-        pick: { type: 'users_select', selected_user: input.reviewer ?? null },
-      },
-      flag_request_channel: {
-        pick: { type: 'conversations_select', selected_conversation: input.channel ?? null },
-      },
-    },
-  } as never;
-}
-
-/** Waits for the next views.open and returns the view Slack stored. */
-async function nextOpenedView(before: number): Promise<Json & { id: string }> {
-  const [call] = (await t.slack.waitFor('views.open', { count: before + 1 })).slice(-1);
-  const view = (call?.response as { view?: Json & { id: string } } | undefined)?.view;
-  if (!view) throw new Error('views.open returned no view');
-  return view;
-}
-
-async function openRequestForm(args: string) {
-  const before = t.slack.callsTo('views.open').length;
-  const ack = await slashCommand(t.target, {
-    text: `flag request ${args}`,
-    response_url: t.slack.responseUrl(),
-  });
-  expect(ack.status).toBe(200);
-  return await nextOpenedView(before);
-}
-
-/** Alice asks; resolves once the card and her receipt are posted. */
-async function request(input: RequestInput) {
-  const view = await openRequestForm(`table ${orders}`);
-  const ack = await viewSubmission(t.target, {
-    view: { ...view, state: requestState({ otype: 'table', id: String(orders), ...input }) },
-  });
-  expect(ack.status).toBe(200);
-  return { view, ack: ack.body as Json };
-}
-
-async function cardIn(channel: string): Promise<EmulatedMessage> {
-  return t.slack.waitUntil(() =>
-    t.slack.messages(channel).find((m) => m.text.startsWith('Trust flag request')),
-  );
-}
-
-async function press(
-  actionId: string,
-  message: EmulatedMessage,
-  user: User,
-  value = String(buttonsOf(message).find((b) => b.action_id === actionId)?.value),
-) {
-  const responseUrl = t.slack.responseUrl();
-  const ack = await blockAction(t.target, {
-    user,
-    channel: { id: message.channel },
-    message: { ts: message.ts, blocks: message.blocks ?? [] },
-    actions: [{ action_id: actionId, value }],
-    response_url: responseUrl,
-  });
-  expect(ack.status).toBe(200);
-  return { responseUrl, reply: () => nextResponse(t, responseUrl) };
-}
-
-/** The card as Slack holds it now (after the bot's chat.update calls). */
-const current = (m: EmulatedMessage) => t.slack.message(m.channel, m.ts) as EmulatedMessage;
-const requestRow = async () => {
-  const [row] = await t.db.query<{ id: string }>('SELECT id FROM flag_requests');
-  return t.features.flagRequests.get(row?.id ?? '');
-};
-const dmsTo = (u: User) => t.slack.messages(t.slack.dmChannel(u.id));
+afterEach(() => world.stop());
 
 describe('a request to a person', () => {
   const input = {
@@ -280,41 +160,6 @@ describe('a request to a person', () => {
   });
 });
 
-describe('before anything is created', () => {
-  it('asks an approver who has not connected to connect, and leaves the request open', async () => {
-    await request({ type: 'WARNING', reason: 'Old', reviewer: BOB.id });
-    const card = await cardIn(t.slack.dmChannel(BOB.id));
-    await t.features.credentials.remove(owner(BOB), 'alation');
-    const { reply } = await press('flag_request_approve', card, BOB);
-    const answer = await reply();
-    expect(buttonsOf(answer as { blocks?: unknown[] }).map((b) => b.action_id)).toContain(
-      'alation_connect',
-    );
-    expect(flagPosts()).toEqual([]);
-    expect(await requestRow()).toMatchObject({ status: 'open', claimedBy: null });
-    expect(actionIds(current(card))).toContain('flag_request_approve');
-  });
-
-  it('puts Alation’s “Invalid otype” next to the object type, and sends nothing', async () => {
-    const view = await openRequestForm('');
-    const ack = await viewSubmission(t.target, {
-      view: {
-        ...view,
-        state: requestState({
-          otype: 'tabel',
-          id: '12',
-          type: 'WARNING',
-          reason: 'x',
-          reviewer: BOB.id,
-        }),
-      },
-    });
-    expect(((ack.body as Json).errors as Json).flag_otype).toContain('Invalid otype');
-    expect(await t.db.query('SELECT id FROM flag_requests')).toEqual([]);
-    expect(t.slack.messages(t.slack.dmChannel(BOB.id))).toEqual([]);
-  });
-});
-
 describe('a request to a stewards’ channel', () => {
   const input = { type: 'WARNING', reason: 'Stale since March', channel: STEWARDS } as const;
 
@@ -445,153 +290,5 @@ describe('a request to a stewards’ channel', () => {
     const { ack } = await request({ ...input, channel: 'C0OUTSIDE' });
     expect((ack.errors as Json).flag_request_channel).toContain('/invite @Alation');
     expect(await t.db.query('SELECT id FROM flag_requests')).toEqual([]);
-  });
-});
-
-describe('the requester', () => {
-  it('withdraws a request; the card closes and a later Approve creates nothing', async () => {
-    await request({ type: 'DEPRECATION', reason: 'Old', reviewer: BOB.id });
-    const card = await cardIn(t.slack.dmChannel(BOB.id));
-    const receipt = await t.slack.waitUntil(() =>
-      dmsTo(ALICE).find((m) => m.text.startsWith('Your trust flag request')),
-    );
-    const id = String((await requestRow())?.id);
-    const { reply } = await press('flag_request_withdraw', receipt, ALICE);
-    expect(textOf(await reply())).toContain('Withdrawn');
-    expect(textOf(current(card).blocks)).toContain('*Withdrawn*');
-    expect(actionIds(current(card))).toEqual(['flag_open_subject']);
-    expect(actionIds(current(receipt))).toEqual([]);
-    const late = await press('flag_request_approve', card, BOB, id);
-    expect(textOf(await late.reply())).toContain('Already decided');
-    expect(flagPosts()).toEqual([]);
-    expect((await requestRow())?.status).toBe('withdrawn');
-  });
-
-  it('is asked a question in the thread of the receipt', async () => {
-    await request({ type: 'DEPRECATION', reason: 'Old', reviewer: BOB.id });
-    const card = await cardIn(t.slack.dmChannel(BOB.id));
-    const receipt = await t.slack.waitUntil(() =>
-      dmsTo(ALICE).find((m) => m.text.startsWith('Your trust flag request')),
-    );
-    const opened = t.slack.callsTo('views.open').length;
-    await press('flag_request_ask', card, BOB);
-    const view = await nextOpenedView(opened);
-    const ack = await viewSubmission(t.target, {
-      user: BOB,
-      view: {
-        ...view,
-        state: {
-          values: {
-            flag_request_note: {
-              value: { type: 'plain_text_input', value: 'Which table replaces it?' },
-            },
-          },
-        } as never,
-      },
-    });
-    expect(ack.raw).toBe('');
-    const [question] = t.slack.thread(receipt.channel, receipt.ts);
-    expect(textOf(question?.blocks)).toContain(`<@${BOB.id}> asks about this request`);
-    expect(textOf(question?.blocks)).toContain('Which table replaces it?');
-    expect((await requestRow())?.status).toBe('open');
-  });
-
-  it('cannot pick themselves, and must pick someone', async () => {
-    const { ack } = await request({ type: 'DEPRECATION', reason: 'Old', reviewer: ALICE.id });
-    expect((ack.errors as Json).flag_request_reviewer).toContain('cannot decide your own');
-    const none = await request({ type: 'DEPRECATION', reason: 'Old' });
-    expect((none.ack.errors as Json).flag_request_reviewer).toContain('Who should decide?');
-  });
-
-  it('lists mine and those waiting for me with /alation flag requests', async () => {
-    await request({ type: 'DEPRECATION', reason: 'Old', reviewer: BOB.id });
-    await cardIn(t.slack.dmChannel(BOB.id));
-    const responseUrl = t.slack.responseUrl();
-    await slashCommand(t.target, {
-      text: 'flag requests',
-      response_url: responseUrl,
-      user_id: BOB.id,
-      user_name: BOB.name,
-    });
-    const bobs = textOf(await nextResponse(t, responseUrl));
-    expect(bobs).toContain('*Waiting for you*');
-    expect(bobs).toContain(`from <@${ALICE.id}>`);
-    const mineUrl = t.slack.responseUrl();
-    await slashCommand(t.target, { text: 'flag requests', response_url: mineUrl });
-    const alices = await nextResponse(t, mineUrl);
-    expect(textOf(alices)).toContain(`asked of <@${BOB.id}>`);
-    expect(actionIds(alices as { blocks?: unknown[] })).toEqual(['flag_request_withdraw']);
-  });
-});
-
-describe('App Home', () => {
-  it('shows the requests waiting for the reviewer, with their buttons, and Approve works there', async () => {
-    await request({ type: 'DEPRECATION', reason: 'Old', reviewer: BOB.id });
-    const card = await cardIn(t.slack.dmChannel(BOB.id));
-    await event(t.target, {
-      event: { type: 'app_home_opened', user: BOB.id, channel: 'D0HOME0002', tab: 'home' },
-    });
-    const [publish] = await t.slack.waitFor('views.publish');
-    expect(publish?.args.user_id).toBe(BOB.id);
-    const home = publish?.args.view as { blocks: unknown[] };
-    expect(textOf(home)).toContain('Trust flag requests');
-    expect(textOf(home)).toContain(`from <@${ALICE.id}>`);
-    const approve = buttonsOf(home).find((b) => b.action_id === 'flag_request_approve');
-    expect(approve).toBeDefined();
-    // A Home button has no response_url: the answer goes to Bob's DM.
-    await blockAction(t.target, {
-      user: BOB,
-      view: { id: 'VHOME', type: 'home' } as never,
-      actions: [{ action_id: 'flag_request_approve', value: String(approve?.value) }],
-    });
-    await t.slack.waitUntil(() => textOf(current(card).blocks).includes('Approved by'));
-    expect(flagPosts().map((p) => p.userId)).toEqual([8]);
-  });
-});
-
-describe('where Alation refuses an Add (403)', () => {
-  it('offers Request a flag…, which opens the request form filled in', async () => {
-    const before = t.slack.callsTo('views.open').length;
-    await slashCommand(t.target, {
-      text: `flag add table ${orders}`,
-      response_url: t.slack.responseUrl(),
-    });
-    const view = await nextOpenedView(before);
-    const text = (value: string) => ({ type: 'plain_text_input', value });
-    const ack = await viewSubmission(t.target, {
-      view: {
-        ...view,
-        state: {
-          values: {
-            flag_otype: { value: text('table') },
-            flag_subject_id: { value: text(String(orders)) },
-            flag_type: {
-              flag_type_choice: {
-                type: 'radio_buttons',
-                selected_option: { value: 'DEPRECATION', text: { type: 'plain_text', text: 'D' } },
-              },
-            },
-            flag_reason: { value: text('Replaced') },
-          },
-        } as never,
-      },
-    });
-    const refused = (ack.body as { view: Json }).view;
-    expect(textOf(refused)).toContain('Alation did not let you add trust flags');
-    const offer = buttonsOf(refused as { blocks: unknown[] })[0];
-    expect(offer?.action_id).toBe('flag_request_open');
-    await blockAction(t.target, {
-      view: { ...view, ...refused, id: view.id },
-      actions: [{ action_id: 'flag_request_open', value: String(offer?.value) }],
-    });
-    const [update] = (await t.slack.waitFor('views.update')).slice(-1);
-    const form = update?.args.view as Json;
-    expect(form.callback_id).toBe('flag_request');
-    const initial = (id: string) =>
-      ((form.blocks as Json[]).find((b) => b.block_id === id)?.element as Json | undefined)
-        ?.initial_value;
-    expect(initial('flag_otype')).toBe('table');
-    expect(initial('flag_subject_id')).toBe(String(orders));
-    expect(initial('flag_reason')).toBe('Replaced');
   });
 });
