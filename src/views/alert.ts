@@ -216,3 +216,9 @@ export function buildReminder(name: string, episode: Episode, now: Date): SlackM
   const text = `:rotating_light: *${escapeMrkdwn(name)}* is still triggered (${episode.checks} checks, started ${since}). Press *Acknowledge* on the card to stop reminders.`;
   return { text, blocks: [section(text)] };
 }
+
+/** To the creator: their alert stopped checking, why, and how to start it again. */
+export function buildAlertPausedDm(name: string, why: string): SlackMessage {
+  const text = `:double_vertical_bar: Your alert *${escapeMrkdwn(name)}* is paused: ${escapeMrkdwn(why)}. Resume it from \`/alation alert list\` once that is fixed.`;
+  return { text, blocks: [section(text)] };
+}

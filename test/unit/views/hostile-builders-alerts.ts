@@ -54,6 +54,7 @@ export const ALERT_BUILDERS: Record<string, Record<string, Builder>> = {
   'alert.ts': {
     buildAlertCard: cards,
     buildResolvedReply: (h) => alert.buildResolvedReply(h, 3_600_000),
+    buildAlertPausedDm: (h) => alert.buildAlertPausedDm(h, h),
     buildReminder: (h) => alert.buildReminder(h, episode(h, 'triggered'), NOW),
     conditionInWords: (h) =>
       conditions(h).map((c) => ({ type: 'mrkdwn', text: alert.conditionInWords(c) })),

@@ -1,0 +1,332 @@
+// One check of one alert, start to end: read the query's latest result as the alert's creator,
+// judge a result not judged before (claimed, so once across replicas and restarts), and carry
+// the card through its episode. Problems the creator can fix reach them in a DM.
+import type { AllMiddlewareArgs } from '@slack/bolt';
+import { queryUrl } from '../client/alation/links.ts';
+import type { AlationClient } from '../client/alation.ts';
+import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
+import type { CpuPool } from '../cpu/pool.ts';
+import { streamTaskRef } from '../cpu/task.ts';
+import type { Logger } from '../log.ts';
+import { latestResultOf, type ResultState } from '../results/latest.ts';
+import type { Alert, AlertStore, CheckRecord, CheckState } from '../store/alerts.ts';
+import type { Owner } from '../store/credentials.ts';
+import {
+  buildAlertCard,
+  buildAlertPausedDm,
+  buildReminder,
+  buildResolvedReply,
+} from '../views/alert.ts';
+import type { SlackMessage } from '../views/help.ts';
+import { type Check, type Episode, type Step, step } from './episode.ts';
+import { judge } from './judge.ts';
+import type { Measurement } from './measure.ts';
+
+type Client = AllMiddlewareArgs['client'];
+
+const MEASURE_TASK = streamTaskRef<typeof import('./measure-task.ts').default>(
+  new URL('./measure-task.ts', import.meta.url),
+);
+
+/** Paused after this many checks in a row that could not be made. */
+export const PAUSE_AFTER_FAILURES = 3;
+/** A claim older than this belonged to a replica that died mid-check. */
+export const CHECK_LEASE_MS = 60_000;
+
+export interface CheckDeps {
+  alerts: AlertStore;
+  alationFor(owner: Owner): AlationClient;
+  alationBaseUrl: string;
+  slack: Client;
+  cpu: CpuPool;
+  log: Logger;
+  now(): Date;
+  leaseMs?: number;
+}
+
+export type CheckOutcome =
+  | 'judged'
+  /** The latest result was judged before (here or on another replica). */
+  | 'not_new'
+  /** No finished result to judge: never ran, still running, canceled or expired. */
+  | 'no_result'
+  | 'inactive'
+  | 'failed'
+  | { busyUntil: Date };
+
+/** What identifies a result: its id and run, so a re-run into the same id is judged anew. */
+function slotOf(state: ResultState): string | undefined {
+  const ran = 'executedAt' in state ? (state.executedAt?.toISOString() ?? '') : '';
+  if (state.kind === 'ready') return `${state.resultId}@${ran}`;
+  if (state.kind === 'failed') return `failed@${ran}`;
+  return undefined;
+}
+
+export async function checkAlert(deps: CheckDeps, alertId: string): Promise<CheckOutcome> {
+  const alert = await deps.alerts.get(alertId);
+  if (alert?.status !== 'active') return 'inactive';
+  const alation = deps.alationFor(alert.owner);
+  let latest: Awaited<ReturnType<typeof latestResultOf>>;
+  try {
+    latest = await latestResultOf(alation, alert.queryId);
+  } catch (error) {
+    return failedCheck(deps, alert, error);
+  }
+  const slot = slotOf(latest.state);
+  if (!slot) return 'no_result';
+  if (slot === alert.lastResult) return 'not_new';
+  const now = deps.now();
+  const claim = await deps.alerts.claim(alert.id, slot, now, deps.leaseMs ?? CHECK_LEASE_MS);
+  if (claim.state === 'finished') return 'not_new';
+  if (claim.state === 'busy') return { busyUntil: claim.leaseEndsAt };
+  try {
+    const title = latest.query.title || `Query ${alert.queryId}`;
+    const url = queryUrl(deps.alationBaseUrl, alert.queryId, latest.query.catalog_url);
+    const found = await findings(deps, alert, alation, latest.state);
+    const next = found.check
+      ? step(alert.episode ?? undefined, found.check, { now, ...snooze(alert) })
+      : { episode: alert.episode ?? undefined, effects: [] };
+    const episode = await apply(deps, alert, next, {
+      title,
+      url,
+      measurement: found.measurement,
+      now,
+    });
+    const record: CheckRecord = {
+      result: slot,
+      state: found.state,
+      episode: episode ?? null,
+      failed: false,
+      detail: found.check?.kind === 'failing' ? found.check.problem : null,
+      ...(found.value === undefined ? {} : { value: found.value }),
+      ...(found.measurement ? { fingerprint: found.measurement.fingerprint } : {}),
+    };
+    if (found.measurement && alert.condition.kind === 'new_rows') {
+      await deps.alerts.setKeys(alert.id, found.measurement.keys, found.measurement.keysCapped);
+    }
+    await deps.alerts.finish(alert.id, slot, record, now, PAUSE_AFTER_FAILURES);
+    return 'judged';
+  } catch (error) {
+    // Given back, so the next check (or another replica) judges this result after all.
+    await deps.alerts.release(alert.id, slot, now);
+    return failedCheck(deps, alert, error);
+  }
+}
+
+const snooze = (alert: Alert) => (alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {});
+
+interface Findings {
+  check?: Check;
+  state: CheckState;
+  value?: number;
+  measurement?: Measurement;
+}
+
+async function findings(
+  deps: CheckDeps,
+  alert: Alert,
+  alation: AlationClient,
+  state: ResultState,
+): Promise<Findings> {
+  if (state.kind === 'failed') {
+    return {
+      check: { kind: 'failing', problem: `The query failed: ${state.error}` },
+      state: 'failing',
+    };
+  }
+  if (state.kind !== 'ready') return { state: 'clear' };
+  const previousKeys =
+    alert.condition.kind === 'new_rows' ? await deps.alerts.keys(alert.id) : undefined;
+  const measurement = await measure(deps, alert, alation, state.resultId, previousKeys);
+  if (!measurement) {
+    const problem =
+      'The latest result is not a CSV table Alation could give, so it cannot be judged.';
+    return { check: { kind: 'failing', problem }, state: 'failing' };
+  }
+  const verdict = judge(alert.condition, measurement, {
+    ...(alert.lastFingerprint ? { fingerprint: alert.lastFingerprint } : {}),
+    hasKeys: previousKeys !== undefined,
+  });
+  switch (verdict.kind) {
+    case 'baseline':
+      return { state: 'baseline', measurement };
+    case 'broken':
+      return {
+        check: { kind: 'failing', problem: verdict.problem },
+        state: 'failing',
+        measurement,
+      };
+    default: {
+      const check: Check =
+        verdict.value === undefined
+          ? { kind: verdict.kind }
+          : { kind: verdict.kind, value: verdict.value };
+      return {
+        check,
+        state: verdict.kind === 'holds' ? 'triggered' : 'clear',
+        measurement,
+        ...(verdict.value === undefined ? {} : { value: verdict.value }),
+      };
+    }
+  }
+}
+
+/** The result's CSV streamed through a CPU-pool thread: only the measurement comes back. */
+async function measure(
+  deps: CheckDeps,
+  alert: Alert,
+  alation: AlationClient,
+  resultId: number,
+  previousKeys: Set<string> | undefined,
+): Promise<Measurement | undefined> {
+  const response = await alation.queries.resultCsv(resultId);
+  const stream = deps.cpu.open(MEASURE_TASK, {
+    condition: alert.condition,
+    ...(previousKeys ? { previousKeys: [...previousKeys] } : {}),
+  });
+  try {
+    for await (const chunk of response.body) await stream.write(chunk as Buffer);
+  } catch (error) {
+    stream.abort(error);
+    response.body.destroy();
+    throw error;
+  }
+  return stream.end();
+}
+
+interface CardFacts {
+  title: string;
+  url: string;
+  measurement: Measurement | undefined;
+  now: Date;
+}
+
+/** Carries out a step's effects in Slack; returns the episode as it now stands (with its ts). */
+async function apply(
+  deps: CheckDeps,
+  alert: Alert,
+  next: Step,
+  facts: CardFacts,
+): Promise<Episode | undefined> {
+  let episode = next.episode;
+  const card = (e: Episode, phase: 'open' | 'resolved') =>
+    buildAlertCard({
+      alertId: alert.id,
+      name: alert.name,
+      condition: alert.condition,
+      queryId: alert.queryId,
+      queryTitle: facts.title,
+      queryUrl: facts.url,
+      phase,
+      episode: e,
+      endedAt: facts.now,
+      header: facts.measurement?.header ?? [],
+      rows: facts.measurement?.rows ?? [],
+      ...(alert.condition.kind === 'new_rows' && facts.measurement
+        ? { matched: facts.measurement.newRowCount }
+        : {}),
+      muted: alert.status === 'muted',
+      ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
+      now: facts.now,
+      zone: alert.tz,
+    });
+  for (const effect of next.effects) {
+    switch (effect.kind) {
+      case 'post_card': {
+        if (!episode) break;
+        const posted = await deps.slack.chat.postMessage({
+          channel: alert.channelId,
+          ...card(episode, 'open'),
+        });
+        if (posted.ts) episode = { ...episode, cardTs: posted.ts };
+        break;
+      }
+      case 'update_card':
+        if (episode?.cardTs) {
+          await deps.slack.chat.update({
+            channel: alert.channelId,
+            ts: episode.cardTs,
+            ...card(episode, 'open'),
+          });
+        }
+        break;
+      case 'remind':
+        if (episode?.cardTs) {
+          await deps.slack.chat.postMessage({
+            channel: alert.channelId,
+            thread_ts: episode.cardTs,
+            ...buildReminder(alert.name, episode, facts.now),
+          });
+        }
+        break;
+      case 'resolve': {
+        const ts = effect.ended.cardTs;
+        if (!ts) break;
+        await deps.slack.chat.update({
+          channel: alert.channelId,
+          ts,
+          ...card(effect.ended, 'resolved'),
+        });
+        await deps.slack.chat.postMessage({
+          channel: alert.channelId,
+          thread_ts: ts,
+          ...buildResolvedReply(alert.name, effect.lastedMs),
+        });
+        break;
+      }
+    }
+  }
+  return episode;
+}
+
+const SLACK_FIXES: Record<string, string> = {
+  not_in_channel: 'the bot is not in its channel any more. Invite it with `/invite @Alation` there',
+  is_archived: 'its channel was archived. Edit the alert to pick another channel',
+  channel_not_found: 'its channel is gone. Edit the alert to pick another channel',
+};
+
+/** A check that could not be made: counted (three in a row pause the alert), and said. */
+async function failedCheck(deps: CheckDeps, alert: Alert, error: unknown): Promise<CheckOutcome> {
+  const code = (error as { data?: { error?: string } }).data?.error;
+  let fix: string | undefined;
+  let pauseNow = false;
+  if (error instanceof NotConnectedError) {
+    fix = 'your Alation connection no longer works. Reconnect with `/alation login`';
+    pauseNow = true;
+  } else if (code && SLACK_FIXES[code]) {
+    fix = SLACK_FIXES[code];
+    pauseNow = true;
+  } else if (isUpstreamError(error) && (error.kind === 'forbidden' || error.kind === 'not_found')) {
+    fix = `Alation no longer lets you see query ${alert.queryId}. Ask its owner for access, or delete the alert`;
+    pauseNow = true;
+  }
+  const detail = fix ?? (error instanceof Error ? error.message : String(error));
+  deps.log.warn({ err: error, alertId: alert.id }, 'alert check failed');
+  const record: CheckRecord = {
+    result: alert.lastResult ?? '',
+    state: alert.lastState ?? 'clear',
+    episode: alert.episode,
+    failed: true,
+    detail,
+  };
+  const after = await deps.alerts.finish(
+    alert.id,
+    `error:${deps.now().toISOString()}`,
+    record,
+    deps.now(),
+    pauseNow ? 1 : PAUSE_AFTER_FAILURES,
+  );
+  if (after?.status === 'paused') {
+    const why = fix ?? `${PAUSE_AFTER_FAILURES} checks in a row failed (last: ${detail})`;
+    await tellOwner(deps, alert, buildAlertPausedDm(alert.name, why));
+  }
+  return 'failed';
+}
+
+async function tellOwner(deps: CheckDeps, alert: Alert, message: SlackMessage): Promise<void> {
+  try {
+    await deps.slack.chat.postMessage({ channel: alert.owner.userId, ...message });
+  } catch (error) {
+    deps.log.warn({ err: error, alertId: alert.id }, 'could not tell an alert owner it paused');
+  }
+}

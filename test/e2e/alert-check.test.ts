@@ -1,0 +1,163 @@
+// Alert checks against the emulators (issue 17): the latest result changes between checks, and
+// the card is posted once, updated in place, and resolved with a reply in its thread.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CheckDeps, checkAlert } from '../../src/alerts/check.ts';
+import type { Condition } from '../../src/alerts/condition.ts';
+import { createAlertStore } from '../../src/store/alerts.ts';
+import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { captureLog } from '../support/log.ts';
+
+const CHANNEL = SLACK_DEFAULTS.channelId;
+const bots: TestBot[] = [];
+afterEach(async () => {
+  for (const bot of bots.splice(0).reverse()) await bot.stop();
+});
+
+async function setup() {
+  const t = await startTestBot();
+  bots.push(t);
+  await t.connectAlation(DEFAULT_OWNER, 7);
+  const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+  const query = t.alation.addQuery({ datasourceId, title: 'Failed orders', content: 'SELECT 1' });
+  const alerts = createAlertStore(t.db);
+  let now = new Date('2026-12-01T09:00:00Z');
+  const captured = captureLog();
+  const deps: CheckDeps = {
+    alerts,
+    alationFor: t.features.alationFor,
+    alationBaseUrl: t.features.alationBaseUrl,
+    slack: t.bot.app.client,
+    cpu: t.features.cpu,
+    log: captured.log,
+    now: () => now,
+  };
+  let run = 0;
+  /** A new latest result, five minutes after the previous one. */
+  const result = (csv: string, extra: { executionError?: string } = {}) => {
+    run++;
+    now = new Date(now.getTime() + 5 * 60_000);
+    t.alation.addResult(query.id, { csv, executedAt: new Date(now.getTime() - 60_000), ...extra });
+  };
+  const create = (condition: Condition, name = 'Failed orders') =>
+    alerts.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: CHANNEL,
+        onlyMe: false,
+        tz: 'UTC',
+        name,
+        queryId: query.id,
+        condition,
+        everyMinutes: 5,
+      },
+      now,
+    );
+  return { t, alerts, deps, result, create, runs: () => run, logs: captured };
+}
+
+const cards = (t: TestBot) =>
+  t.slack.messages(CHANNEL).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
+const text = (m: unknown) => JSON.stringify(m);
+
+describe('checkAlert', () => {
+  it('posts a card when the condition starts holding, updates it in place, resolves it with a reply', async () => {
+    const { t, deps, result, create, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    result('id,status\n');
+    expect(await checkAlert(deps, alert.id)).toBe('judged');
+    expect(cards(t)).toHaveLength(0);
+
+    result('id,status\n1,failed\n');
+    expect(await checkAlert(deps, alert.id)).toBe('judged');
+    expect(cards(t)).toHaveLength(1);
+    const [card] = cards(t);
+    expect(text(card)).toContain('*Triggered*');
+    expect(text(card)).toContain('Rows: *1*');
+
+    result('id,status\n1,failed\n2,failed\n');
+    await checkAlert(deps, alert.id);
+    expect(cards(t)).toHaveLength(1);
+    const updated = t.slack.message(CHANNEL, card?.ts ?? '');
+    expect(text(updated)).toContain('*Still triggered* (2 checks');
+    expect(text(updated)).toContain('Rows: *2*');
+
+    result('id,status\n');
+    await checkAlert(deps, alert.id);
+    expect(cards(t)).toHaveLength(1);
+    expect(text(t.slack.message(CHANNEL, card?.ts ?? ''))).toContain('*Resolved* after 10 min');
+    const replies = t.slack.thread(CHANNEL, card?.ts ?? '');
+    expect(replies.map((r) => r.text)).toEqual([
+      ':white_check_mark: *Failed orders* resolved after 10 min.',
+    ]);
+    expect((await alerts.get(alert.id))?.episode).toBeNull();
+  });
+
+  it('judges each result once: a second check of the same result changes nothing', async () => {
+    const { t, deps, result, create, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '=', n: 0 });
+    result('id\n');
+    expect(await checkAlert(deps, alert.id)).toBe('judged');
+    expect(await checkAlert(deps, alert.id)).toBe('not_new');
+    // Another replica that read the alert before the first finished: the claim turns it away.
+    const stale = await alerts.get(alert.id);
+    await alerts.finish(
+      alert.id,
+      'x',
+      { result: 'x', state: 'clear', episode: null, failed: false, detail: null },
+      new Date(),
+      3,
+    );
+    expect(stale).toBeDefined();
+    expect(cards(t)).toHaveLength(1);
+  });
+
+  it('measures a column and says what it measured against the threshold', async () => {
+    const { t, deps, result, create } = await setup();
+    const alert = await create({
+      kind: 'column',
+      column: 'amount',
+      reducer: 'sum',
+      op: '>=',
+      threshold: 1000,
+    });
+    result('id,amount\n1,"1,200"\n2,300\n');
+    await checkAlert(deps, alert.id);
+    expect(text(cards(t)[0])).toContain('Measured *1,500* against ≥ 1,000');
+  });
+
+  it('finds new rows by key after the first result set the baseline', async () => {
+    const { t, deps, result, create } = await setup();
+    const alert = await create({ kind: 'new_rows', keyColumn: 'id' });
+    result('id,status\n1,failed\n2,failed\n');
+    await checkAlert(deps, alert.id);
+    expect(cards(t)).toHaveLength(0);
+    result('id,status\n1,failed\n2,failed\n3,failed\n');
+    await checkAlert(deps, alert.id);
+    const card = text(cards(t)[0]);
+    expect(card).toContain('*1* new row since the previous result');
+    expect(card).toContain('3 ');
+  });
+
+  it('tells a failed run apart from a false condition', async () => {
+    const { t, deps, result, create } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    result('', { executionError: 'relation "orders" does not exist' });
+    expect(await checkAlert(deps, alert.id)).toBe('judged');
+    const card = text(cards(t)[0]);
+    expect(card).toContain('*The query failed*');
+    expect(card).toContain('relation \\"orders\\" does not exist');
+  });
+
+  it('pauses and DMs the creator when Alation stops letting them see the query', async () => {
+    const { t, deps, result, create, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    result('id\n1\n');
+    t.alation.fault({ path: `/integration/v1/query/${alert.queryId}/`, status: 403, times: 5 });
+    expect(await checkAlert(deps, alert.id)).toBe('failed');
+    expect((await alerts.get(alert.id))?.status).toBe('paused');
+    const dm = t.slack.messages(t.slack.dmChannel(DEFAULT_OWNER.userId));
+    expect(text(dm)).toContain(`Alation no longer lets you see query ${alert.queryId}`);
+    expect(await checkAlert(deps, alert.id)).toBe('inactive');
+  });
+});
