@@ -5,6 +5,7 @@ import type { App, RespondFn, ViewResponseAction } from '@slack/bolt';
 import { z } from 'zod';
 import { ownerOf } from '../../auth/owner.ts';
 import { FLAG_TYPES, type FlagType } from '../../client/alation.ts';
+import { NotConnectedError } from '../../client/errors.ts';
 import type { Features } from '../../features.ts';
 import { postCard, postReceipt, requestDeps } from '../../flag-requests/notify.ts';
 import type { Logger } from '../../log.ts';
@@ -215,7 +216,7 @@ export function requestFlagAction(deps: CommandDeps, options: { ackBudgetMs?: nu
     for (const key of Object.keys(errors)) {
       errors[key] = (errors[key] ?? '').replace('Nothing was added.', 'Nothing was sent.');
     }
-    if (!(error instanceof Error && error.name === 'NotConnectedError')) {
+    if (!(error instanceof NotConnectedError)) {
       log.warn({ err: error }, 'could not send a flag request');
     }
     return errors;
