@@ -17,8 +17,10 @@ import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createFlagRequestScheduler, type FlagRequestScheduler } from './flag-requests/timers.ts';
 import { OAUTH_CALLBACK_PATH } from './http/oauth-callback.ts';
 import type { Logger } from './log.ts';
+import { type AlertScheduler, createAlertScheduler } from './queue/alert-check.ts';
 import { createDigestScheduler, type DigestScheduler } from './queue/digest-run.ts';
 import { createWatchScheduler, type WatchScheduler } from './queue/job-watch.ts';
+import { type AlertStore, createAlertStore } from './store/alerts.ts';
 import { type ChartChoiceStore, createChartChoiceStore } from './store/chart-choices.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
@@ -61,6 +63,10 @@ export interface Features {
   digests: DigestStore;
   /** Their pg-boss schedules; throws when background workers are not running. */
   digestScheduler(): DigestScheduler;
+  /** Alerts on query results (issue 17). */
+  alerts: AlertStore;
+  /** Their pg-boss check schedules; throws when background workers are not running. */
+  alertScheduler(): AlertScheduler;
   /** Trust-flag requests and their decisions (issue 20). */
   flagRequests: FlagRequestStore;
   /** When an unanswered request reminds its reviewer and expires. */
@@ -123,6 +129,7 @@ export function createFeatures(deps: FeatureDeps): Features {
   const scheduler = deps.boss ? createWatchScheduler(deps.boss, now) : undefined;
   const digestScheduler = deps.boss ? createDigestScheduler(deps.boss) : undefined;
   const flagRequestScheduler = deps.boss ? createFlagRequestScheduler(deps.boss) : undefined;
+  const alertScheduler = deps.boss ? createAlertScheduler(deps.boss) : undefined;
   const cpu = createCpuPool();
   const alationFor = (owner: Owner) =>
     createAlationClient({
@@ -153,6 +160,11 @@ export function createFeatures(deps: FeatureDeps): Features {
     digestScheduler: () => {
       if (!digestScheduler) throw new Error('background workers are not running');
       return digestScheduler;
+    },
+    alerts: createAlertStore(deps.db),
+    alertScheduler: () => {
+      if (!alertScheduler) throw new Error('background workers are not running');
+      return alertScheduler;
     },
     flagRequests: createFlagRequestStore(deps.db),
     flagRequestTimes: deps.flagRequestTimes ?? DEFAULT_FLAG_REQUEST_TIMES,

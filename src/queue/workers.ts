@@ -6,6 +6,7 @@ import type { Features } from '../features.ts';
 import { requestDeps } from '../flag-requests/notify.ts';
 import { startFlagRequestWorker } from '../flag-requests/timers.ts';
 import type { Logger } from '../log.ts';
+import { alertCheckDeps, startAlertWorker } from './alert-check.ts';
 import { digestWorkerDeps, startDigestWorker } from './digest-run.ts';
 import { ensureJobWatchQueue, startJobWatchWorker } from './job-watch.ts';
 
@@ -16,7 +17,7 @@ export interface WorkerOptions {
   jobWatchDelays?: { firstMs: number; maxMs: number };
 }
 
-/** Job-card polls, digest deliveries and flag request reminders and expiries, on `boss`, posting with `slack`. */
+/** Job-card polls, digest deliveries, flag request reminders and expiries, and alert checks, on `boss`, posting with `slack`. */
 export async function startWorkers(
   boss: PgBoss,
   features: Features,
@@ -41,4 +42,5 @@ export async function startWorkers(
   });
   await startDigestWorker(boss, { ...digestWorkerDeps(features, slack, log), ...polling });
   await startFlagRequestWorker(boss, requestDeps(features, slack, log), polling);
+  await startAlertWorker(boss, alertCheckDeps(features, slack, log), polling);
 }

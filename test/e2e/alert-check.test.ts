@@ -7,6 +7,7 @@ import { createAlertStore } from '../../src/store/alerts.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { captureLog } from '../support/log.ts';
+import { until } from '../support/wait.ts';
 
 const CHANNEL = SLACK_DEFAULTS.channelId;
 const bots: TestBot[] = [];
@@ -14,8 +15,8 @@ afterEach(async () => {
   for (const bot of bots.splice(0).reverse()) await bot.stop();
 });
 
-async function setup() {
-  const t = await startTestBot();
+async function setup(options: Parameters<typeof startTestBot>[0] = {}) {
+  const t = await startTestBot(options);
   bots.push(t);
   await t.connectAlation(DEFAULT_OWNER, 7);
   const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
@@ -159,5 +160,15 @@ describe('checkAlert', () => {
     const dm = t.slack.messages(t.slack.dmChannel(DEFAULT_OWNER.userId));
     expect(text(dm)).toContain(`Alation no longer lets you see query ${alert.queryId}`);
     expect(await checkAlert(deps, alert.id)).toBe('inactive');
+  });
+
+  it('runs on the pg-boss worker the bot starts, as scheduled or checked now', async () => {
+    const { t, result, create } = await setup({ jobs: {} });
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    await t.features.alertScheduler().schedule(alert);
+    result('id\n1\n');
+    await t.features.alertScheduler().checkNow(alert.id);
+    await until(() => cards(t).length === 1);
+    expect(text(cards(t)[0])).toContain('*Triggered*');
   });
 });
