@@ -18,9 +18,9 @@ import {
   buildResolvedReply,
 } from '../views/alert.ts';
 import type { SlackMessage } from '../views/help.ts';
-import { type Check, type Episode, type Step, step } from './episode.ts';
+import { type Check, type Episode, type Shown, type Step, step } from './episode.ts';
 import { judge } from './judge.ts';
-import type { Measurement } from './measure.ts';
+import { type Measurement, SHOWN_ROWS } from './measure.ts';
 
 type Client = AllMiddlewareArgs['client'];
 
@@ -201,6 +201,29 @@ interface CardFacts {
   now: Date;
 }
 
+/** The card for an episode, from the alert and what the episode keeps of its last result. */
+export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'resolved', now: Date) {
+  const shown = episode.shown;
+  return buildAlertCard({
+    alertId: alert.id,
+    name: alert.name,
+    condition: alert.condition,
+    queryId: alert.queryId,
+    queryTitle: shown?.queryTitle ?? `Query ${alert.queryId}`,
+    queryUrl: shown?.queryUrl ?? '',
+    phase,
+    episode,
+    endedAt: now,
+    header: shown?.header ?? [],
+    rows: shown?.rows ?? [],
+    ...(shown?.matched === undefined ? {} : { matched: shown.matched }),
+    muted: alert.status === 'muted',
+    ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
+    now,
+    zone: alert.tz,
+  });
+}
+
 /** Carries out a step's effects in Slack; returns the episode as it now stands (with its ts). */
 async function apply(
   deps: CheckDeps,
@@ -208,28 +231,16 @@ async function apply(
   next: Step,
   facts: CardFacts,
 ): Promise<Episode | undefined> {
-  let episode = next.episode;
-  const card = (e: Episode, phase: 'open' | 'resolved') =>
-    buildAlertCard({
-      alertId: alert.id,
-      name: alert.name,
-      condition: alert.condition,
-      queryId: alert.queryId,
-      queryTitle: facts.title,
-      queryUrl: facts.url,
-      phase,
-      episode: e,
-      endedAt: facts.now,
-      header: facts.measurement?.header ?? [],
-      rows: facts.measurement?.rows ?? [],
-      ...(alert.condition.kind === 'new_rows' && facts.measurement
-        ? { matched: facts.measurement.newRowCount }
-        : {}),
-      muted: alert.status === 'muted',
-      ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
-      now: facts.now,
-      zone: alert.tz,
-    });
+  const m = facts.measurement;
+  const shown: Shown = {
+    queryTitle: facts.title,
+    queryUrl: facts.url,
+    header: m?.header ?? [],
+    rows: (m?.rows ?? []).slice(0, SHOWN_ROWS),
+    ...(alert.condition.kind === 'new_rows' && m ? { matched: m.newRowCount } : {}),
+  };
+  let episode = next.episode && { ...next.episode, shown };
+  const card = (e: Episode, phase: 'open' | 'resolved') => renderCard(alert, e, phase, facts.now);
   for (const effect of next.effects) {
     switch (effect.kind) {
       case 'post_card': {

@@ -24,6 +24,17 @@ export interface Episode {
   lastValue?: number;
   /** Why the query failed or the condition could not be judged (failing episodes). */
   problem?: string;
+  /** What the card shows of the last result, so a button press can redraw it without Alation. */
+  shown?: Shown;
+}
+
+export interface Shown {
+  queryTitle: string;
+  queryUrl: string;
+  header: string[];
+  /** At most the card's 10 rows. */
+  rows: string[][];
+  matched?: number;
 }
 
 export type Check =

@@ -168,7 +168,7 @@ describe('checkAlert', () => {
     await t.features.alertScheduler().schedule(alert);
     result('id\n1\n');
     await t.features.alertScheduler().checkNow(alert.id);
-    await until(() => cards(t).length === 1);
+    await until(async () => cards(t).length === 1, 20_000, 'the alert card');
     expect(text(cards(t)[0])).toContain('*Triggered*');
   });
 });
