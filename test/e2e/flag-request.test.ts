@@ -4,7 +4,7 @@
 // approver, a double press, and a claim whose replica died.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { viewSubmission } from '../driver.ts';
-import type { TestBot } from '../support/bot.ts';
+import { startTestBot, type TestBot } from '../support/bot.ts';
 import {
   ALICE,
   actionIds,
@@ -247,6 +247,28 @@ describe('a request to a stewards’ channel', () => {
     expect(t.alation.state.flags.size).toBe(1);
     const events = await t.features.flagRequests.events((await requestRow())?.id ?? '');
     expect(events.filter((e) => e.event === 'approved')).toHaveLength(1);
+  });
+
+  it('a double press on two replicas sharing the database creates one flag', async () => {
+    const replica = await startTestBot({ reuse: t });
+    try {
+      await request(input);
+      const card = await cardIn(STEWARDS);
+      const id = String((await requestRow())?.id);
+      t.alation.fault({ method: 'POST', path: '/integration/flag/', latencyMs: 400, times: 2 });
+      const [first, second] = await Promise.all([
+        press('flag_request_approve', card, BOB, id),
+        press('flag_request_approve', card, DAVE, id, replica.target),
+      ]);
+      const answers = [textOf(await first.reply()), textOf(await second.reply())];
+      expect(answers.filter((a) => a.includes('Approved: the warning is in Alation'))).toHaveLength(
+        1,
+      );
+      expect(flagPosts()).toHaveLength(1);
+      expect(t.alation.state.flags.size).toBe(1);
+    } finally {
+      await replica.stop();
+    }
   });
 
   it('adopts the flag of an approval whose replica died before recording it', async () => {

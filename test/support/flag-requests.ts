@@ -3,7 +3,7 @@
 // a stewards' channel the bot is in, a table to flag, and the steps people take, over HTTP.
 import { expect } from 'vitest';
 import type { FlagType } from '../../src/client/alation.ts';
-import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, type SlackTarget, slashCommand, viewSubmission } from '../driver.ts';
 import type { EmulatedMessage } from '../emulators/slack.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from './bot.ts';
@@ -139,9 +139,11 @@ export function flagRequestWorld() {
     message: EmulatedMessage,
     user: User,
     value = String(buttonsOf(message).find((b) => b.action_id === actionId)?.value),
+    /** Another replica's address; the world's own bot by default. */
+    target: SlackTarget = bot().target,
   ) {
     const responseUrl = bot().slack.responseUrl();
-    const ack = await blockAction(bot().target, {
+    const ack = await blockAction(target, {
       user,
       channel: { id: message.channel },
       message: { ts: message.ts, blocks: message.blocks ?? [] },
