@@ -1,9 +1,9 @@
 // One chart from one CSV, fed as its bytes arrive: parse → accumulate → spec → PNG. This runs
 // in the chart worker (worker.ts); nothing here touches Slack or the network.
-import { parse } from 'csv-parse';
 import { type ChartData, createAccumulator } from './accumulate.ts';
 import { altText } from './alt-text.ts';
 import type { ChartChoice, ChartKind } from './choose.ts';
+import { createRecordSplitter } from './csv-records.ts';
 import { renderPng } from './render.ts';
 import { buildSpec } from './spec.ts';
 
@@ -36,32 +36,20 @@ export interface ChartFeed {
 export function createChartFeed(request: ChartRequest): ChartFeed {
   const accumulator = createAccumulator({ choice: request.choice, zone: request.zone });
   let failed = false;
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-  });
-  parser.on('readable', () => {
-    for (let record = parser.read(); record !== null; record = parser.read()) {
-      accumulator.record(record as string[]);
-    }
-  });
-  const ended = new Promise<void>((resolve) => {
-    parser.on('end', resolve);
-    parser.on('error', () => {
-      failed = true;
-      resolve();
-    });
-  });
+  const splitter = createRecordSplitter((record) => accumulator.record(record));
   return {
     write(chunk) {
-      if (!failed) parser.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (failed) return;
+      try {
+        splitter.write(chunk);
+      } catch {
+        // A record too long to be chart data: no chart, and no more parsing.
+        failed = true;
+      }
     },
     async end() {
-      parser.end();
-      await ended;
       if (failed) return undefined;
+      splitter.end();
       const data = accumulator.finish();
       return data ? drawChart(data, request) : undefined;
     },
