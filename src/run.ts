@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { lowerThreadpoolPriority } from './cpu/priority.ts';
 import { startEventLoopMonitor } from './event-loop.ts';
 import { createFeatures, type Features } from './features.ts';
 import { createInFlight } from './inflight.ts';
@@ -10,6 +11,9 @@ import { type Storage, startStorage, stopStorage } from './storage.ts';
 
 /** How long shutdown waits for work that was acked but has not finished (a CSV upload, say). */
 const DRAIN_TIMEOUT_MS = 20_000;
+
+/** libuv's threadpool runs at this nice value (Linux), below the event loop. */
+const THREADPOOL_NICENESS = 10;
 
 export interface Running {
   port: number;
@@ -25,6 +29,8 @@ export interface Running {
  */
 export async function run(config: Config, log: Logger): Promise<Running> {
   const eventLoop = startEventLoopMonitor({ log });
+  // Spooling results to disk runs on libuv's threads; they give way to the event loop (acks).
+  void lowerThreadpoolPriority(THREADPOOL_NICENESS);
   const inFlight = createInFlight();
   let storage: Storage | undefined;
   let stopping = false;

@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -207,6 +208,22 @@ interface Tally {
   idle: number[];
   busy: number[];
   inFlightAtBurstEnd: number;
+  /** Event-loop CPU of each busy phase (shares and burst) minus its idle burst, ms. */
+  shareCpuMs: number[];
+}
+
+/**
+ * CPU time (ms) the bot's main thread (the event loop) has used, from /proc; undefined where
+ * there is none. Unlike latency it hardly moves with the machine's load.
+ */
+function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runBusy(o: BusyOptions): Promise<void> {
@@ -236,12 +253,22 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   const load0 = loadavg()[0] ?? 0;
 
   async function round(bot: Bot, idleFirst: boolean) {
-    const got = { idle: [] as number[], busy: [] as number[], inFlight: 0 };
+    const got = {
+      idle: [] as number[],
+      busy: [] as number[],
+      inFlight: 0,
+      cpu: { idle: 0, busy: 0 },
+    };
+    const cpuAt = () => mainThreadCpuMs(bot.child.pid) ?? Number.NaN;
     for (const mode of idleFirst ? ['idle', 'busy'] : ['busy', 'idle']) {
       if (mode === 'idle') {
+        const before = cpuAt();
         got.idle = await bot.burst();
+        await sleep(100);
+        got.cpu.idle = cpuAt() - before;
       } else {
         slack.reset();
+        const before = cpuAt();
         await Promise.all(sharers.map((userId) => bot.share(userId, query.id)));
         // The shares are acked; their downloads, previews and uploads run on now.
         await sleep(20);
@@ -251,6 +278,8 @@ export async function runBusy(o: BusyOptions): Promise<void> {
           count: o.sharers,
           timeoutMs: 120_000,
         });
+        await sleep(100);
+        got.cpu.busy = cpuAt() - before;
       }
       await sleep(100);
     }
@@ -260,7 +289,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   try {
     for (const [name, root] of builds) bots.push(await startBot(name, root, shared, o));
     for (const bot of bots)
-      tallies.set(bot, { ratios: [], idle: [], busy: [], inFlightAtBurstEnd: 0 });
+      tallies.set(bot, { ratios: [], idle: [], busy: [], inFlightAtBurstEnd: 0, shareCpuMs: [] });
     for (let r = 0; r < o.warmup + o.rounds; r++) {
       const order = r % 2 === 0 ? bots : [...bots].reverse();
       for (const bot of order) {
@@ -271,6 +300,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         t.idle.push(...got.idle);
         t.busy.push(...got.busy);
         t.inFlightAtBurstEnd += got.inFlight;
+        t.shareCpuMs.push(got.cpu.busy - got.cpu.idle);
         const idle = p50p99(got.idle);
         const busy = p50p99(got.busy);
         t.ratios.push(busy.p99 / idle.p99);
@@ -317,6 +347,12 @@ export async function runBusy(o: BusyOptions): Promise<void> {
     row('  min–max of round ratios', '', `${f(r.min)}–${f(r.max)}`);
     console.log(
       `shares still in flight when a busy burst had been acked: ${(t.inFlightAtBurstEnd / o.rounds).toFixed(1)} of ${o.sharers} on average`,
+    );
+    const cpu = median(t.shareCpuMs);
+    console.log(
+      `event-loop CPU of ${o.sharers} shares (busy phase minus idle burst, 10 ms ticks): median ` +
+        `${cpu.median.toFixed(0)} ms (95% ${cpu.lo.toFixed(0)}–${cpu.hi.toFixed(0)}), ` +
+        `${(cpu.median / o.sharers).toFixed(1)} ms per share`,
     );
     console.log(
       `event-loop blocks over 200 ms the bot logged: ${bot.blocks.length}` +
