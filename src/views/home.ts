@@ -101,6 +101,7 @@ const HOW_TO = [
   '`/alation query <id>` — a query’s details card; `/alation query new` creates one',
   '`/alation result <id>` — share a query’s latest result with the channel, with its CSV',
   '`/alation flag add table 12` — endorse, warn about or deprecate a catalog object',
+  '`/alation flag request table 12` — ask a data steward to flag it when you may not; `/alation flag requests` lists yours',
   '`/alation job <id>` — a bulk-metadata job card that updates itself until the job ends',
   'Paste a link to an Alation query, table, schema, column or data source: it unfurls with its trust badges',
   'On any message (⋯ → *More message shortcuts*): *Open SQL in Alation Compose*, *Share latest result here*',
