@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { echo } from '../views/blocks.ts';
 import { buildHelpMessage } from '../views/help.ts';
+import { alertCommand } from './alert/index.ts';
 import { chartCommand } from './chart.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { digestCommand } from './digest/index.ts';
@@ -35,6 +36,7 @@ export function allCommands(deps: CommandDeps): Command[] {
     syncCommand(deps),
     jobCommand(deps),
     digestCommand(deps),
+    alertCommand(deps),
     loginCommand(deps),
     whoamiCommand(deps),
     logoutCommand(deps),

@@ -222,3 +222,116 @@ export function buildAlertPausedDm(name: string, why: string): SlackMessage {
   const text = `:double_vertical_bar: Your alert *${escapeMrkdwn(name)}* is paused: ${escapeMrkdwn(why)}. Resume it from \`/alation alert list\` once that is fixed.`;
   return { text, blocks: [section(text)] };
 }
+
+export interface ListedAlert {
+  id: string;
+  name: string;
+  queryId: number;
+  condition: Condition;
+  channelId: string;
+  onlyMe: boolean;
+  status: 'active' | 'muted' | 'paused';
+  pausedReason: string | null;
+  lastState: string | null;
+  lastCheckedAt: Date | null;
+  lastValue: number | null;
+  snoozedUntil: Date | null;
+  everyMinutes: number;
+}
+
+export const MAX_ALERTS_LISTED = 15;
+
+const STATES: Record<string, string> = {
+  clear: ':large_green_circle: Clear',
+  baseline: ':large_green_circle: Watching (first result taken as the baseline)',
+  triggered: ':rotating_light: Triggered',
+  failing: ':x: Query failing',
+};
+
+/** `/alation alert list`: each alert in words, its state and last check, with its buttons. */
+export function buildAlertList(input: {
+  alerts: ListedAlert[];
+  now: Date;
+  zone: string | undefined;
+  notice?: string;
+}): SlackMessage {
+  const blocks: KnownBlock[] = [];
+  if (input.notice) blocks.push(context(input.notice));
+  if (input.alerts.length === 0) {
+    blocks.push(
+      section(
+        'You have no alerts in this workspace yet. Create one with `/alation alert new <query_id>`.',
+      ),
+    );
+    return { text: 'You have no alerts yet.', blocks };
+  }
+  const shown = input.alerts.slice(0, MAX_ALERTS_LISTED);
+  const more = input.alerts.length > shown.length ? `, first ${shown.length} shown` : '';
+  blocks.push(section(`*Your alerts* (${input.alerts.length}${more})`));
+  for (const a of shown) {
+    const where = a.onlyMe ? 'your DM' : `<#${a.channelId}>`;
+    const state =
+      a.status === 'paused'
+        ? `:double_vertical_bar: *Paused*${a.pausedReason ? `: ${escapeMrkdwn(a.pausedReason)}` : ''}`
+        : a.status === 'muted'
+          ? ':no_bell: *Muted*'
+          : a.lastState
+            ? (STATES[a.lastState] ?? escapeMrkdwn(a.lastState))
+            : ':hourglass_flowing_sand: Not checked yet';
+    const last = a.lastCheckedAt
+      ? `last checked ${relative(a.lastCheckedAt, input.now)}`
+      : 'never checked';
+    const value = a.lastValue === null ? '' : `, last value ${figure(a.lastValue)}`;
+    const snoozed =
+      a.snoozedUntil && a.snoozedUntil > input.now
+        ? ` · :zzz: snoozed until ${inZone(a.snoozedUntil, input.zone)}`
+        : '';
+    blocks.push({ type: 'divider' });
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(a.name)}* · query ${a.queryId} → ${where}\nWhen ${conditionInWords(a.condition)} · every ${a.everyMinutes === 60 ? 'hour' : `${a.everyMinutes} min`}\n${state} · ${last}${value}${snoozed}`,
+      ),
+    );
+    blocks.push({
+      type: 'actions',
+      elements: [
+        a.status === 'active'
+          ? { type: 'button', action_id: ACTION_ALERT_MUTE, text: plainText('Mute'), value: a.id }
+          : {
+              type: 'button',
+              action_id: ACTION_ALERT_RESUME,
+              text: plainText('Resume'),
+              value: a.id,
+            },
+        { type: 'button', action_id: ACTION_ALERT_EDIT, text: plainText('Edit'), value: a.id },
+        {
+          type: 'button',
+          action_id: ACTION_ALERT_DELETE,
+          text: plainText('Delete'),
+          value: a.id,
+          style: 'danger',
+          confirm: {
+            title: plainText('Delete this alert?'),
+            text: plainText('It stops checking; cards already posted stay as they are.'),
+            confirm: plainText('Delete'),
+            deny: plainText('Keep it'),
+          },
+        },
+      ],
+    });
+  }
+  return { text: `Your alerts (${input.alerts.length})`, blocks };
+}
+
+/** The creator's confirmation once an alert is saved. */
+export function buildAlertSaved(alert: ListedAlert, verb: 'Created' | 'Saved'): SlackMessage {
+  const where = alert.onlyMe ? 'your DM' : `<#${alert.channelId}>`;
+  const every =
+    alert.everyMinutes === 60
+      ? 'hour'
+      : alert.everyMinutes === 1
+        ? 'minute'
+        : `${alert.everyMinutes} minutes`;
+  const text = `:rotating_light: ${verb} alert *${escapeMrkdwn(alert.name)}* on query ${alert.queryId}: a card in ${where} when ${conditionInWords(alert.condition)}, checked every ${every}. Manage it with \`/alation alert list\`.`;
+  return { text, blocks: [section(text)] };
+}

@@ -4,6 +4,7 @@
 import type { Condition } from '../../../src/alerts/condition.ts';
 import type { Episode } from '../../../src/alerts/episode.ts';
 import * as alert from '../../../src/views/alert.ts';
+import * as alertModal from '../../../src/views/alert-modal.ts';
 import { BASE, type Builder, EARLIER, NOW } from './hostile-fixtures.ts';
 
 const conditions = (h: string): Condition[] => [
@@ -50,8 +51,62 @@ const cards = (h: string) =>
     ),
   );
 
+const listed = (h: string): alert.ListedAlert[] =>
+  conditions(h).flatMap((condition) =>
+    (['active', 'muted', 'paused'] as const).map((status) => ({
+      id: 'a1',
+      name: h,
+      queryId: 7,
+      condition,
+      channelId: 'C1',
+      onlyMe: status === 'muted',
+      status,
+      pausedReason: h,
+      lastState: status === 'active' ? h : 'triggered',
+      lastCheckedAt: EARLIER,
+      lastValue: 12,
+      snoozedUntil: new Date(NOW.getTime() + 3_600_000),
+      everyMinutes: 5,
+    })),
+  );
+
+const form = (h: string, kind: alertModal.AlertKindChoice): alertModal.AlertForm => ({
+  name: h,
+  queryId: h,
+  channelId: 'C1',
+  onlyMe: false,
+  kind,
+  column: h,
+  reducer: h,
+  op: h,
+  threshold: h,
+  every: h,
+});
+
 export const ALERT_BUILDERS: Record<string, Record<string, Builder>> = {
+  'alert-modal.ts': {
+    buildAlertModal: (h) =>
+      (['rows', 'column', 'new_rows', 'changed'] as const).flatMap((kind) => [
+        alertModal.buildAlertModal({
+          form: form(h, kind),
+          columns: [h, 'amount'],
+          privateMetadata: '{}',
+          editing: false,
+        }),
+        alertModal.buildAlertModal({
+          form: form(h, kind),
+          columnsProblem: h,
+          privateMetadata: '{}',
+          editing: true,
+        }),
+      ]),
+  },
   'alert.ts': {
+    buildAlertList: (h) => [
+      alert.buildAlertList({ alerts: listed(h), now: NOW, zone: h, notice: 'Done.' }),
+      alert.buildAlertList({ alerts: [], now: NOW, zone: h }),
+    ],
+    buildAlertSaved: (h) => listed(h).map((a) => alert.buildAlertSaved(a, 'Created')),
     buildAlertCard: cards,
     buildResolvedReply: (h) => alert.buildResolvedReply(h, 3_600_000),
     buildAlertPausedDm: (h) => alert.buildAlertPausedDm(h, h),

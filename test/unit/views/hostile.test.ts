@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as alert from '../../../src/views/alert.ts';
+import * as alertModal from '../../../src/views/alert-modal.ts';
 import * as blocks from '../../../src/views/blocks.ts';
 import * as chart from '../../../src/views/chart.ts';
 import * as chartModal from '../../../src/views/chart-modal.ts';
@@ -80,6 +81,7 @@ const NO_FREE_TEXT = new Set([
 
 const MODULES: Record<string, Record<string, unknown>> = {
   'alert.ts': alert,
+  'alert-modal.ts': alertModal,
   'blocks.ts': blocks,
   'chart.ts': chart,
   'chart-modal.ts': chartModal,
