@@ -1,5 +1,5 @@
-// The App Home tab's content, built from the person's connections, running job watches, digests
-// and trust-flag requests, and published whenever they open it or change something (connect,
+// The App Home tab's content, built from the person's connections, running job watches, digests,
+// alerts and trust-flag requests, and published whenever they open it or change something (connect,
 // disconnect, logout).
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import { listMessage } from '../digests/list-message.ts';
@@ -8,12 +8,16 @@ import type { Logger } from '../log.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
 import type { Watch } from '../store/watches.ts';
+import { buildAlertList } from '../views/alert.ts';
 import { buildFlagRequestList } from '../views/flag-request.ts';
 import { buildHomeView, type HomeWatch } from '../views/home.ts';
 import { inZone } from '../views/time.ts';
 import { connectionSummary } from '../views/whoami.ts';
 
 type Client = AllMiddlewareArgs['client'];
+
+/** Alerts on the Home tab: each takes three of its 100 blocks. */
+const HOME_ALERTS = 5;
 
 const jobLabel = (w: Watch) => ('id' in w.ref ? `job ${w.ref.id}` : `job “${w.ref.name}”`);
 
@@ -28,13 +32,15 @@ export async function publishHome(
   log?: Logger,
 ): Promise<void> {
   try {
-    const [rows, watches, zone, digests, requests] = await Promise.all([
+    const [rows, watches, zone, digests, requests, alerts] = await Promise.all([
       features.credentials.list(owner),
       features.watches.activeFor(owner),
       userTimeZone(client, owner.userId),
       listMessage(features, owner),
       features.flagRequests.listFor(owner),
+      features.alerts.list(owner.tenantId),
     ]);
+    const mine = alerts.filter((a) => a.owner.userId === owner.userId);
     const summary = (provider: Provider) => connectionSummary(rows, provider);
     const homeWatches: HomeWatch[] = await Promise.all(
       watches.map(async (w) => ({
@@ -52,6 +58,12 @@ export async function publishHome(
         mode: summary('mode'),
         watches: homeWatches,
         digests: digests.blocks,
+        ...(mine.length > 0
+          ? {
+              alerts: buildAlertList({ alerts: mine, now: features.now(), zone, max: HOME_ALERTS })
+                .blocks,
+            }
+          : {}),
         ...(requests.mine.length + requests.waiting.length > 0
           ? {
               flagRequests: buildFlagRequestList({

@@ -254,6 +254,8 @@ export function buildAlertList(input: {
   now: Date;
   zone: string | undefined;
   notice?: string;
+  /** Alerts shown at most (App Home shows fewer). */
+  max?: number;
 }): SlackMessage {
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push(context(input.notice));
@@ -265,8 +267,11 @@ export function buildAlertList(input: {
     );
     return { text: 'You have no alerts yet.', blocks };
   }
-  const shown = input.alerts.slice(0, MAX_ALERTS_LISTED);
-  const more = input.alerts.length > shown.length ? `, first ${shown.length} shown` : '';
+  const shown = input.alerts.slice(0, input.max ?? MAX_ALERTS_LISTED);
+  const more =
+    input.alerts.length > shown.length
+      ? `, first ${shown.length} shown; \`/alation alert list\` for all`
+      : '';
   blocks.push(section(`*Your alerts* (${input.alerts.length}${more})`));
   for (const a of shown) {
     const where = a.onlyMe ? 'your DM' : `<#${a.channelId}>`;

@@ -29,6 +29,8 @@ export interface HomeInput {
   digests?: KnownBlock[];
   /** Trust-flag requests waiting for them and made by them, as `/alation flag requests` shows. */
   flagRequests?: KnownBlock[];
+  /** Their alerts as `/alation alert list` shows them (the first few), buttons included. */
+  alerts?: KnownBlock[];
   /** Formats an ISO date in the person's time zone. */
   formatDate(iso: string): string;
 }
@@ -174,11 +176,19 @@ export function buildHomeView(input: HomeInput): HomeView {
       ...input.digests.slice(0, 60),
     );
   }
+  if (input.alerts) {
+    blocks.push(
+      { type: 'divider' },
+      { type: 'header', text: plainText('Alerts') },
+      ...input.alerts.slice(0, Math.max(0, 100 - blocks.length - 12)),
+    );
+  }
   if (input.flagRequests) {
     blocks.push(
       { type: 'divider' },
       { type: 'header', text: plainText('Trust flag requests') },
-      ...input.flagRequests.slice(0, 100 - blocks.length - 6),
+      // Home holds 100 blocks; the how-to and its divider take the last few.
+      ...input.flagRequests.slice(0, Math.max(0, 100 - blocks.length - 6)),
     );
   }
   blocks.push({ type: 'divider' }, ...howTo());

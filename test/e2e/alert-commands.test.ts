@@ -2,7 +2,7 @@
 // checks the query and column as the creator on save, schedules and checks at once; the card's
 // Acknowledge and Snooze say who pressed them; only the creator may mute or delete.
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, event, slashCommand, viewSubmission } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { selectedOption, textInput } from '../support/digest-form.ts';
@@ -209,5 +209,39 @@ describe('/alation alert', () => {
     await until(async () => t.slack.responsesTo(gone).length > 0, 10_000, 'the deletion');
     expect(text(t.slack.responsesTo(gone))).toContain('Deleted *No orders*');
     expect(await t.features.alerts.get(alert.id)).toBeUndefined();
+  });
+
+  it('shows the alerts on App Home, where Mute republishes the Home', async () => {
+    const { t, query } = await setup();
+    const alert = await t.features.alerts.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: CHANNEL,
+        onlyMe: false,
+        tz: 'UTC',
+        name: 'Late loads',
+        queryId: query.id,
+        condition: { kind: 'changed' },
+        everyMinutes: 60,
+      },
+      new Date(),
+    );
+    await event(t.target, {
+      event: {
+        type: 'app_home_opened',
+        user: DEFAULT_OWNER.userId,
+        channel: 'D0HOME0001',
+        tab: 'home',
+      },
+    });
+    const [first] = await t.slack.waitFor('views.publish', { count: 1 });
+    expect(text(first?.args)).toContain('"text":"Alerts"');
+    expect(text(first?.args)).toContain('*Late loads*');
+    await blockAction(t.target, {
+      view: { type: 'home' } as never,
+      actions: [{ action_id: 'alert_mute', value: alert.id }],
+    });
+    const published = await t.slack.waitFor('views.publish', { count: 2 });
+    expect(text(published[1]?.args)).toContain('*Muted*');
   });
 });

@@ -13,6 +13,7 @@ import { acknowledge } from '../../alerts/episode.ts';
 import { SNOOZES, type Snooze, snoozeUntil } from '../../alerts/snooze.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import type { Features } from '../../features.ts';
+import { publishHome } from '../../home/publish.ts';
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { buttonValue } from '../../slack/button-value.ts';
@@ -39,6 +40,9 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 const isOwner = (alert: Alert, owner: Owner) =>
   alert.owner.tenantId === owner.tenantId && alert.owner.userId === owner.userId;
+
+/** Buttons on App Home come with no response_url: the Home itself is what to refresh. */
+const onHome = (body: unknown) => (body as { view?: { type?: string } }).view?.type === 'home';
 
 const ephemeral = (text: string) => ({
   response_type: 'ephemeral' as const,
@@ -92,6 +96,10 @@ export function listAlertsAction(deps: CommandDeps, edit: ReturnType<typeof newA
       return;
     }
     const owner = ownerOf(args.body);
+    if (onHome(args.body)) {
+      await publishHome(args.client, features, owner, log);
+      return;
+    }
     await reply({
       replace_original: true,
       ...(await listFor(features, owner, args.client, notice)),
@@ -250,6 +258,11 @@ export function listAlertsAction(deps: CommandDeps, edit: ReturnType<typeof newA
           const notice = `Deleted *${escapeMrkdwn(found.alert.name)}*. Cards it posted stay as they are.`;
           if (pressedCard(args.body, found.alert)) {
             await reply(ephemeral(notice));
+            return;
+          }
+          if (onHome(args.body)) {
+            const log = requestContext(args.context).log;
+            await publishHome(args.client, found.features, ownerOf(args.body), log);
             return;
           }
           await reply({
