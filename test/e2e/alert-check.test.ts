@@ -6,6 +6,7 @@ import type { Condition } from '../../src/alerts/condition.ts';
 import { createAlertStore } from '../../src/store/alerts.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { testDatabases } from '../support/databases.ts';
 import { captureLog } from '../support/log.ts';
 import { until } from '../support/wait.ts';
 
@@ -170,5 +171,52 @@ describe('checkAlert', () => {
     await t.features.alertScheduler().checkNow(alert.id);
     await until(async () => cards(t).length === 1, 20_000, 'the alert card');
     expect(text(cards(t)[0])).toContain('*Triggered*');
+  });
+});
+
+const postgres = testDatabases().find((d) => d.name === 'postgres');
+
+describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
+  it('judge 50 alerts’ new result once each, checked on both at the same time', async () => {
+    const a = await startTestBot({ database: postgres });
+    bots.push(a);
+    const b = await startTestBot({ reuse: a });
+    bots.push(b);
+    await a.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = a.alation.addDataSource({ title: 'Warehouse' }).id;
+    const query = a.alation.addQuery({ datasourceId, title: 'Failed orders', content: 'SELECT 1' });
+    a.alation.addResult(query.id, { csv: 'id\n1\n', executedAt: new Date(Date.now() - 60_000) });
+    const depsOf = (t: TestBot): CheckDeps => ({
+      alerts: createAlertStore(t.db),
+      alationFor: t.features.alationFor,
+      alationBaseUrl: t.features.alationBaseUrl,
+      slack: t.bot.app.client,
+      cpu: t.features.cpu,
+      log: captureLog().log,
+      now: () => new Date(),
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const alert = await depsOf(a).alerts.create(
+        {
+          owner: DEFAULT_OWNER,
+          channelId: CHANNEL,
+          onlyMe: false,
+          tz: 'UTC',
+          name: `Alert ${i}`,
+          queryId: query.id,
+          condition: { kind: 'row_count', op: '>', n: 0 },
+          everyMinutes: 5,
+        },
+        new Date(),
+      );
+      ids.push(alert.id);
+    }
+    const outcomes = await Promise.all(
+      ids.flatMap((id) => [checkAlert(depsOf(a), id), checkAlert(depsOf(b), id)]),
+    );
+    expect(outcomes.filter((o) => o === 'judged')).toHaveLength(50);
+    expect(cards(a)).toHaveLength(50);
+    expect(new Set(cards(a).map((m) => m.text)).size).toBe(50);
   });
 });
