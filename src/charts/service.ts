@@ -101,7 +101,7 @@ export function chartTap(
 }
 
 /** "daily-revenue-q42-r7.png" beside "daily-revenue-q42-r7.csv". */
-export const chartFileName = (csvName: string): string => csvName.replace(/\.csv$/i, '') + '.png';
+export const chartFileName = (csvName: string): string => `${csvName.replace(/\.csv$/i, '')}.png`;
 
 export interface ChartSource {
   charts: Charts;

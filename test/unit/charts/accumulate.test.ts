@@ -50,13 +50,13 @@ describe('createAccumulator', () => {
   it('category + number: sorted by value, top 20 with the rest summed as Other', () => {
     const rows = Array.from({ length: 50 }, (_, i) => [`c${i}`, String(i)]);
     const data = feed([['region', 'amount'], ...rows]);
-    expect(data?.points).toHaveLength(TOP_CATEGORIES);
+    expect(data?.points).toHaveLength(TOP_CATEGORIES + 1);
     expect(data?.points[0]).toMatchObject({ x: 'c49', y: 49 });
     const other = data?.points.at(-1);
     expect(other?.x).toBe(OTHER);
-    // c0..c30 folded: 0 + 1 + … + 30.
-    expect(other?.y).toBe(465);
-    expect(data?.folded).toEqual({ folded: 31, of: 50 });
+    // c0..c29 folded: 0 + 1 + … + 29.
+    expect(other?.y).toBe(435);
+    expect(data?.folded).toEqual({ folded: 30, of: 50 });
   });
 
   it('keeps memory bounded with many distinct categories, and the total right', () => {
@@ -64,7 +64,7 @@ describe('createAccumulator', () => {
     acc.record(['user', 'n']);
     for (let i = 0; i < 30_000; i++) acc.record([`u${i}`, '2']);
     const data = acc.finish();
-    expect(data?.points).toHaveLength(TOP_CATEGORIES);
+    expect(data?.points).toHaveLength(TOP_CATEGORIES + 1);
     expect(data?.points.reduce((s, p) => s + p.y, 0)).toBe(60_000);
     expect(data?.folded?.of).toBe(30_000);
   });
