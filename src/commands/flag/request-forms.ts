@@ -48,7 +48,10 @@ const isFlagType = (value: unknown): value is FlagType =>
   typeof value === 'string' && (FLAG_TYPES as readonly string[]).includes(value);
 
 /** The changes form as an Add flag form on the request's own object, to check the same rules. */
-export function readChangesForm(values: ViewState, request: FlagRequest): AddFlagForm {
+export function readChangesForm(
+  values: ViewState,
+  request: Pick<FlagRequest, 'subject'>,
+): AddFlagForm {
   const type = values[BLOCK_FLAG_TYPE]?.[ACTION_CHANGES_TYPE_CHOICE]?.selected_option?.value;
   return {
     otype: request.subject.otype,
@@ -91,16 +94,10 @@ export function requestFormActions(deps: CommandDeps, options: { ackBudgetMs?: n
         const log = requestContext(context).log;
         const owner = ownerOf(body);
         const requestId = readRequestId(view.private_metadata);
-        const f = await features();
-        const request = await f.flagRequests.get(requestId);
-        if (!request) {
-          await ack({
-            response_action: 'update',
-            view: buildFlagNoticeModal('Approve with changes', 'This request no longer exists.'),
-          });
-          return;
-        }
-        const form = readChangesForm(view.state.values as ViewState, request);
+        // The object is the request's own; only the type and reason rules are checked here.
+        const form = readChangesForm(view.state.values as ViewState, {
+          subject: { otype: 'table', id: 1 },
+        });
         const checked = checkAddForm(form);
         if (!checked.ok) {
           await ack({ response_action: 'errors', errors: checked.errors });
@@ -121,7 +118,9 @@ export function requestFormActions(deps: CommandDeps, options: { ackBudgetMs?: n
           client,
           viewId: view.id,
           budgetMs: options.ackBudgetMs,
-          work: approveRequest(requestDeps(f, client, log), requestId, owner, choice),
+          work: features().then((f) =>
+            approveRequest(requestDeps(f, client, log), requestId, owner, choice),
+          ),
           inline: (early) => {
             if (!early.ok) {
               log.error({ err: early.error }, 'could not approve a request with changes');
@@ -160,17 +159,18 @@ export function requestFormActions(deps: CommandDeps, options: { ackBudgetMs?: n
           });
           return;
         }
-        const f = await features();
         await submitModal({
           ack,
           client,
           viewId: view.id,
           budgetMs: options.ackBudgetMs,
-          work: denyRequest(
-            requestDeps(f, client, log),
-            readRequestId(view.private_metadata),
-            owner,
-            note,
+          work: features().then((f) =>
+            denyRequest(
+              requestDeps(f, client, log),
+              readRequestId(view.private_metadata),
+              owner,
+              note,
+            ),
           ),
           inline: (early) => {
             if (early.ok && early.value.kind === 'denied') return undefined;
@@ -210,7 +210,6 @@ export function requestFormActions(deps: CommandDeps, options: { ackBudgetMs?: n
           });
           return;
         }
-        const f = await features();
         const sentText =
           ':speech_balloon: Asked; the requester sees it in the thread of their receipt.';
         const failed =
@@ -220,11 +219,13 @@ export function requestFormActions(deps: CommandDeps, options: { ackBudgetMs?: n
           client,
           viewId: view.id,
           budgetMs: options.ackBudgetMs,
-          work: askRequester(
-            requestDeps(f, client, log),
-            readRequestId(view.private_metadata),
-            owner,
-            question,
+          work: features().then((f) =>
+            askRequester(
+              requestDeps(f, client, log),
+              readRequestId(view.private_metadata),
+              owner,
+              question,
+            ),
           ),
           inline: (early) => {
             if (!early.ok) log.warn({ err: early.error }, 'could not ask a question');
