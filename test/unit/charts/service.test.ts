@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import type { Chart } from '../../../src/charts/chart.ts';
+import { type ChartStream, chartFileName, chartTap } from '../../../src/charts/service.ts';
+import { createLogger } from '../../../src/log.ts';
+
+const log = createLogger({ level: 'silent' });
+const CHART: Chart = {
+  kind: 'bar',
+  png: Buffer.from('png'),
+  width: 1200,
+  height: 600,
+  altText: 'Bar chart',
+};
+
+/** A chart stream that records what it was given. */
+function fakeStream(result: Promise<Chart | undefined> = Promise.resolve(CHART)) {
+  const got: Buffer[] = [];
+  const calls = { aborted: 0, ended: 0 };
+  const stream: ChartStream = {
+    async write(chunk) {
+      got.push(Buffer.from(chunk));
+    },
+    end() {
+      calls.ended++;
+      return result;
+    },
+    abort() {
+      calls.aborted++;
+    },
+  };
+  return { stream, got, calls };
+}
+
+describe('chartTap', () => {
+  it('passes every byte on unchanged, copies them to the chart, and offers its PNG as a file', async () => {
+    const { stream, got, calls } = fakeStream();
+    const tap = chartTap(stream, 'q.png', 'Q (chart)', log);
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from([Buffer.from('a,b\n'), Buffer.from('1,2\n')]),
+      tap.transform,
+      async (source) => {
+        for await (const c of source) out.push(c as Buffer);
+      },
+    );
+    expect(Buffer.concat(out).toString()).toBe('a,b\n1,2\n');
+    expect(Buffer.concat(got).toString()).toBe('a,b\n1,2\n');
+    expect(await tap.files()).toEqual([
+      { filename: 'q.png', title: 'Q (chart)', bytes: CHART.png, altText: 'Bar chart' },
+    ]);
+    expect(calls).toEqual({ aborted: 0, ended: 1 });
+  });
+
+  it('offers no file when rendering fails, and the share goes on', async () => {
+    const { stream } = fakeStream(Promise.reject(new Error('resvg broke')));
+    const tap = chartTap(stream, 'q.png', 'Q', log);
+    await pipeline(Readable.from([Buffer.from('x\n')]), tap.transform, async (s) => {
+      for await (const _ of s);
+    });
+    expect(await tap.files()).toEqual([]);
+  });
+
+  it('frees the chart when the result never reached its end', async () => {
+    const { stream, calls } = fakeStream();
+    const tap = chartTap(stream, 'q.png', 'Q', log);
+    tap.transform.write(Buffer.from('a,b\n'));
+    expect(await tap.files()).toEqual([]);
+    expect(calls.aborted).toBe(1);
+    expect(calls.ended).toBe(0);
+  });
+});
+
+describe('chartFileName', () => {
+  it('names the PNG after the CSV', () => {
+    expect(chartFileName('Sales-12.csv')).toBe('Sales-12.png');
+  });
+});
