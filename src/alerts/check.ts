@@ -21,6 +21,7 @@ import type { SlackMessage } from '../views/help.ts';
 import { type Check, type Episode, type Shown, type Step, step } from './episode.ts';
 import { judge } from './judge.ts';
 import { type Measurement, SHOWN_ROWS } from './measure.ts';
+import { shareNewRows } from './new-rows-file.ts';
 
 type Client = AllMiddlewareArgs['client'];
 
@@ -224,6 +225,21 @@ export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'reso
   });
 }
 
+/** New rows beyond what the card shows go into its thread as a CSV (all, up to NEW_ROWS_KEPT). */
+async function attachNewRows(
+  deps: CheckDeps,
+  alert: Alert,
+  threadTs: string,
+  m: Measurement | undefined,
+) {
+  if (alert.condition.kind !== 'new_rows' || !m || m.newRowCount <= SHOWN_ROWS) return;
+  await shareNewRows(
+    deps.slack,
+    { channelId: alert.channelId, threadTs },
+    { header: m.header, rows: m.rows, total: m.newRowCount, queryId: alert.queryId },
+  );
+}
+
 /** Carries out a step's effects in Slack; returns the episode as it now stands (with its ts). */
 async function apply(
   deps: CheckDeps,
@@ -250,6 +266,7 @@ async function apply(
           ...card(episode, 'open'),
         });
         if (posted.ts) episode = { ...episode, cardTs: posted.ts };
+        if (posted.ts) await attachNewRows(deps, alert, posted.ts, m);
         break;
       }
       case 'update_card':
@@ -259,6 +276,8 @@ async function apply(
             ts: episode.cardTs,
             ...card(episode, 'open'),
           });
+          // Still triggered by more new rows: those go into the thread too.
+          await attachNewRows(deps, alert, episode.cardTs, m);
         }
         break;
       case 'remind':

@@ -141,6 +141,20 @@ describe('checkAlert', () => {
     expect(card).toContain('3 ');
   });
 
+  it('shares every new row in the card’s thread when there are more than the card shows', async () => {
+    const { t, deps, result, create } = await setup();
+    const alert = await create({ kind: 'new_rows', keyColumn: 'id' });
+    result('id\n0\n');
+    await checkAlert(deps, alert.id);
+    result(`id\n0\n${Array.from({ length: 25 }, (_, i) => i + 1).join('\n')}\n`);
+    await checkAlert(deps, alert.id);
+    const card = cards(t)[0];
+    expect(text(card)).toContain('First 10 of 25 rows; all are in the attached CSV.');
+    const [shared] = t.slack.callsTo('files.completeUploadExternal');
+    expect(shared?.args).toMatchObject({ channel_id: CHANNEL, thread_ts: card?.ts });
+    expect(text(shared?.args)).toContain('25 new rows');
+  });
+
   it('tells a failed run apart from a false condition', async () => {
     const { t, deps, result, create } = await setup();
     const alert = await create({ kind: 'row_count', op: '>', n: 0 });
