@@ -49,14 +49,20 @@ export interface ChartTap {
   chart(): Promise<Chart | undefined>;
 }
 
+/** How long, in all, a chart may hold a result's bytes back before it is dropped. */
+export const CHART_STALL_MS = 2_000;
+
 export function chartTap(
   stream: ChartStream,
   filename: string,
   title: string,
   log: Logger,
+  stallMs = CHART_STALL_MS,
 ): ChartTap {
   let ended: Promise<Chart | undefined> | undefined;
   let failed = false;
+  let gaveUp = false;
+  let stalled = 0;
   const finish = () => {
     ended ??= stream.end().catch((error: unknown) => {
       if (!failed) log.warn({ err: error }, 'no chart: rendering failed');
@@ -66,14 +72,32 @@ export function chartTap(
   };
   const transform = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      // The pool copies the chunk; its promise is the thread's backpressure.
-      stream.write(chunk).then(
-        () => done(null, chunk),
-        () => done(null, chunk),
-      );
+      if (gaveUp) {
+        done(null, chunk);
+        return;
+      }
+      // The pool copies the chunk; its promise is the thread's backpressure. A chart that keeps
+      // the CSV waiting longer than `stallMs` in all is dropped: the share must not wait on it.
+      const asked = performance.now();
+      let passed = false;
+      const pass = () => {
+        if (passed) return;
+        passed = true;
+        clearTimeout(timer);
+        stalled += performance.now() - asked;
+        if (stalled > stallMs && !gaveUp) {
+          gaveUp = true;
+          failed = true;
+          log.warn({ stalledMs: Math.round(stalled) }, 'no chart: it fell behind the result');
+          stream.abort(new Error('the chart fell behind the result'));
+        }
+        done(null, chunk);
+      };
+      const timer = setTimeout(pass, Math.max(0, stallMs - stalled) + 1);
+      stream.write(chunk).then(pass, pass);
     },
     flush(done) {
-      void finish();
+      if (!gaveUp) void finish();
       done();
     },
   });
@@ -83,6 +107,7 @@ export function chartTap(
   });
   const chart = () => {
     if (ended) return ended;
+    if (gaveUp) return Promise.resolve(undefined);
     if (transform.writableFinished) return finish();
     // The result never reached its end: free the chart's place on the pool.
     failed = true;

@@ -72,6 +72,28 @@ describe('chartTap', () => {
   });
 });
 
+describe('chartTap when the chart falls behind', () => {
+  it('drops the chart and lets the bytes through once it has held them back too long', async () => {
+    const { stream, calls } = fakeStream();
+    stream.write = () => new Promise(() => {}); // a thread that never catches up
+    const tap = chartTap(stream, 'q.png', 'Q', log, 50);
+    const out: Buffer[] = [];
+    const started = performance.now();
+    await pipeline(
+      Readable.from([Buffer.from('a,b\n'), Buffer.from('1,2\n'), Buffer.from('3,4\n')]),
+      tap.transform,
+      async (source) => {
+        for await (const c of source) out.push(c as Buffer);
+      },
+    );
+    expect(Buffer.concat(out).toString()).toBe('a,b\n1,2\n3,4\n');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(calls.aborted).toBe(1);
+    expect(await tap.files()).toEqual([]);
+    expect(calls.ended).toBe(0);
+  });
+});
+
 describe('chartFileName', () => {
   it('names the PNG after the CSV', () => {
     expect(chartFileName('Sales-12.csv')).toBe('Sales-12.png');
