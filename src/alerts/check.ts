@@ -219,6 +219,9 @@ export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'reso
     rows: shown?.rows ?? [],
     ...(shown?.matched === undefined ? {} : { matched: shown.matched }),
     muted: alert.status === 'muted',
+    ...(alert.status === 'paused' && alert.pausedReason
+      ? { pausedReason: alert.pausedReason }
+      : {}),
     ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
     now,
     zone: alert.tz,
@@ -347,6 +350,18 @@ async function failedCheck(deps: CheckDeps, alert: Alert, error: unknown): Promi
     pauseNow ? 1 : PAUSE_AFTER_FAILURES,
   );
   if (after?.status === 'paused') {
+    // The card says so too, so the channel does not wait on an alert that stopped looking.
+    if (after.episode?.cardTs) {
+      await deps.slack.chat
+        .update({
+          channel: after.channelId,
+          ts: after.episode.cardTs,
+          ...renderCard(after, after.episode, 'open', deps.now()),
+        })
+        .catch((err: unknown) =>
+          deps.log.warn({ err, alertId: alert.id }, 'could not mark a paused alert’s card'),
+        );
+    }
     const why = fix ?? `${PAUSE_AFTER_FAILURES} checks in a row failed (last: ${detail})`;
     await tellOwner(deps, alert, buildAlertPausedDm(alert.name, why));
   }

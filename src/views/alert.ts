@@ -73,6 +73,8 @@ export interface AlertCardInput {
   /** New rows in all, when more than shown (and attached as a CSV). */
   matched?: number;
   muted: boolean;
+  /** Why checks stopped (the creator must act), when paused. */
+  pausedReason?: string;
   snoozedUntil?: Date;
   now: Date;
   /** The zone times are shown in (the channel's readers vary: the creator's). */
@@ -147,6 +149,11 @@ export function buildAlertCard(input: AlertCardInput): SlackMessage {
     notes.push(`:zzz: Snoozed until ${inZone(input.snoozedUntil, input.zone)}.`);
   }
   if (input.muted) notes.push(':no_bell: Muted: not checked until someone presses Resume.');
+  if (input.pausedReason) {
+    notes.push(
+      `:double_vertical_bar: Paused, not checked: ${escapeMrkdwn(input.pausedReason)}. Its creator can resume it from \`/alation alert list\`.`,
+    );
+  }
   if (notes.length > 0) blocks.push({ type: 'context', elements: notes.map(mrkdwn) });
   blocks.push(cardButtons(input));
   const state =

@@ -165,6 +165,21 @@ describe('checkAlert', () => {
     expect(card).toContain('relation \\"orders\\" does not exist');
   });
 
+  it('pauses after three checks that could not be made, and says so on the open card', async () => {
+    const { t, deps, result, create, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    result('id\n1\n');
+    await checkAlert(deps, alert.id);
+    const card = cards(t)[0];
+    t.alation.fault({ path: `/integration/v1/query/${alert.queryId}/`, status: 503, times: 50 });
+    for (let i = 0; i < 3; i++) expect(await checkAlert(deps, alert.id)).toBe('failed');
+    expect((await alerts.get(alert.id))?.status).toBe('paused');
+    expect(text(t.slack.message(CHANNEL, card?.ts ?? ''))).toContain('Paused, not checked:');
+    expect(text(t.slack.messages(t.slack.dmChannel(DEFAULT_OWNER.userId)))).toContain(
+      'is paused: 3 checks in a row failed',
+    );
+  });
+
   it('pauses and DMs the creator when Alation stops letting them see the query', async () => {
     const { t, deps, result, create, alerts } = await setup();
     const alert = await create({ kind: 'row_count', op: '>', n: 0 });

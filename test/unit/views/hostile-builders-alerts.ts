@@ -43,6 +43,7 @@ const cards = (h: string) =>
           rows: [[h, '1']],
           matched: 40,
           muted: true,
+          pausedReason: h,
           snoozedUntil: new Date(NOW.getTime() + 3_600_000),
           now: NOW,
           zone: h,
