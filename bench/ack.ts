@@ -64,6 +64,7 @@ if (values.busy) {
     verbose: values.verbose,
     root: values.root,
     compare: values.compare,
+    nice: Number(values.nice),
     cpuProf: values['cpu-prof'],
   });
   process.exit(0);
