@@ -39,6 +39,8 @@ describe('/alation digest new', () => {
     expect(shown).toContain('"initial_conversation":"C0CHAN0001"');
     expect(shown).toContain('Next runs:');
     expect((shown.match(/UTC\+0[12]:00/g) ?? []).length).toBe(3);
+    // "Include a chart" (issue 16), ticked by default.
+    expect(shown).toMatch(/"initial_options":\[[^\]]*"value":"include_chart"/);
 
     const ack = await submit(view, {});
     expect(ack.status).toBe(200);
@@ -52,6 +54,7 @@ describe('/alation digest new', () => {
       queryId,
       attachCsv: true,
       onlyIfChanged: false,
+      includeChart: true,
     });
     const schedule = await t.boss?.getSchedule(DIGEST_QUEUE, digest?.id);
     expect(schedule?.cron).toBe('0 9 * * 1-5');

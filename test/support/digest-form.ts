@@ -55,7 +55,11 @@ export function digestFormValues(answers: DigestFormAnswers): Json {
           digest_kind: { digest_refresh: selectedOption('query_result') },
           digest_query: { value: textInput(answers.query ?? '') },
           digest_query_options: {
-            value: { type: 'checkboxes', selected_options: [{ value: 'attach_csv' }] },
+            // As Slack sends the form's defaults: the CSV and the chart (issue 16) ticked.
+            value: {
+              type: 'checkboxes',
+              selected_options: [{ value: 'attach_csv' }, { value: 'include_chart' }],
+            },
           },
         }
       : {
