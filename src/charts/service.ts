@@ -10,6 +10,7 @@ import type { ChartChoiceStore } from '../store/chart-choices.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { Chart, ChartRequest } from './chart.ts';
 import { parseChoice } from './choose.ts';
+import { mayChart, PREFIX_BYTES } from './prefilter.ts';
 
 const CHART_TASK = streamTaskRef<typeof import('./chart-task.ts').default>(
   new URL('./chart-task.ts', import.meta.url),
@@ -30,12 +31,55 @@ export interface Charts {
 export function createCharts(pool: CpuPool, log: Logger): Charts {
   return {
     open(request) {
-      try {
-        return pool.open(CHART_TASK, request) as ChartStream;
-      } catch (error) {
-        log.warn({ err: error }, 'no chart: the CPU pool is busy');
-        return undefined;
+      const start = () => {
+        try {
+          return pool.open(CHART_TASK, request) as ChartStream;
+        } catch (error) {
+          log.warn({ err: error }, 'no chart: the CPU pool is busy');
+          return undefined;
+        }
+      };
+      return prefiltered(request, start);
+    },
+  };
+}
+
+/**
+ * Holds the first PREFIX_BYTES, and opens the pool's stream only if they could make a chart;
+ * otherwise the chart is none, at once.
+ */
+function prefiltered(request: ChartRequest, start: () => ChartStream | undefined): ChartStream {
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let decided = false;
+  let real: ChartStream | undefined;
+  const decide = (complete: boolean) => {
+    decided = true;
+    const prefix = Buffer.concat(held);
+    if (mayChart(prefix, complete, request.choice)) {
+      real = start();
+      if (real && prefix.length > 0) void real.write(prefix);
+    }
+    held.length = 0;
+  };
+  return {
+    async write(chunk) {
+      if (!decided) {
+        held.push(Buffer.from(chunk));
+        heldBytes += chunk.byteLength;
+        if (heldBytes >= PREFIX_BYTES) decide(false);
+        return;
       }
+      await real?.write(chunk);
+    },
+    async end() {
+      if (!decided) decide(true);
+      return real ? real.end() : undefined;
+    },
+    abort(reason) {
+      decided = true;
+      held.length = 0;
+      real?.abort(reason);
     },
   };
 }
