@@ -21,6 +21,7 @@ import type { SlackMessage } from '../views/help.ts';
 import { type Check, type Episode, type Shown, type Step, step } from './episode.ts';
 import { judge } from './judge.ts';
 import { type Measurement, SHOWN_ROWS } from './measure.ts';
+import type { MeasureOutput } from './measure-task.ts';
 import { shareNewRows } from './new-rows-file.ts';
 
 type Client = AllMiddlewareArgs['client'];
@@ -64,54 +65,116 @@ function slotOf(state: ResultState): string | undefined {
 }
 
 export async function checkAlert(deps: CheckDeps, alertId: string): Promise<CheckOutcome> {
-  const alert = await deps.alerts.get(alertId);
-  if (alert?.status !== 'active') return 'inactive';
-  const alation = deps.alationFor(alert.owner);
+  return (await checkAlerts(deps, [alertId])).get(alertId) ?? 'inactive';
+}
+
+/**
+ * Checks alerts together: those of one creator on one query share one read of the latest result
+ * and, when it is new, one download of its CSV, measured for all of them in one pass.
+ */
+export async function checkAlerts(
+  deps: CheckDeps,
+  alertIds: readonly string[],
+): Promise<Map<string, CheckOutcome>> {
+  const outcomes = new Map<string, CheckOutcome>(alertIds.map((id) => [id, 'inactive']));
+  const alerts = (await Promise.all(alertIds.map((id) => deps.alerts.get(id)))).filter(
+    (a): a is Alert => a?.status === 'active',
+  );
+  const groups = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const key = `${a.owner.tenantId}:${a.owner.userId}:${a.queryId}`;
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      for (const [id, outcome] of await checkGroup(deps, group)) outcomes.set(id, outcome);
+    }),
+  );
+  return outcomes;
+}
+
+async function checkGroup(deps: CheckDeps, group: Alert[]): Promise<Map<string, CheckOutcome>> {
+  const outcomes = new Map<string, CheckOutcome>();
+  const [first] = group;
+  if (!first) return outcomes;
+  const alation = deps.alationFor(first.owner);
   let latest: Awaited<ReturnType<typeof latestResultOf>>;
   try {
-    latest = await latestResultOf(alation, alert.queryId);
+    latest = await latestResultOf(alation, first.queryId);
   } catch (error) {
-    return failedCheck(deps, alert, error);
+    for (const alert of group) outcomes.set(alert.id, await failedCheck(deps, alert, error));
+    return outcomes;
   }
   const slot = slotOf(latest.state);
-  if (!slot) return 'no_result';
-  if (slot === alert.lastResult) return 'not_new';
   const now = deps.now();
-  const claim = await deps.alerts.claim(alert.id, slot, now, deps.leaseMs ?? CHECK_LEASE_MS);
-  if (claim.state === 'finished') return 'not_new';
-  if (claim.state === 'busy') return { busyUntil: claim.leaseEndsAt };
-  try {
-    const title = latest.query.title || `Query ${alert.queryId}`;
-    const url = queryUrl(deps.alationBaseUrl, alert.queryId, latest.query.catalog_url);
-    const found = await findings(deps, alert, alation, latest.state);
-    const next = found.check
-      ? step(alert.episode ?? undefined, found.check, { now, ...snooze(alert) })
-      : { episode: alert.episode ?? undefined, effects: [] };
-    const episode = await apply(deps, alert, next, {
-      title,
-      url,
-      measurement: found.measurement,
-      now,
-    });
-    const record: CheckRecord = {
-      result: slot,
-      state: found.state,
-      episode: episode ?? null,
-      failed: false,
-      detail: found.check?.kind === 'failing' ? found.check.problem : null,
-      ...(found.value === undefined ? {} : { value: found.value }),
-      ...(found.measurement ? { fingerprint: found.measurement.fingerprint } : {}),
-    };
-    if (found.measurement && alert.condition.kind === 'new_rows') {
-      await deps.alerts.setKeys(alert.id, found.measurement.keys, found.measurement.keysCapped);
+  const claimed: Alert[] = [];
+  for (const alert of group) {
+    if (!slot) outcomes.set(alert.id, 'no_result');
+    else if (slot === alert.lastResult) outcomes.set(alert.id, 'not_new');
+    else {
+      const claim = await deps.alerts.claim(alert.id, slot, now, deps.leaseMs ?? CHECK_LEASE_MS);
+      if (claim.state === 'claimed') claimed.push(alert);
+      else
+        outcomes.set(
+          alert.id,
+          claim.state === 'busy' ? { busyUntil: claim.leaseEndsAt } : 'not_new',
+        );
     }
-    await deps.alerts.finish(alert.id, slot, record, now, PAUSE_AFTER_FAILURES);
-    return 'judged';
+  }
+  if (!slot || claimed.length === 0) return outcomes;
+  let found: Findings[];
+  try {
+    found = await findingsFor(deps, claimed, alation, latest.state);
   } catch (error) {
     // Given back, so the next check (or another replica) judges this result after all.
-    await deps.alerts.release(alert.id, slot, now);
-    return failedCheck(deps, alert, error);
+    for (const alert of claimed) {
+      await deps.alerts.release(alert.id, slot, now);
+      outcomes.set(alert.id, await failedCheck(deps, alert, error));
+    }
+    return outcomes;
   }
+  const title = latest.query.title || `Query ${first.queryId}`;
+  const url = queryUrl(deps.alationBaseUrl, first.queryId, latest.query.catalog_url);
+  await Promise.all(
+    claimed.map(async (alert, i) => {
+      const f = found[i] ?? { state: 'clear' };
+      try {
+        outcomes.set(alert.id, await settleAlert(deps, alert, slot, f, { title, url, now }));
+      } catch (error) {
+        await deps.alerts.release(alert.id, slot, now);
+        outcomes.set(alert.id, await failedCheck(deps, alert, error));
+      }
+    }),
+  );
+  return outcomes;
+}
+
+/** One claimed alert: the step its findings make, carried out in Slack, then recorded. */
+async function settleAlert(
+  deps: CheckDeps,
+  alert: Alert,
+  slot: string,
+  found: Findings,
+  facts: { title: string; url: string; now: Date },
+): Promise<CheckOutcome> {
+  const next = found.check
+    ? step(alert.episode ?? undefined, found.check, { now: facts.now, ...snooze(alert) })
+    : { episode: alert.episode ?? undefined, effects: [] };
+  const episode = await apply(deps, alert, next, { ...facts, measurement: found.measurement });
+  const record: CheckRecord = {
+    result: slot,
+    state: found.state,
+    episode: episode ?? null,
+    failed: false,
+    detail: found.check?.kind === 'failing' ? found.check.problem : null,
+    ...(found.value === undefined ? {} : { value: found.value }),
+    ...(found.measurement ? { fingerprint: found.measurement.fingerprint } : {}),
+  };
+  if (found.measurement && alert.condition.kind === 'new_rows') {
+    await deps.alerts.setKeys(alert.id, found.measurement.keys, found.measurement.keysCapped);
+  }
+  await deps.alerts.finish(alert.id, slot, record, facts.now, PAUSE_AFTER_FAILURES);
+  return 'judged';
 }
 
 const snooze = (alert: Alert) => (alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {});
@@ -123,22 +186,29 @@ interface Findings {
   measurement?: Measurement;
 }
 
-async function findings(
+/** What the latest result says for each alert, in their order: one CSV read for all. */
+async function findingsFor(
   deps: CheckDeps,
-  alert: Alert,
+  alerts: Alert[],
   alation: AlationClient,
   state: ResultState,
-): Promise<Findings> {
+): Promise<Findings[]> {
   if (state.kind === 'failed') {
-    return {
+    const failing: Findings = {
       check: { kind: 'failing', problem: `The query failed: ${state.error}` },
       state: 'failing',
     };
+    return alerts.map(() => failing);
   }
-  if (state.kind !== 'ready') return { state: 'clear' };
-  const previousKeys =
-    alert.condition.kind === 'new_rows' ? await deps.alerts.keys(alert.id) : undefined;
-  const measurement = await measure(deps, alert, alation, state.resultId, previousKeys);
+  if (state.kind !== 'ready') return alerts.map(() => ({ state: 'clear' }));
+  const keys = await Promise.all(
+    alerts.map((a) => (a.condition.kind === 'new_rows' ? deps.alerts.keys(a.id) : undefined)),
+  );
+  const measurements = await measureAll(deps, alerts, keys, alation, state.resultId);
+  return alerts.map((alert, i) => findingOf(alert, measurements?.[i], keys[i] !== undefined));
+}
+
+function findingOf(alert: Alert, measurement: Measurement | undefined, hasKeys: boolean): Findings {
   if (!measurement) {
     const problem =
       'The latest result is not a CSV table Alation could give, so it cannot be judged.';
@@ -146,7 +216,7 @@ async function findings(
   }
   const verdict = judge(alert.condition, measurement, {
     ...(alert.lastFingerprint ? { fingerprint: alert.lastFingerprint } : {}),
-    hasKeys: previousKeys !== undefined,
+    hasKeys,
   });
   switch (verdict.kind) {
     case 'baseline':
@@ -172,18 +242,20 @@ async function findings(
   }
 }
 
-/** The result's CSV streamed through a CPU-pool thread: only the measurement comes back. */
-async function measure(
+/** The result's CSV streamed once through a CPU-pool thread: only the measurements come back. */
+async function measureAll(
   deps: CheckDeps,
-  alert: Alert,
+  alerts: Alert[],
+  keys: (Set<string> | undefined)[],
   alation: AlationClient,
   resultId: number,
-  previousKeys: Set<string> | undefined,
-): Promise<Measurement | undefined> {
+): Promise<MeasureOutput> {
   const response = await alation.queries.resultCsv(resultId);
   const stream = deps.cpu.open(MEASURE_TASK, {
-    condition: alert.condition,
-    ...(previousKeys ? { previousKeys: [...previousKeys] } : {}),
+    items: alerts.map((a, i) => {
+      const previous = keys[i];
+      return { condition: a.condition, ...(previous ? { previousKeys: [...previous] } : {}) };
+    }),
   });
   try {
     for await (const chunk of response.body) await stream.write(chunk as Buffer);

@@ -1,30 +1,35 @@
-// An alert's measurement as a CPU-pool stream task: the result's bytes arrive on a pool thread
-// and only the measurement (bounded) comes back, so a 16 MB result never parses on the event
-// loop's thread.
+// Alerts' measurements as a CPU-pool stream task: a result's bytes arrive on a pool thread once,
+// each alert on it gets its own measurement (bounded), and only those come back, so a 16 MB
+// result never parses on the event loop's thread nor downloads once per alert.
 import { defineStreamTask } from '../cpu/task.ts';
 import { createCsvRecordSink } from '../results/csv-records.ts';
 import type { Condition } from './condition.ts';
 import { createMeasurer, type Measurement } from './measure.ts';
 
-export interface MeasureRequest {
+export interface MeasureItem {
   condition: Condition;
   /** Hashed keys of the previous result (new-rows alerts), when there was one. */
   previousKeys?: string[];
 }
 
-/** undefined: the result is not a CSV that parses as a table. */
-export type MeasureOutput = Measurement | undefined;
+export interface MeasureRequest {
+  items: MeasureItem[];
+}
+
+/** One measurement per item, in order; undefined when the result does not parse as a table. */
+export type MeasureOutput = Measurement[] | undefined;
 
 export default defineStreamTask((request: MeasureRequest) => {
-  const measurer = createMeasurer(
-    request.condition,
-    request.previousKeys ? new Set(request.previousKeys) : undefined,
+  const measurers = request.items.map((item) =>
+    createMeasurer(item.condition, item.previousKeys ? new Set(item.previousKeys) : undefined),
   );
-  const sink = createCsvRecordSink((record) => measurer.push(record));
+  const sink = createCsvRecordSink((record) => {
+    for (const m of measurers) m.push(record);
+  });
   return {
     write: (chunk: Uint8Array) => sink.write(chunk),
     async end(): Promise<MeasureOutput> {
-      return (await sink.end()) ? measurer.result() : undefined;
+      return (await sink.end()) ? measurers.map((m) => m.result()) : undefined;
     },
   };
 });

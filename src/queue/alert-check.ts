@@ -1,57 +1,75 @@
-// Alert checks on pg-boss: one cron schedule per alert (every 1, 5, 15 or 60 minutes, keyed by
-// the alert's id so a change replaces it), and a worker that runs checkAlert. Judging each result
-// once is the claim in alert_checks, not the queue: replicas may both fire, one judges.
+// Alert checks on pg-boss. One cron tick a minute (pg-boss fires each occurrence once across
+// replicas) finds the alerts due at that minute (every 1, 5, 15 or 60 minutes) and queues one
+// check per (creator, query), so alerts on one query share one read and one CSV download, and
+// the checks spread over every replica's worker. Judging each result once is the claim in
+// alert_checks, not the queue: a check queued twice judges once.
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import type { PgBoss } from 'pg-boss';
-import { type CheckDeps, checkAlert } from '../alerts/check.ts';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import { type CheckDeps, checkAlerts } from '../alerts/check.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
-import type { Alert, CheckEvery } from '../store/alerts.ts';
+import type { Alert, AlertStore } from '../store/alerts.ts';
 
 export const ALERT_QUEUE = 'alert-check';
+export const ALERT_TICK_QUEUE = 'alert-tick';
+const TICK_KEY = 'every-minute';
 
 interface CheckData {
-  alertId: string;
+  alertIds: string[];
 }
 
-/** The cron for a check interval (pg-boss evaluates cron to the minute). */
-export function checkCron(every: CheckEvery): string {
-  return every === 60 ? '0 * * * *' : every === 1 ? '* * * * *' : `*/${every} * * * *`;
+/** Whether an alert checking every `every` minutes is due at this minute of the hour (UTC). */
+export function dueAt(every: number, at: Date): boolean {
+  const minutes = Math.round(at.getTime() / 60_000);
+  return minutes % every === 0;
+}
+
+/** Due alerts, one group per creator and query. */
+export function groupsDue(alerts: readonly Alert[], at: Date): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const a of alerts) {
+    if (a.status !== 'active' || !dueAt(a.everyMinutes, at)) continue;
+    const key = `${a.owner.tenantId}:${a.owner.userId}:${a.queryId}`;
+    groups.set(key, [...(groups.get(key) ?? []), a.id]);
+  }
+  return [...groups.values()];
 }
 
 export interface AlertScheduler {
+  /** Makes sure the minute tick runs (alerts themselves need no schedule of their own). */
   schedule(alert: Pick<Alert, 'id' | 'everyMinutes'>): Promise<void>;
+  /** Nothing to remove: a muted, paused or deleted alert is simply not due. */
   unschedule(alertId: string): Promise<void>;
-  /** A check now (just saved or resumed), besides the schedule. */
+  /** A check now (just saved or resumed), besides the tick. */
   checkNow(alertId: string): Promise<void>;
 }
 
 export function createAlertScheduler(boss: PgBoss): AlertScheduler {
   return {
-    async schedule(alert) {
-      await boss.schedule(
-        ALERT_QUEUE,
-        checkCron(alert.everyMinutes),
-        { alertId: alert.id } satisfies CheckData,
-        {
-          key: alert.id,
-        },
-      );
+    async schedule() {
+      await boss.schedule(ALERT_TICK_QUEUE, '* * * * *', {}, { key: TICK_KEY });
     },
-    async unschedule(alertId) {
-      await boss.unschedule(ALERT_QUEUE, alertId);
-    },
+    async unschedule() {},
     async checkNow(alertId) {
-      await boss.send(ALERT_QUEUE, { alertId } satisfies CheckData);
+      await boss.send(ALERT_QUEUE, { alertIds: [alertId] } satisfies CheckData);
     },
   };
 }
 
-export async function ensureAlertQueue(boss: PgBoss): Promise<void> {
+export async function ensureAlertQueues(boss: PgBoss): Promise<void> {
   // A missed check needs no retry of its own: the next one reads the latest result anyway.
   const settings = { retryLimit: 1, retryDelay: 30, expireInSeconds: 300 };
-  await boss.createQueue(ALERT_QUEUE, settings);
-  await boss.updateQueue(ALERT_QUEUE, settings);
+  for (const name of [ALERT_QUEUE, ALERT_TICK_QUEUE]) {
+    await boss.createQueue(name, settings);
+    await boss.updateQueue(name, settings);
+  }
+}
+
+/** Queues the checks due at `at`; returns how many groups. Exported for the bench and tests. */
+export async function queueDueChecks(boss: PgBoss, alerts: AlertStore, at: Date): Promise<number> {
+  const groups = groupsDue(await alerts.listActive(), at);
+  for (const alertIds of groups) await boss.send(ALERT_QUEUE, { alertIds } satisfies CheckData);
+  return groups.length;
 }
 
 export async function startAlertWorker(
@@ -59,23 +77,30 @@ export async function startAlertWorker(
   deps: CheckDeps,
   options: { pollingIntervalSeconds?: number; concurrency?: number } = {},
 ): Promise<void> {
-  await ensureAlertQueue(boss);
+  await ensureAlertQueues(boss);
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1 };
+  await boss.work(
+    ALERT_TICK_QUEUE,
+    { ...polling, includeMetadata: true },
+    async ([job]: JobWithMetadata<Record<string, never>>[]) => {
+      if (!job) return;
+      // The minute the tick stands for, even when a worker takes it up a little late.
+      await queueDueChecks(boss, deps.alerts, job.createdOn);
+    },
+  );
   await boss.work<CheckData>(
     ALERT_QUEUE,
-    {
-      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-      batchSize: 1,
-      localConcurrency: options.concurrency ?? 16,
-    },
+    { ...polling, localConcurrency: options.concurrency ?? 16 },
     async ([job]) => {
       if (!job) return;
-      const outcome = await checkAlert(deps, job.data.alertId);
-      if (typeof outcome === 'object') {
-        // Held by a replica that may have died: look again once its lease ends.
-        await boss.send(ALERT_QUEUE, job.data, {
-          startAfter: new Date(outcome.busyUntil.getTime() + 1_000),
-        });
-      }
+      const outcomes = await checkAlerts(deps, job.data.alertIds);
+      const busy = [...outcomes].flatMap(([id, o]) => (typeof o === 'object' ? [{ id, o }] : []));
+      if (busy.length === 0) return;
+      // Held by a replica that may have died: look again once the latest lease ends.
+      const until = Math.max(...busy.map((b) => b.o.busyUntil.getTime()));
+      await boss.send(ALERT_QUEUE, { alertIds: busy.map((b) => b.id) } satisfies CheckData, {
+        startAfter: new Date(until + 1_000),
+      });
     },
   );
 }

@@ -68,6 +68,8 @@ export interface AlertStore extends Pick<SlotClaims, 'claim' | 'renew' | 'releas
   remove(id: string): Promise<boolean>;
   /** A workspace's alerts, oldest first (callers keep those of one person). */
   list(tenantId: string): Promise<Alert[]>;
+  /** Every active alert, for the minute tick. */
+  listActive(): Promise<Alert[]>;
   setStatus(id: string, status: AlertStatus, reason: string | null): Promise<Alert | undefined>;
   snooze(id: string, until: Date | null): Promise<Alert | undefined>;
   /** Writes the episode only if it is still the one read (`expectedStartedAt`): no lost update. */
@@ -204,6 +206,12 @@ export function createAlertStore(db: Queryable): AlertStore {
       const rows = await db.query<Row>(
         'SELECT * FROM alerts WHERE tenant_id = $1 ORDER BY created_at, id',
         [tenantId],
+      );
+      return rows.map(toAlert);
+    },
+    async listActive() {
+      const rows = await db.query<Row>(
+        "SELECT * FROM alerts WHERE status = 'active' ORDER BY created_at, id",
       );
       return rows.map(toAlert);
     },
