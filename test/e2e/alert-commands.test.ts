@@ -244,4 +244,44 @@ describe('/alation alert', () => {
     const published = await t.slack.waitFor('views.publish', { count: 2 });
     expect(text(published[1]?.args)).toContain('*Muted*');
   });
+
+  it('edits an alert in the same form, filled in, and keeps it the creator’s', async () => {
+    const { t, query } = await setup();
+    const alert = await t.features.alerts.create(
+      {
+        owner: DEFAULT_OWNER,
+        channelId: CHANNEL,
+        onlyMe: false,
+        tz: 'UTC',
+        name: 'Big orders',
+        queryId: query.id,
+        condition: { kind: 'column', column: 'amount', reducer: 'max', op: '>', threshold: 100 },
+        everyMinutes: 5,
+      },
+      new Date(),
+    );
+    const opened = t.slack.callsTo('views.open').length;
+    await blockAction(t.target, { actions: [{ action_id: 'alert_edit', value: alert.id }] });
+    const [call] = (await t.slack.waitFor('views.open', { count: opened + 1 })).slice(-1);
+    const view = (call?.response as { view?: Json } | undefined)?.view;
+    if (!view) throw new Error('no edit form');
+    expect(text(view)).toContain('Edit alert');
+    expect(text(view)).toContain('"initial_value":"100"');
+    const saved = await submit(t, view, {
+      query: String(query.id),
+      threshold: '150',
+      name: 'Bigger orders',
+    });
+    expect(saved.status).toBe(200);
+    await until(
+      async () => (await t.features.alerts.get(alert.id))?.name === 'Bigger orders',
+      10_000,
+      'the edit',
+    );
+    expect((await t.features.alerts.get(alert.id))?.condition).toMatchObject({
+      threshold: 150,
+      reducer: 'max',
+    });
+    expect(await t.features.alerts.list(DEFAULT_OWNER.tenantId)).toHaveLength(1);
+  });
 });
