@@ -8,6 +8,8 @@ import type { Logger } from '../log.ts';
 import type { ExtraFile } from '../slack/upload.ts';
 import type { ChartChoiceStore } from '../store/chart-choices.ts';
 import type { Owner } from '../store/credentials.ts';
+import { escapeWithin } from '../views/blocks.ts';
+import { ALT_TEXT_MAX } from './alt-text.ts';
 import type { Chart, ChartRequest } from './chart.ts';
 import { parseChoice } from './choose.ts';
 import { mayChart, PREFIX_BYTES } from './prefilter.ts';
@@ -164,7 +166,10 @@ export function chartTap(
     async files() {
       const made = await chart();
       if (!made) return [];
-      return [{ filename, title, bytes: made.png, altText: made.altText }];
+      // Slack escaping as everywhere: column names and cells can hold `<!here>`.
+      return [
+        { filename, title, bytes: made.png, altText: escapeWithin(made.altText, ALT_TEXT_MAX) },
+      ];
     },
   };
 }

@@ -11,7 +11,7 @@ const CHART: Chart = {
   png: Buffer.from('png'),
   width: 1200,
   height: 600,
-  altText: 'Bar chart',
+  altText: 'Bar chart of <!here> by region',
 };
 
 /** A chart stream that records what it was given. */
@@ -48,7 +48,13 @@ describe('chartTap', () => {
     expect(Buffer.concat(out).toString()).toBe('a,b\n1,2\n');
     expect(Buffer.concat(got).toString()).toBe('a,b\n1,2\n');
     expect(await tap.files()).toEqual([
-      { filename: 'q.png', title: 'Q (chart)', bytes: CHART.png, altText: 'Bar chart' },
+      {
+        filename: 'q.png',
+        title: 'Q (chart)',
+        bytes: CHART.png,
+        // Escaped as all text to Slack is.
+        altText: 'Bar chart of &lt;!here&gt; by region',
+      },
     ]);
     expect(calls).toEqual({ aborted: 0, ended: 1 });
   });
