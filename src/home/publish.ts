@@ -4,6 +4,7 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import { listMessage } from '../digests/list-message.ts';
 import type { Features } from '../features.ts';
+import { reviewChannelsOf } from '../flag-requests/channels.ts';
 import type { Logger } from '../log.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner, Provider } from '../store/credentials.ts';
@@ -37,7 +38,9 @@ export async function publishHome(
       features.watches.activeFor(owner),
       userTimeZone(client, owner.userId),
       listMessage(features, owner),
-      features.flagRequests.listFor(owner),
+      reviewChannelsOf(features, client, owner).then((channels) =>
+        features.flagRequests.listFor(owner, 10, channels),
+      ),
       features.alerts.list(owner.tenantId),
     ]);
     const mine = alerts.filter((a) => a.owner.userId === owner.userId);

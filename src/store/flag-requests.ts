@@ -107,7 +107,17 @@ export interface FlagRequestStore {
   /** A question was asked on an open request. */
   recordQuestion(id: string, actorId: string, question: string, now: Date): Promise<void>;
   /** Requests `owner` made (newest first) and open ones addressed to them personally. */
-  listFor(owner: Owner, limit?: number): Promise<{ mine: FlagRequest[]; waiting: FlagRequest[] }>;
+  /**
+   * What `owner` asked for, and what waits for their decision: sent to them, or to one of
+   * `channelIds` (the stewards' channels they are in).
+   */
+  listFor(
+    owner: Owner,
+    limit?: number,
+    channelIds?: readonly string[],
+  ): Promise<{ mine: FlagRequest[]; waiting: FlagRequest[] }>;
+  /** Channels with open requests waiting in them, in a workspace. */
+  openReviewChannels(tenantId: string): Promise<string[]>;
   events(id: string): Promise<FlagRequestEvent[]>;
 }
 
@@ -278,7 +288,7 @@ export function createFlagRequestStore(db: Queryable): FlagRequestStore {
     async recordQuestion(id, actorId, question, now) {
       await event(id, now, actorId, 'asked', { detail: question });
     },
-    async listFor(owner, limit = 10) {
+    async listFor(owner, limit = 10, channelIds = []) {
       const [mine, waiting] = await Promise.all([
         db.query<Row>(
           `SELECT * FROM flag_requests WHERE tenant_id = $1 AND requester_id = $2
@@ -286,13 +296,23 @@ export function createFlagRequestStore(db: Queryable): FlagRequestStore {
           [owner.tenantId, owner.userId, limit],
         ),
         db.query<Row>(
-          `SELECT * FROM flag_requests WHERE tenant_id = $1 AND reviewer_user_id = $2
+          `SELECT * FROM flag_requests WHERE tenant_id = $1
+              AND (reviewer_user_id = $2 OR reviewer_channel_id = ANY($4::text[]))
+              AND requester_id <> $2
               AND status IN ('open', 'deciding')
             ORDER BY created_at LIMIT $3`,
-          [owner.tenantId, owner.userId, limit],
+          [owner.tenantId, owner.userId, limit, [...channelIds]],
         ),
       ]);
       return { mine: mine.map(toRequest), waiting: waiting.map(toRequest) };
+    },
+    async openReviewChannels(tenantId) {
+      const rows = await db.query<{ channel: string }>(
+        `SELECT DISTINCT reviewer_channel_id AS channel FROM flag_requests
+          WHERE tenant_id = $1 AND reviewer_channel_id IS NOT NULL AND status IN ('open', 'deciding')`,
+        [tenantId],
+      );
+      return rows.map((r) => r.channel);
     },
     async events(id) {
       const rows = await db.query<{

@@ -9,9 +9,12 @@ import {
   actionIds,
   BOB,
   buttonsOf,
+  CAROL,
+  DAVE,
   flagRequestWorld,
   owner,
   requestState,
+  STEWARDS,
 } from '../support/flag-requests.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
@@ -145,6 +148,29 @@ describe('the requester', () => {
     const alices = await nextResponse(t, mineUrl);
     expect(textOf(alices)).toContain(`asked of <@${BOB.id}>`);
     expect(actionIds(alices as { blocks?: unknown[] })).toEqual(['flag_request_withdraw']);
+  });
+  it('lists a request sent to a stewards’ channel as waiting for each member of it', async () => {
+    t.slack.addChannel({
+      id: STEWARDS,
+      name: 'data-stewards',
+      is_member: true,
+      members: [BOB.id, CAROL.id],
+    });
+    await request({ type: 'DEPRECATION', reason: 'Old', channel: STEWARDS });
+    await cardIn(STEWARDS);
+    const waitingFor = async (user: typeof BOB) => {
+      const responseUrl = t.slack.responseUrl();
+      await slashCommand(t.target, {
+        text: 'flag requests',
+        response_url: responseUrl,
+        user_id: user.id,
+        user_name: user.name,
+      });
+      return textOf(await nextResponse(t, responseUrl));
+    };
+    expect(await waitingFor(BOB)).toContain(`from <@${ALICE.id}>`);
+    expect(await waitingFor(CAROL)).toContain(`from <@${ALICE.id}>`);
+    expect(await waitingFor(DAVE)).not.toContain(`from <@${ALICE.id}>`);
   });
 });
 

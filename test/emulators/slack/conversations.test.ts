@@ -24,6 +24,27 @@ describe('users and conversations', () => {
     });
   });
 
+  it('pages channel members as Slack does, with its errors', async () => {
+    const members = Array.from({ length: 5 }, (_, i) => `U0MEMBER0${i}`);
+    t.emu.addChannel({ id: 'C0MEMBERS1', name: 'members', members });
+    const first = await t.client.conversations.members({ channel: 'C0MEMBERS1', limit: 2 });
+    expect(first.members).toEqual(members.slice(0, 2));
+    const cursor = first.response_metadata?.next_cursor ?? '';
+    expect(cursor).not.toBe('');
+    const rest = await t.client.conversations.members({ channel: 'C0MEMBERS1', cursor, limit: 10 });
+    expect(rest.members).toEqual(members.slice(2));
+    expect(rest.response_metadata?.next_cursor).toBe('');
+    expect(await slackError(t.client.conversations.members({ channel: 'C0MISSING1' }))).toBe(
+      'channel_not_found',
+    );
+    expect(
+      await slackError(t.client.conversations.members({ channel: 'C0MEMBERS1', limit: 1000 })),
+    ).toBe('invalid_limit');
+    expect(
+      await slackError(t.client.conversations.members({ channel: 'C0MEMBERS1', cursor: 'bogus' })),
+    ).toBe('invalid_cursor');
+  });
+
   it('describes channels and DMs', async () => {
     expect((await t.client.conversations.info({ channel: 'C0PRIV0001' })).channel).toMatchObject({
       id: 'C0PRIV0001',

@@ -1,6 +1,11 @@
 // users.* and conversations.*: the seeded users and channels, and the DMs the bot opens.
 import { dmChannel, type Method, nextId, type SlackEnv } from './state.ts';
-import type { JsonObject, SlackChannelSeed, SlackUserSeed } from './types.ts';
+import {
+  type JsonObject,
+  SLACK_DEFAULTS,
+  type SlackChannelSeed,
+  type SlackUserSeed,
+} from './types.ts';
 import { fail, missing, ok, str, truthy } from './wire.ts';
 
 export type Resolved = { id: string; kind: 'channel' | 'im' | 'mpim'; seed?: SlackChannelSeed };
@@ -123,6 +128,27 @@ export const conversationMethods: Record<string, Method> = {
   'conversations.info': (env, args) => {
     const target = resolveChannel(env, str(args.channel));
     return target ? ok({ channel: channelObject(env, target) }) : fail('channel_not_found');
+  },
+
+  // Paged like Slack: `limit` under 1,000 (default 100), `next_cursor` "" on the last page.
+  'conversations.members': (env, args) => {
+    const target = resolveChannel(env, str(args.channel));
+    if (!target) return fail('channel_not_found');
+    if (target.kind !== 'channel') return fail('method_not_supported_for_channel_type');
+    const limit = args.limit === undefined ? 100 : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 999) return fail('invalid_limit');
+    const cursor = str(args.cursor);
+    let from = 0;
+    if (cursor) {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      if (!decoded) return fail('invalid_cursor');
+      from = Number(decoded[1]);
+    }
+    const all = target.seed?.members ?? [SLACK_DEFAULTS.userId, env.botUserId];
+    const page = all.slice(from, from + limit);
+    const next =
+      from + limit < all.length ? Buffer.from(`offset:${from + limit}`).toString('base64') : '';
+    return ok({ members: page, response_metadata: { next_cursor: next } });
   },
 
   'conversations.open': (env, args) => {

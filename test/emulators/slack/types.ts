@@ -64,6 +64,8 @@ export interface SlackChannelSeed {
   is_archived?: boolean;
   topic?: string;
   purpose?: string;
+  /** User ids in the channel (conversations.members); default the driver's user and the bot. */
+  members?: string[];
 }
 
 export interface EmulatedMessage {
