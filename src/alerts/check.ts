@@ -4,34 +4,28 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import { queryUrl } from '../client/alation/links.ts';
 import type { AlationClient } from '../client/alation.ts';
-import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { CpuPool } from '../cpu/pool.ts';
 import { streamTaskRef } from '../cpu/task.ts';
 import type { Logger } from '../log.ts';
 import { latestResultOf, type ResultState } from '../results/latest.ts';
 import type { Alert, AlertStore, CheckRecord, CheckState } from '../store/alerts.ts';
 import type { Owner } from '../store/credentials.ts';
-import {
-  buildAlertCard,
-  buildAlertPausedDm,
-  buildReminder,
-  buildResolvedReply,
-} from '../views/alert.ts';
-import type { SlackMessage } from '../views/help.ts';
-import { type Check, type Episode, type Shown, type Step, step } from './episode.ts';
+import { apply } from './card.ts';
+import { type Check, step } from './episode.ts';
+import { failedCheck, PAUSE_AFTER_FAILURES } from './failed-check.ts';
 import { judge } from './judge.ts';
-import { type Measurement, SHOWN_ROWS } from './measure.ts';
+import type { Measurement } from './measure.ts';
 import type { MeasureOutput } from './measure-task.ts';
-import { shareNewRows } from './new-rows-file.ts';
 
 type Client = AllMiddlewareArgs['client'];
+
+export { renderCard } from './card.ts';
+export { PAUSE_AFTER_FAILURES };
 
 const MEASURE_TASK = streamTaskRef<typeof import('./measure-task.ts').default>(
   new URL('./measure-task.ts', import.meta.url),
 );
 
-/** Paused after this many checks in a row that could not be made. */
-export const PAUSE_AFTER_FAILURES = 3;
 /** A claim older than this belonged to a replica that died mid-check. */
 export const CHECK_LEASE_MS = 60_000;
 
@@ -265,185 +259,4 @@ async function measureAll(
     throw error;
   }
   return stream.end();
-}
-
-interface CardFacts {
-  title: string;
-  url: string;
-  measurement: Measurement | undefined;
-  now: Date;
-}
-
-/** The card for an episode, from the alert and what the episode keeps of its last result. */
-export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'resolved', now: Date) {
-  const shown = episode.shown;
-  return buildAlertCard({
-    alertId: alert.id,
-    name: alert.name,
-    condition: alert.condition,
-    queryId: alert.queryId,
-    queryTitle: shown?.queryTitle ?? `Query ${alert.queryId}`,
-    queryUrl: shown?.queryUrl ?? '',
-    phase,
-    episode,
-    endedAt: now,
-    header: shown?.header ?? [],
-    rows: shown?.rows ?? [],
-    ...(shown?.matched === undefined ? {} : { matched: shown.matched }),
-    muted: alert.status === 'muted',
-    ...(alert.status === 'paused' && alert.pausedReason
-      ? { pausedReason: alert.pausedReason }
-      : {}),
-    ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
-    now,
-    zone: alert.tz,
-  });
-}
-
-/** New rows beyond what the card shows go into its thread as a CSV (all, up to NEW_ROWS_KEPT). */
-async function attachNewRows(
-  deps: CheckDeps,
-  alert: Alert,
-  threadTs: string,
-  m: Measurement | undefined,
-) {
-  if (alert.condition.kind !== 'new_rows' || !m || m.newRowCount <= SHOWN_ROWS) return;
-  await shareNewRows(
-    deps.slack,
-    { channelId: alert.channelId, threadTs },
-    { header: m.header, rows: m.rows, total: m.newRowCount, queryId: alert.queryId },
-  );
-}
-
-/** Carries out a step's effects in Slack; returns the episode as it now stands (with its ts). */
-async function apply(
-  deps: CheckDeps,
-  alert: Alert,
-  next: Step,
-  facts: CardFacts,
-): Promise<Episode | undefined> {
-  const m = facts.measurement;
-  const shown: Shown = {
-    queryTitle: facts.title,
-    queryUrl: facts.url,
-    header: m?.header ?? [],
-    rows: (m?.rows ?? []).slice(0, SHOWN_ROWS),
-    ...(alert.condition.kind === 'new_rows' && m ? { matched: m.newRowCount } : {}),
-  };
-  let episode = next.episode && { ...next.episode, shown };
-  const card = (e: Episode, phase: 'open' | 'resolved') => renderCard(alert, e, phase, facts.now);
-  for (const effect of next.effects) {
-    switch (effect.kind) {
-      case 'post_card': {
-        if (!episode) break;
-        const posted = await deps.slack.chat.postMessage({
-          channel: alert.channelId,
-          ...card(episode, 'open'),
-        });
-        if (posted.ts) episode = { ...episode, cardTs: posted.ts };
-        if (posted.ts) await attachNewRows(deps, alert, posted.ts, m);
-        break;
-      }
-      case 'update_card':
-        if (episode?.cardTs) {
-          await deps.slack.chat.update({
-            channel: alert.channelId,
-            ts: episode.cardTs,
-            ...card(episode, 'open'),
-          });
-          // Still triggered by more new rows: those go into the thread too.
-          await attachNewRows(deps, alert, episode.cardTs, m);
-        }
-        break;
-      case 'remind':
-        if (episode?.cardTs) {
-          await deps.slack.chat.postMessage({
-            channel: alert.channelId,
-            thread_ts: episode.cardTs,
-            ...buildReminder(alert.name, episode, facts.now),
-          });
-        }
-        break;
-      case 'resolve': {
-        const ts = effect.ended.cardTs;
-        if (!ts) break;
-        await deps.slack.chat.update({
-          channel: alert.channelId,
-          ts,
-          ...card(effect.ended, 'resolved'),
-        });
-        await deps.slack.chat.postMessage({
-          channel: alert.channelId,
-          thread_ts: ts,
-          ...buildResolvedReply(alert.name, effect.lastedMs),
-        });
-        break;
-      }
-    }
-  }
-  return episode;
-}
-
-const SLACK_FIXES: Record<string, string> = {
-  not_in_channel: 'the bot is not in its channel any more. Invite it with `/invite @Alation` there',
-  is_archived: 'its channel was archived. Edit the alert to pick another channel',
-  channel_not_found: 'its channel is gone. Edit the alert to pick another channel',
-};
-
-/** A check that could not be made: counted (three in a row pause the alert), and said. */
-async function failedCheck(deps: CheckDeps, alert: Alert, error: unknown): Promise<CheckOutcome> {
-  const code = (error as { data?: { error?: string } }).data?.error;
-  let fix: string | undefined;
-  let pauseNow = false;
-  if (error instanceof NotConnectedError) {
-    fix = 'your Alation connection no longer works. Reconnect with `/alation login`';
-    pauseNow = true;
-  } else if (code && SLACK_FIXES[code]) {
-    fix = SLACK_FIXES[code];
-    pauseNow = true;
-  } else if (isUpstreamError(error) && (error.kind === 'forbidden' || error.kind === 'not_found')) {
-    fix = `Alation no longer lets you see query ${alert.queryId}. Ask its owner for access, or delete the alert`;
-    pauseNow = true;
-  }
-  const detail = fix ?? (error instanceof Error ? error.message : String(error));
-  deps.log.warn({ err: error, alertId: alert.id }, 'alert check failed');
-  const record: CheckRecord = {
-    result: alert.lastResult ?? '',
-    state: alert.lastState ?? 'clear',
-    episode: alert.episode,
-    failed: true,
-    detail,
-  };
-  const after = await deps.alerts.finish(
-    alert.id,
-    `error:${deps.now().toISOString()}`,
-    record,
-    deps.now(),
-    pauseNow ? 1 : PAUSE_AFTER_FAILURES,
-  );
-  if (after?.status === 'paused') {
-    // The card says so too, so the channel does not wait on an alert that stopped looking.
-    if (after.episode?.cardTs) {
-      await deps.slack.chat
-        .update({
-          channel: after.channelId,
-          ts: after.episode.cardTs,
-          ...renderCard(after, after.episode, 'open', deps.now()),
-        })
-        .catch((err: unknown) =>
-          deps.log.warn({ err, alertId: alert.id }, 'could not mark a paused alert’s card'),
-        );
-    }
-    const why = fix ?? `${PAUSE_AFTER_FAILURES} checks in a row failed (last: ${detail})`;
-    await tellOwner(deps, alert, buildAlertPausedDm(alert.name, why));
-  }
-  return 'failed';
-}
-
-async function tellOwner(deps: CheckDeps, alert: Alert, message: SlackMessage): Promise<void> {
-  try {
-    await deps.slack.chat.postMessage({ channel: alert.owner.userId, ...message });
-  } catch (error) {
-    deps.log.warn({ err: error, alertId: alert.id }, 'could not tell an alert owner it paused');
-  }
 }

@@ -8,7 +8,7 @@ import type {
   RespondFn,
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
-import { renderCard } from '../../alerts/check.ts';
+import { renderCard } from '../../alerts/card.ts';
 import { acknowledge } from '../../alerts/episode.ts';
 import { SNOOZES, type Snooze, snoozeUntil } from '../../alerts/snooze.ts';
 import { ownerOf } from '../../auth/owner.ts';

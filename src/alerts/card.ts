@@ -1,0 +1,125 @@
+// An alert's card in Slack: drawn from the alert and what its episode keeps of the last result,
+// and the effects of one check carried out (post once, update in place, remind, resolve).
+import type { Alert } from '../store/alerts.ts';
+import { buildAlertCard, buildReminder, buildResolvedReply } from '../views/alert.ts';
+import type { CheckDeps } from './check.ts';
+import type { Episode, Shown, Step } from './episode.ts';
+import { type Measurement, SHOWN_ROWS } from './measure.ts';
+import { shareNewRows } from './new-rows-file.ts';
+
+export interface CardFacts {
+  title: string;
+  url: string;
+  measurement: Measurement | undefined;
+  now: Date;
+}
+
+/** The card for an episode, from the alert and what the episode keeps of its last result. */
+export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'resolved', now: Date) {
+  const shown = episode.shown;
+  return buildAlertCard({
+    alertId: alert.id,
+    name: alert.name,
+    condition: alert.condition,
+    queryId: alert.queryId,
+    queryTitle: shown?.queryTitle ?? `Query ${alert.queryId}`,
+    queryUrl: shown?.queryUrl ?? '',
+    phase,
+    episode,
+    endedAt: now,
+    header: shown?.header ?? [],
+    rows: shown?.rows ?? [],
+    ...(shown?.matched === undefined ? {} : { matched: shown.matched }),
+    muted: alert.status === 'muted',
+    ...(alert.status === 'paused' && alert.pausedReason
+      ? { pausedReason: alert.pausedReason }
+      : {}),
+    ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
+    now,
+    zone: alert.tz,
+  });
+}
+
+/** New rows beyond what the card shows go into its thread as a CSV (all, up to NEW_ROWS_KEPT). */
+async function attachNewRows(
+  deps: CheckDeps,
+  alert: Alert,
+  threadTs: string,
+  m: Measurement | undefined,
+) {
+  if (alert.condition.kind !== 'new_rows' || !m || m.newRowCount <= SHOWN_ROWS) return;
+  await shareNewRows(
+    deps.slack,
+    { channelId: alert.channelId, threadTs },
+    { header: m.header, rows: m.rows, total: m.newRowCount, queryId: alert.queryId },
+  );
+}
+
+/** Carries out a step's effects in Slack; returns the episode as it now stands (with its ts). */
+export async function apply(
+  deps: CheckDeps,
+  alert: Alert,
+  next: Step,
+  facts: CardFacts,
+): Promise<Episode | undefined> {
+  const m = facts.measurement;
+  const shown: Shown = {
+    queryTitle: facts.title,
+    queryUrl: facts.url,
+    header: m?.header ?? [],
+    rows: (m?.rows ?? []).slice(0, SHOWN_ROWS),
+    ...(alert.condition.kind === 'new_rows' && m ? { matched: m.newRowCount } : {}),
+  };
+  let episode = next.episode && { ...next.episode, shown };
+  const card = (e: Episode, phase: 'open' | 'resolved') => renderCard(alert, e, phase, facts.now);
+  for (const effect of next.effects) {
+    switch (effect.kind) {
+      case 'post_card': {
+        if (!episode) break;
+        const posted = await deps.slack.chat.postMessage({
+          channel: alert.channelId,
+          ...card(episode, 'open'),
+        });
+        if (posted.ts) episode = { ...episode, cardTs: posted.ts };
+        if (posted.ts) await attachNewRows(deps, alert, posted.ts, m);
+        break;
+      }
+      case 'update_card':
+        if (episode?.cardTs) {
+          await deps.slack.chat.update({
+            channel: alert.channelId,
+            ts: episode.cardTs,
+            ...card(episode, 'open'),
+          });
+          // Still triggered by more new rows: those go into the thread too.
+          await attachNewRows(deps, alert, episode.cardTs, m);
+        }
+        break;
+      case 'remind':
+        if (episode?.cardTs) {
+          await deps.slack.chat.postMessage({
+            channel: alert.channelId,
+            thread_ts: episode.cardTs,
+            ...buildReminder(alert.name, episode, facts.now),
+          });
+        }
+        break;
+      case 'resolve': {
+        const ts = effect.ended.cardTs;
+        if (!ts) break;
+        await deps.slack.chat.update({
+          channel: alert.channelId,
+          ts,
+          ...card(effect.ended, 'resolved'),
+        });
+        await deps.slack.chat.postMessage({
+          channel: alert.channelId,
+          thread_ts: ts,
+          ...buildResolvedReply(alert.name, effect.lastedMs),
+        });
+        break;
+      }
+    }
+  }
+  return episode;
+}
