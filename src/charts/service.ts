@@ -97,6 +97,8 @@ export interface ChartTap {
 
 /** How long, in all, a chart may hold a result's bytes back before it is dropped. */
 export const CHART_STALL_MS = 2_000;
+/** How long a share waits for its chart once the CSV is uploaded. */
+export const CHART_FINISH_MS = 10_000;
 
 export function chartTap(
   stream: ChartStream,
@@ -104,16 +106,23 @@ export function chartTap(
   title: string,
   log: Logger,
   stallMs = CHART_STALL_MS,
+  finishMs = CHART_FINISH_MS,
 ): ChartTap {
   let ended: Promise<Chart | undefined> | undefined;
   let failed = false;
   let gaveUp = false;
   let stalled = 0;
+  let settled = false;
   const finish = () => {
-    ended ??= stream.end().catch((error: unknown) => {
-      if (!failed) log.warn({ err: error }, 'no chart: rendering failed');
-      return undefined;
-    });
+    ended ??= stream
+      .end()
+      .catch((error: unknown) => {
+        if (!failed) log.warn({ err: error }, 'no chart: rendering failed');
+        return undefined;
+      })
+      .finally(() => {
+        settled = true;
+      });
     return ended;
   };
   const transform = new Transform({
@@ -164,7 +173,19 @@ export function chartTap(
     transform,
     chart,
     async files() {
-      const made = await chart();
+      // The CSV is uploaded and its message waits on the chart: at most `finishMs` more.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => {
+          if (!ended || settled) return resolve(undefined);
+          failed = true;
+          log.warn({ waitedMs: finishMs }, 'no chart: it was not ready when the result was');
+          stream.abort(new Error('the chart was not ready in time'));
+          resolve(undefined);
+        }, finishMs);
+      });
+      const made = await Promise.race([chart(), late]);
+      clearTimeout(timer);
       if (!made) return [];
       // Slack escaping as everywhere: column names and cells can hold `<!here>`.
       return [

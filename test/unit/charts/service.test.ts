@@ -100,6 +100,18 @@ describe('chartTap when the chart falls behind', () => {
   });
 });
 
+describe('chartTap when the chart is late', () => {
+  it('shares without it once the CSV has waited finishMs for it', async () => {
+    const { stream, calls } = fakeStream(new Promise(() => {}));
+    const tap = chartTap(stream, 'q.png', 'Q', log, 2_000, 50);
+    await pipeline(Readable.from([Buffer.from('a,b\n')]), tap.transform, async (s) => {
+      for await (const _ of s);
+    });
+    expect(await tap.files()).toEqual([]);
+    expect(calls.aborted).toBe(1);
+  });
+});
+
 describe('chartFileName', () => {
   it('names the PNG after the CSV', () => {
     expect(chartFileName('Sales-12.csv')).toBe('Sales-12.png');
