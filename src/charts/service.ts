@@ -98,7 +98,7 @@ export interface ChartTap {
 /** How long, in all, a chart may hold a result's bytes back before it is dropped. */
 export const CHART_STALL_MS = 2_000;
 /** How long a share waits for its chart once the CSV is uploaded. */
-export const CHART_FINISH_MS = 10_000;
+export const CHART_FINISH_MS = 20_000;
 
 export function chartTap(
   stream: ChartStream,
