@@ -1,8 +1,8 @@
 // The alert form: which query, where its card goes, and the condition. Pure: the form's values
 // and the columns of the query's latest result come in as data. Changing the kind, or pressing
 // Enter in the query field, re-renders it (columns are read from the latest result's header).
-import type { KnownBlock, PlainTextOption, View } from '@slack/types';
-import { plainText, textInput } from './blocks.ts';
+import type { KnownBlock, View } from '@slack/types';
+import { option, plainText, selectInput, textInput } from './blocks.ts';
 
 export const VIEW_ALERT = 'alert_modal';
 export const ACTION_ALERT_REFRESH = 'alert_refresh';
@@ -43,8 +43,6 @@ export interface AlertModalInput {
   privateMetadata: string;
   editing: boolean;
 }
-
-const option = (value: string, text: string): PlainTextOption => ({ text: plainText(text), value });
 
 const KINDS: [AlertKindChoice, string][] = [
   ['rows', 'Row count'],
@@ -87,19 +85,13 @@ function select(
   dispatch = false,
 ): KnownBlock {
   const options = choices.map(([v, t]) => option(v, t));
-  const initial = options.find((o) => o.value === value);
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plainText(label),
-    ...(dispatch ? { dispatch_action: true } : {}),
-    element: {
-      type: 'static_select',
-      action_id: dispatch ? ACTION_ALERT_REFRESH : INPUT,
-      options,
-      ...(initial ? { initial_option: initial } : {}),
-    },
-  };
+  return selectInput(
+    blockId,
+    label,
+    options,
+    value,
+    dispatch ? { dispatchActionId: ACTION_ALERT_REFRESH } : { actionId: INPUT },
+  );
 }
 
 function columnField(input: AlertModalInput, label: string): KnownBlock {

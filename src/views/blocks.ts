@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, PlainTextOption } from '@slack/types';
 
 /**
  * The one escaper for text that came from a person, Alation or Mode (titles, descriptions,
@@ -109,6 +109,37 @@ export function textInput(
       ...(options.placeholder ? { placeholder: plainText(options.placeholder) } : {}),
       ...(options.maxLength ? { max_length: options.maxLength } : {}),
       ...(options.initial ? { initial_value: options.initial } : {}),
+    },
+  };
+}
+
+export const option = (value: string, text: string): PlainTextOption => ({
+  value,
+  text: plainText(text),
+});
+
+/**
+ * An input block holding a static select, `value` chosen when it is among the options. With
+ * `dispatchActionId`, picking an option sends that action at once (to re-render the view).
+ */
+export function selectInput(
+  blockId: string,
+  label: string,
+  options: PlainTextOption[],
+  value: string,
+  opts: { actionId?: string; dispatchActionId?: string } = {},
+): KnownBlock {
+  const initial = options.find((o) => o.value === value);
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plainText(label),
+    ...(opts.dispatchActionId ? { dispatch_action: true } : {}),
+    element: {
+      type: 'static_select',
+      action_id: opts.dispatchActionId ?? opts.actionId ?? 'value',
+      options,
+      ...(initial ? { initial_option: initial } : {}),
     },
   };
 }

@@ -3,7 +3,7 @@
 // fields that apply are shown.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { DigestKind } from '../store/digests.ts';
-import { escapeMrkdwn, plainText } from './blocks.ts';
+import { escapeMrkdwn, option, plainText, selectInput } from './blocks.ts';
 import { inZone } from './time.ts';
 
 export const VIEW_DIGEST = 'digest_modal';
@@ -94,8 +94,6 @@ export type SchedulePreview =
   /** `skipped`: a coming run whose local time does not exist that day (clocks go forward). */
   { runs: Date[]; zone: string; skipped?: Date } | { problem: string } | undefined;
 
-const option = (value: string, text: string): PlainTextOption => ({ value, text: plainText(text) });
-
 function text(
   blockId: string,
   label: string,
@@ -128,19 +126,13 @@ function select(
   value: string,
   dispatch: boolean,
 ): KnownBlock {
-  const initial = options.find((o) => o.value === value);
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: plainText(label),
-    ...(dispatch ? { dispatch_action: true } : {}),
-    element: {
-      type: 'static_select',
-      action_id: dispatch ? ACTION_DIGEST_REFRESH : INPUT,
-      options,
-      ...(initial ? { initial_option: initial } : {}),
-    },
-  };
+  return selectInput(
+    blockId,
+    label,
+    options,
+    value,
+    dispatch ? { dispatchActionId: ACTION_DIGEST_REFRESH } : { actionId: INPUT },
+  );
 }
 
 function checkboxes(
