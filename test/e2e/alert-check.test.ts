@@ -244,7 +244,9 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
     const outcomes = await Promise.all(
       ids.flatMap((id) => [checkAlert(depsOf(a), id), checkAlert(depsOf(b), id)]),
     );
-    expect(outcomes.filter((o) => o !== 'judged' && o !== 'not_new' && typeof o !== 'object')).toEqual([]);
+    expect(
+      outcomes.filter((o) => o !== 'judged' && o !== 'not_new' && typeof o !== 'object'),
+    ).toEqual([]);
     expect(outcomes.filter((o) => o === 'judged')).toHaveLength(50);
     expect(cards(a)).toHaveLength(50);
     expect(new Set(cards(a).map((m) => m.text)).size).toBe(50);
