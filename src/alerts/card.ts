@@ -35,6 +35,7 @@ export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'reso
       ? { pausedReason: alert.pausedReason }
       : {}),
     ...(alert.snoozedUntil ? { snoozedUntil: alert.snoozedUntil } : {}),
+    ...(alert.snoozedBy ? { snoozedBy: alert.snoozedBy } : {}),
     now,
     zone: alert.tz,
   });

@@ -29,6 +29,8 @@ export interface Alert {
   pausedReason: string | null;
   consecutiveFailures: number;
   snoozedUntil: Date | null;
+  /** Who pressed Snooze (shown on the card). */
+  snoozedBy: string | null;
   episode: Episode | null;
   lastResult: string | null;
   lastCheckedAt: Date | null;
@@ -71,7 +73,7 @@ export interface AlertStore extends Pick<SlotClaims, 'claim' | 'renew' | 'releas
   /** Every active alert, for the minute tick. */
   listActive(): Promise<Alert[]>;
   setStatus(id: string, status: AlertStatus, reason: string | null): Promise<Alert | undefined>;
-  snooze(id: string, until: Date | null): Promise<Alert | undefined>;
+  snooze(id: string, until: Date | null, by?: string | null): Promise<Alert | undefined>;
   /** Writes the episode only if it is still the one read (`expectedStartedAt`): no lost update. */
   setEpisode(
     id: string,
@@ -107,6 +109,7 @@ interface Row {
   paused_reason: string | null;
   consecutive_failures: number;
   snoozed_until: Date | string | null;
+  snoozed_by: string | null;
   episode: Episode | string | null;
   last_result: string | null;
   last_checked_at: Date | string | null;
@@ -134,6 +137,7 @@ function toAlert(r: Row): Alert {
     pausedReason: r.paused_reason,
     consecutiveFailures: r.consecutive_failures,
     snoozedUntil: date(r.snoozed_until),
+    snoozedBy: r.snoozed_by,
     episode: r.episode === null ? null : json(r.episode),
     lastResult: r.last_result,
     lastCheckedAt: date(r.last_checked_at),
@@ -222,11 +226,11 @@ export function createAlertStore(db: Queryable): AlertStore {
            updated_at = now() WHERE id = $1 RETURNING *`,
         [id, status, reason],
       ),
-    snooze: (id, until) =>
-      one('UPDATE alerts SET snoozed_until = $2, updated_at = now() WHERE id = $1 RETURNING *', [
-        id,
-        until,
-      ]),
+    snooze: (id, until, by = null) =>
+      one(
+        'UPDATE alerts SET snoozed_until = $2, snoozed_by = $3, updated_at = now() WHERE id = $1 RETURNING *',
+        [id, until, until === null ? null : by],
+      ),
     async setEpisode(id, episode, expectedStartedAt) {
       const rows = await db.query(
         `UPDATE alerts SET episode = $2, updated_at = now()

@@ -76,6 +76,7 @@ export interface AlertCardInput {
   /** Why checks stopped (the creator must act), when paused. */
   pausedReason?: string;
   snoozedUntil?: Date;
+  snoozedBy?: string;
   now: Date;
   /** The zone times are shown in (the channel's readers vary: the creator's). */
   zone: string | undefined;
@@ -146,7 +147,10 @@ export function buildAlertCard(input: AlertCardInput): SlackMessage {
     );
   }
   if (input.snoozedUntil && input.snoozedUntil > input.now) {
-    notes.push(`:zzz: Snoozed until ${inZone(input.snoozedUntil, input.zone)}.`);
+    const by = input.snoozedBy ? ` by <@${input.snoozedBy}>` : '';
+    notes.push(
+      `:zzz: Snoozed${by} until ${inZone(input.snoozedUntil, input.zone)}: no new cards or reminders till then.`,
+    );
   }
   if (input.muted) notes.push(':no_bell: Muted: not checked until someone presses Resume.');
   if (input.pausedReason) {

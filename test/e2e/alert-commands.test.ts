@@ -151,7 +151,8 @@ describe('/alation alert', () => {
       message: { ts: card.ts },
     });
     await until(
-      async () => text(t.slack.message(CHANNEL, card.ts)).includes('Snoozed until'),
+      async () =>
+        text(t.slack.message(CHANNEL, card.ts)).includes('Snoozed by <@U0USER0001> until'),
       10_000,
       'the snooze',
     );

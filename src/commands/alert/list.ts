@@ -188,7 +188,7 @@ export function listAlertsAction(deps: CommandDeps, edit: ReturnType<typeof newA
           const features = await deps.features();
           const zone = await userTimeZone(args.client, args.body.user.id);
           const until = snoozeUntil(choice as Snooze, features.now(), zone);
-          const alert = await features.alerts.snooze(alertId, until);
+          const alert = await features.alerts.snooze(alertId, until, args.body.user.id);
           if (!alert) {
             await reply(ephemeral('That alert no longer exists.'));
             return;

@@ -18,6 +18,7 @@ CREATE TABLE alerts (
   paused_reason        text,
   consecutive_failures integer NOT NULL DEFAULT 0,
   snoozed_until        timestamptz,
+  snoozed_by           text,
   -- The open episode (alerts/episode.ts), null while the condition is clear.
   episode              jsonb,
   -- What the last judged result was: its id and run, and what the next check compares with.

@@ -164,7 +164,13 @@ describe.each(testDatabases())('alert store on $name', (database) => {
   it('snoozes and unsnoozes', async () => {
     const a = await store.create(input, NOW);
     const until = new Date(NOW.getTime() + 3_600_000);
-    expect((await store.snooze(a.id, until))?.snoozedUntil).toEqual(until);
-    expect((await store.snooze(a.id, null))?.snoozedUntil).toBeNull();
+    expect(await store.snooze(a.id, until, 'U2')).toMatchObject({
+      snoozedUntil: until,
+      snoozedBy: 'U2',
+    });
+    expect(await store.snooze(a.id, null, 'U2')).toMatchObject({
+      snoozedUntil: null,
+      snoozedBy: null,
+    });
   });
 });

@@ -139,6 +139,13 @@ describe('buildAlertCard', () => {
       input({ muted: true, snoozedUntil: new Date(NOW.getTime() + 3_600_000) }),
     );
     expect(text(card)).toContain('Snoozed until Tue 1 Dec 2026, 14:00 UTC+01:00');
+    expect(
+      text(
+        buildAlertCard(
+          input({ snoozedUntil: new Date(NOW.getTime() + 3_600_000), snoozedBy: 'U7' }),
+        ),
+      ),
+    ).toContain('Snoozed by <@U7> until');
     expect(actionIds(card)).toContain(ACTION_ALERT_RESUME);
   });
 });
