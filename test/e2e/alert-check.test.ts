@@ -155,6 +155,23 @@ describe('checkAlert', () => {
     expect(text(shared?.args)).toContain('25 new rows');
   });
 
+  it('alerts when the result changes, and resolves when the next one is the same again', async () => {
+    const { t, deps, result, create } = await setup();
+    const alert = await create({ kind: 'changed' });
+    result('region,total\nEMEA,10\n');
+    await checkAlert(deps, alert.id);
+    result('region,total\nEMEA,10\n');
+    await checkAlert(deps, alert.id);
+    expect(cards(t)).toHaveLength(0);
+    result('region,total\nEMEA,12\n');
+    await checkAlert(deps, alert.id);
+    expect(cards(t)).toHaveLength(1);
+    expect(text(cards(t)[0])).toContain('When the result changes.');
+    result('region,total\nEMEA,12\n');
+    await checkAlert(deps, alert.id);
+    expect(text(t.slack.message(CHANNEL, cards(t)[0]?.ts ?? ''))).toContain('*Resolved*');
+  });
+
   it('tells a failed run apart from a false condition', async () => {
     const { t, deps, result, create } = await setup();
     const alert = await create({ kind: 'row_count', op: '>', n: 0 });
