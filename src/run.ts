@@ -77,6 +77,8 @@ export async function run(config: Config, log: Logger): Promise<Running> {
     features = ready;
     await startWorkers(boss, ready, bot.app.client, log);
     resolveFeatures(ready);
+    // On a pool thread at low priority, after ready: the first share then has no library load to wait for.
+    void ready.charts.warm();
   });
 
   return {

@@ -45,6 +45,11 @@ function libraries(): Promise<Libraries> {
   return loading;
 }
 
+/** Loads the renderer's libraries on this thread now, so the first chart does not wait for them. */
+export async function warmRenderer(): Promise<void> {
+  await libraries();
+}
+
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const { vega, compile } = await libraries();
   const compiled = compile(spec as never).spec;

@@ -3,7 +3,7 @@
 // the CSV. A chart that cannot be made is left out, never a failed share.
 import { Transform } from 'node:stream';
 import type { CpuPool } from '../cpu/pool.ts';
-import { streamTaskRef } from '../cpu/task.ts';
+import { streamTaskRef, taskRef } from '../cpu/task.ts';
 import type { Logger } from '../log.ts';
 import type { ExtraFile } from '../slack/upload.ts';
 import type { ChartChoiceStore } from '../store/chart-choices.ts';
@@ -13,6 +13,10 @@ import { ALT_TEXT_MAX } from './alt-text.ts';
 import type { Chart, ChartRequest } from './chart.ts';
 import { parseChoice } from './choose.ts';
 import { mayChart, PREFIX_BYTES } from './prefilter.ts';
+
+const WARM_TASK = taskRef<typeof import('./warm-task.ts').default>(
+  new URL('./warm-task.ts', import.meta.url),
+);
 
 const CHART_TASK = streamTaskRef<typeof import('./chart-task.ts').default>(
   new URL('./chart-task.ts', import.meta.url),
@@ -28,6 +32,8 @@ export interface ChartStream {
 export interface Charts {
   /** Undefined when the pool cannot take one more (the result is shared without a chart). */
   open(request: ChartRequest): ChartStream | undefined;
+  /** Loads the renderer on a pool thread ahead of the first chart; never throws. */
+  warm(): Promise<void>;
 }
 
 export function createCharts(pool: CpuPool, log: Logger): Charts {
@@ -42,6 +48,11 @@ export function createCharts(pool: CpuPool, log: Logger): Charts {
         }
       };
       return prefiltered(request, start);
+    },
+    async warm() {
+      await pool.run(WARM_TASK, {}).catch((err: unknown) => {
+        log.warn({ err }, 'could not load the chart renderer ahead of time');
+      });
     },
   };
 }

@@ -285,7 +285,11 @@ describe('the CSV button', () => {
       t.mode.knobs.gzipCsv = gzip;
       const value = await csvButton();
       await click('mode_query_run_csv', value);
-      const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+      // The share waits for its chart, and the first chart of a process loads Vega (seconds on
+      // a loaded machine; run.ts warms it up after ready, the test bot does not).
+      const [complete] = await t.slack.waitFor('files.completeUploadExternal', {
+        timeoutMs: 30_000,
+      });
       expect(complete?.args.channel_id).toBe(SLACK_DEFAULTS.channelId);
       const uploads = [...t.slack.uploads.values()];
       const upload = uploads.find((u) => u.filename.endsWith('.csv'));

@@ -117,3 +117,20 @@ describe('chartFileName', () => {
     expect(chartFileName('Sales-12.csv')).toBe('Sales-12.png');
   });
 });
+
+describe('createCharts().warm', () => {
+  it('loads the renderer on a pool thread, and only logs when the pool refuses', async () => {
+    const { createCharts } = await import('../../../src/charts/service.ts');
+    const { createCpuPool } = await import('../../../src/cpu/pool.ts');
+    const pool = createCpuPool({ size: 1, niceness: undefined });
+    const log = createLogger({ level: 'silent' });
+    try {
+      await createCharts(pool, log).warm();
+      expect(pool.stats().threads).toBe(1);
+    } finally {
+      await pool.close();
+    }
+    // A closed pool refuses the task: warm() still resolves.
+    await expect(createCharts(pool, log).warm()).resolves.toBeUndefined();
+  }, 60_000);
+});
