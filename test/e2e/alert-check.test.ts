@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CheckDeps, checkAlert } from '../../src/alerts/check.ts';
 import type { Condition } from '../../src/alerts/condition.ts';
+import { acknowledge, REMIND_EVERY_MS } from '../../src/alerts/episode.ts';
 import { createAlertStore } from '../../src/store/alerts.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
@@ -55,7 +56,10 @@ async function setup(options: Parameters<typeof startTestBot>[0] = {}) {
       },
       now,
     );
-  return { t, alerts, deps, result, create, runs: () => run, logs: captured };
+  const advance = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
+  return { t, alerts, deps, result, create, advance, runs: () => run, logs: captured };
 }
 
 const cards = (t: TestBot) =>
@@ -170,6 +174,67 @@ describe('checkAlert', () => {
     result('region,total\nEMEA,12\n');
     await checkAlert(deps, alert.id);
     expect(text(t.slack.message(CHANNEL, cards(t)[0]?.ts ?? ''))).toContain('*Resolved*');
+  });
+
+  it.each([
+    [
+      'a column value',
+      { kind: 'column', column: 'amount', reducer: 'sum', op: '>', threshold: 100 } as Condition,
+      ['id,amount\n1,60\n2,70\n', 'id,amount\n1,60\n'],
+    ],
+    [
+      'new rows',
+      { kind: 'new_rows', keyColumn: 'id' } as Condition,
+      ['id\n1\n', 'id\n1\n2\n', 'id\n1\n2\n'],
+    ],
+  ])('triggers and resolves on %s', async (_kind, condition, results) => {
+    const { t, deps, result, create } = await setup();
+    const alert = await create(condition);
+    const sequence = condition.kind === 'new_rows' ? results : ['id,amount\n1,1\n', ...results];
+    for (const csv of sequence) {
+      result(csv);
+      await checkAlert(deps, alert.id);
+    }
+    expect(cards(t)).toHaveLength(1);
+    const ts = cards(t)[0]?.ts ?? '';
+    expect(text(t.slack.message(CHANNEL, ts))).toContain('*Resolved*');
+    expect(t.slack.thread(CHANNEL, ts).map((r) => r.text)).toEqual([
+      ':white_check_mark: *Failed orders* resolved after 5 min.',
+    ]);
+  });
+
+  it('reminds in the thread while nobody acknowledges, and stops once someone does', async () => {
+    const { t, deps, result, create, advance, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    result('id\n1\n');
+    await checkAlert(deps, alert.id);
+    const ts = cards(t)[0]?.ts ?? '';
+    advance(REMIND_EVERY_MS);
+    result('id\n1\n2\n');
+    await checkAlert(deps, alert.id);
+    expect(t.slack.thread(CHANNEL, ts).map((r) => r.text)).toEqual([
+      expect.stringContaining('is still triggered (2 checks'),
+    ]);
+    const open = (await alerts.get(alert.id))?.episode;
+    if (!open) throw new Error('no episode');
+    await alerts.setEpisode(alert.id, acknowledge(open, 'U0BOB00001', new Date()), open.startedAt);
+    advance(REMIND_EVERY_MS);
+    result('id\n1\n2\n3\n');
+    await checkAlert(deps, alert.id);
+    expect(t.slack.thread(CHANNEL, ts)).toHaveLength(1);
+    expect(text(t.slack.message(CHANNEL, ts))).toContain('Acknowledged by <@U0BOB00001>');
+  });
+
+  it('pauses and tells the creator how to fix it when the bot is not in the channel', async () => {
+    const { t, deps, result, create, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    t.slack.fault({ path: '/api/chat.postMessage', error: 'not_in_channel', times: 1 });
+    result('id\n1\n');
+    expect(await checkAlert(deps, alert.id)).toBe('failed');
+    expect((await alerts.get(alert.id))?.status).toBe('paused');
+    const dm = text(t.slack.messages(t.slack.dmChannel(DEFAULT_OWNER.userId)));
+    expect(dm).toContain('the bot is not in its channel any more');
+    expect(dm).toContain('/invite @Alation');
   });
 
   it('tells a failed run apart from a false condition', async () => {
