@@ -10,6 +10,8 @@ import { shareNewRows } from './new-rows-file.ts';
 export interface CardFacts {
   title: string;
   url: string;
+  composeUrl: string;
+  resultId: number | undefined;
   measurement: Measurement | undefined;
   now: Date;
 }
@@ -24,6 +26,8 @@ export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'reso
     queryId: alert.queryId,
     queryTitle: shown?.queryTitle ?? `Query ${alert.queryId}`,
     queryUrl: shown?.queryUrl ?? '',
+    ...(shown?.composeUrl ? { composeUrl: shown.composeUrl } : {}),
+    ...(shown?.resultId === undefined ? {} : { resultId: shown.resultId }),
     phase,
     episode,
     endedAt: now,
@@ -67,6 +71,8 @@ export async function apply(
   const shown: Shown = {
     queryTitle: facts.title,
     queryUrl: facts.url,
+    composeUrl: facts.composeUrl,
+    ...(facts.resultId === undefined ? {} : { resultId: facts.resultId }),
     header: m?.header ?? [],
     rows: (m?.rows ?? []).slice(0, SHOWN_ROWS),
     ...(alert.condition.kind === 'new_rows' && m ? { matched: m.newRowCount } : {}),

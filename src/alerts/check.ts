@@ -2,7 +2,7 @@
 // judge a result not judged before (claimed, so once across replicas and restarts), and carry
 // the card through its episode. Problems the creator can fix reach them in a DM.
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import { queryUrl } from '../client/alation/links.ts';
+import { composeUrl, queryUrl } from '../client/alation/links.ts';
 import type { AlationClient } from '../client/alation.ts';
 import type { CpuPool } from '../cpu/pool.ts';
 import { streamTaskRef } from '../cpu/task.ts';
@@ -129,11 +129,22 @@ async function checkGroup(deps: CheckDeps, group: Alert[]): Promise<Map<string, 
   }
   const title = latest.query.title || `Query ${first.queryId}`;
   const url = queryUrl(deps.alationBaseUrl, first.queryId, latest.query.catalog_url);
+  const compose = composeUrl(deps.alationBaseUrl, first.queryId, latest.query.compose_url);
+  const resultId = latest.state.kind === 'ready' ? latest.state.resultId : undefined;
   await Promise.all(
     claimed.map(async (alert, i) => {
       const f = found[i] ?? { state: 'clear' };
       try {
-        outcomes.set(alert.id, await settleAlert(deps, alert, slot, f, { title, url, now }));
+        outcomes.set(
+          alert.id,
+          await settleAlert(deps, alert, slot, f, {
+            title,
+            url,
+            composeUrl: compose,
+            resultId,
+            now,
+          }),
+        );
       } catch (error) {
         await deps.alerts.release(alert.id, slot, now);
         outcomes.set(alert.id, await failedCheck(deps, alert, error));
@@ -149,7 +160,13 @@ async function settleAlert(
   alert: Alert,
   slot: string,
   found: Findings,
-  facts: { title: string; url: string; now: Date },
+  facts: {
+    title: string;
+    url: string;
+    composeUrl: string;
+    resultId: number | undefined;
+    now: Date;
+  },
 ): Promise<CheckOutcome> {
   const next = found.check
     ? step(alert.episode ?? undefined, found.check, { now: facts.now, ...snooze(alert) })

@@ -31,6 +31,9 @@ export interface Episode {
 export interface Shown {
   queryTitle: string;
   queryUrl: string;
+  /** Where the result is seen in Alation (Compose shows a query's latest result). */
+  composeUrl?: string;
+  resultId?: number;
   header: string[];
   /** At most the card's 10 rows. */
   rows: string[][];

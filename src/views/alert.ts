@@ -62,6 +62,9 @@ export interface AlertCardInput {
   queryId: number;
   queryTitle: string;
   queryUrl: string;
+  /** Compose, where the query's latest result is seen, and that result's id. */
+  composeUrl?: string;
+  resultId?: number;
   /** The card as it stands: an open episode, or the one that just ended. */
   phase: 'open' | 'resolved';
   episode: Episode;
@@ -124,6 +127,10 @@ export function buildAlertCard(input: AlertCardInput): SlackMessage {
   const value = measured(input);
   if (value) facts.push(value);
   if (episode.problem) facts.push(`:warning: ${escapeMrkdwn(episode.problem)}`);
+  if (input.composeUrl) {
+    const which = input.resultId === undefined ? 'the latest result' : `result ${input.resultId}`;
+    facts.push(`<${input.composeUrl}|Open in Compose> to see ${which} in Alation.`);
+  }
   blocks.push(section(facts.join('\n')));
   if (input.phase === 'open' && input.rows.length > 0 && input.header.length > 0) {
     const table = renderTable(input.header, input.rows);

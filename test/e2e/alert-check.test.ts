@@ -80,6 +80,7 @@ describe('checkAlert', () => {
     const [card] = cards(t);
     expect(text(card)).toContain('*Triggered*');
     expect(text(card)).toContain('Rows: *1*');
+    expect(text(card)).toMatch(/compose[^|]*\|Open in Compose> to see result \d+ in Alation/);
 
     result('id,status\n1,failed\n2,failed\n');
     await checkAlert(deps, alert.id);

@@ -36,6 +36,8 @@ const cards = (h: string) =>
           queryId: 7,
           queryTitle: h,
           queryUrl: `${BASE}/query/7/`,
+          composeUrl: `${BASE}/compose/query/7/`,
+          resultId: 11,
           phase,
           episode: episode(h, kind),
           endedAt: NOW,
