@@ -26,7 +26,8 @@ export async function failedCheck(
   let fix: string | undefined;
   let pauseNow = false;
   if (error instanceof NotConnectedError) {
-    fix = 'your Alation connection no longer works. Reconnect with `/alation login`';
+    fix =
+      'your Alation connection no longer works. Reconnect it with the button below or `/alation login`';
     pauseNow = true;
   } else if (code && SLACK_FIXES[code]) {
     fix = SLACK_FIXES[code];
@@ -65,7 +66,11 @@ export async function failedCheck(
         );
     }
     const why = fix ?? `${PAUSE_AFTER_FAILURES} checks in a row failed (last: ${detail})`;
-    await tellOwner(deps, alert, buildAlertPausedDm(alert.name, why));
+    await tellOwner(
+      deps,
+      alert,
+      buildAlertPausedDm(alert.name, why, error instanceof NotConnectedError),
+    );
   }
   return 'failed';
 }

@@ -3,6 +3,7 @@ import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Condition } from '../alerts/condition.ts';
 import type { Episode } from '../alerts/episode.ts';
 import { codeBlock, context, escapeMrkdwn, mrkdwn, plainText, section } from './blocks.ts';
+import { ACTION_CONNECT_ALATION } from './connect.ts';
 import type { SlackMessage } from './help.ts';
 import { renderTable } from './preview-table.ts';
 import { inZone, relative } from './time.ts';
@@ -236,9 +237,29 @@ export function buildReminder(name: string, episode: Episode, now: Date): SlackM
 }
 
 /** To the creator: their alert stopped checking, why, and how to start it again. */
-export function buildAlertPausedDm(name: string, why: string): SlackMessage {
+export function buildAlertPausedDm(
+  name: string,
+  why: string,
+  /** The creator's Alation connection is what broke: offer the Reconnect button. */
+  reconnect = false,
+): SlackMessage {
   const text = `:double_vertical_bar: Your alert *${escapeMrkdwn(name)}* is paused: ${escapeMrkdwn(why)}. Resume it from \`/alation alert list\` once that is fixed.`;
-  return { text, blocks: [section(text)] };
+  const blocks: KnownBlock[] = [section(text)];
+  if (reconnect) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTION_CONNECT_ALATION,
+          text: plainText('Reconnect Alation'),
+          style: 'primary',
+          value: 'alation',
+        },
+      ],
+    });
+  }
+  return { text, blocks };
 }
 
 export interface ListedAlert {

@@ -226,6 +226,32 @@ describe('checkAlert', () => {
     expect(text(t.slack.message(CHANNEL, ts))).toContain('Acknowledged by <@U0BOB00001>');
   });
 
+  it('pauses with a Reconnect button when the creator’s Alation connection is gone', async () => {
+    const { t, deps, result, create, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    await t.features.credentials.remove(DEFAULT_OWNER, 'alation');
+    result('id\n1\n');
+    expect(await checkAlert(deps, alert.id)).toBe('failed');
+    expect((await alerts.get(alert.id))?.status).toBe('paused');
+    const dm = text(t.slack.messages(t.slack.dmChannel(DEFAULT_OWNER.userId)));
+    expect(dm).toContain('your Alation connection no longer works');
+    expect(dm).toContain('"action_id":"alation_connect"');
+  });
+
+  it('holds back reminders while snoozed', async () => {
+    const { t, deps, result, create, advance, alerts } = await setup();
+    const alert = await create({ kind: 'row_count', op: '>', n: 0 });
+    result('id\n1\n');
+    await checkAlert(deps, alert.id);
+    const ts = cards(t)[0]?.ts ?? '';
+    await alerts.snooze(alert.id, new Date(Date.parse('2026-12-02T09:00:00Z')), 'U0BOB00001');
+    advance(REMIND_EVERY_MS);
+    result('id\n1\n2\n');
+    await checkAlert(deps, alert.id);
+    expect(t.slack.thread(CHANNEL, ts)).toEqual([]);
+    expect(text(t.slack.message(CHANNEL, ts))).toContain('Snoozed by <@U0BOB00001> until');
+  });
+
   it('pauses and tells the creator how to fix it when the bot is not in the channel', async () => {
     const { t, deps, result, create, alerts } = await setup();
     const alert = await create({ kind: 'row_count', op: '>', n: 0 });

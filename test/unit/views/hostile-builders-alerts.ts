@@ -112,7 +112,10 @@ export const ALERT_BUILDERS: Record<string, Record<string, Builder>> = {
     buildAlertSaved: (h) => listed(h).map((a) => alert.buildAlertSaved(a, 'Created')),
     buildAlertCard: cards,
     buildResolvedReply: (h) => alert.buildResolvedReply(h, 3_600_000),
-    buildAlertPausedDm: (h) => alert.buildAlertPausedDm(h, h),
+    buildAlertPausedDm: (h) => [
+      alert.buildAlertPausedDm(h, h),
+      alert.buildAlertPausedDm(h, h, true),
+    ],
     buildReminder: (h) => alert.buildReminder(h, episode(h, 'triggered'), NOW),
     conditionInWords: (h) =>
       conditions(h).map((c) => ({ type: 'mrkdwn', text: alert.conditionInWords(c) })),
