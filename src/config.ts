@@ -56,6 +56,13 @@ const days = (example: string) =>
     .positive({ error: `must be a positive number of days such as ${example}` })
     .max(365, { error: 'must be at most 365 days' });
 
+/**
+ * ask: the sharer chooses when some members cannot see it; warn: post, and tell the sharer who
+ * cannot; off: no check (README, "Who sees what").
+ */
+export const AUDIENCE_POLICIES = ['ask', 'warn', 'off'] as const;
+export type AudiencePolicy = (typeof AUDIENCE_POLICIES)[number];
+
 const schema = z.object({
   NODE_ENV: optional(z.string()).default('development'),
   SLACK_BOT_TOKEN: z
@@ -106,9 +113,28 @@ const schema = z.object({
   ).default('info'),
   FLAG_REQUEST_REMIND_DAYS: optional(days('2')).default(2),
   FLAG_REQUEST_EXPIRE_DAYS: optional(days('14')).default(14),
+  AUDIENCE_CHECK: optional(
+    z.enum(AUDIENCE_POLICIES, {
+      error: `must be one of ${AUDIENCE_POLICIES.join(', ')} (ask is the default)`,
+    }),
+  ).default('ask'),
+  AUDIENCE_CHECK_MAX_MEMBERS: optional(
+    z.coerce
+      .number({ error: 'must be a whole number of members between 1 and 10000, e.g. 500' })
+      .int({ error: 'must be a whole number of members between 1 and 10000, e.g. 500' })
+      .min(1, { error: 'must be a whole number of members between 1 and 10000, e.g. 500' })
+      .max(10000, { error: 'must be a whole number of members between 1 and 10000, e.g. 500' }),
+  ).default(500),
 });
 
 type Parsed = z.infer<typeof schema>;
+
+/** What happens when some members of a channel cannot see what is shared into it. */
+export interface AudienceConfig {
+  policy: AudiencePolicy;
+  /** Members checked per channel at most; the check says when it was partial. */
+  maxMembers: number;
+}
 
 /** Every environment variable the bot reads (the README documents each). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(schema.shape);
@@ -141,6 +167,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** When an unanswered trust-flag request reminds its reviewer, and when it expires. */
   flagRequests: { remindAfterMs: number; expireAfterMs: number };
+  /** AUDIENCE_CHECK and AUDIENCE_CHECK_MAX_MEMBERS (issue 18). */
+  audience: AudienceConfig;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -272,6 +300,7 @@ function toConfig(env: Parsed): Config {
       remindAfterMs: env.FLAG_REQUEST_REMIND_DAYS * DAY_MS,
       expireAfterMs: env.FLAG_REQUEST_EXPIRE_DAYS * DAY_MS,
     },
+    audience: { policy: env.AUDIENCE_CHECK, maxMembers: env.AUDIENCE_CHECK_MAX_MEMBERS },
   };
 }
 

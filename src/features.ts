@@ -1,4 +1,5 @@
 import type { PgBoss } from 'pg-boss';
+import { type Audience, createAudience } from './audience/check.ts';
 import { alationSession } from './auth/alation-session.ts';
 import { createOAuthStates, type OAuthStates } from './auth/oauth-states.ts';
 import { type Charts, createCharts } from './charts/service.ts';
@@ -12,7 +13,7 @@ import { NotConnectedError } from './client/errors.ts';
 import { createHttp, type Http, type HttpTimeouts } from './client/http.ts';
 import { MODE_RATE } from './client/mode.ts';
 import { createPacer, type Pacer } from './client/pacer.ts';
-import type { Config } from './config.ts';
+import type { AudienceConfig, Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createFlagRequestScheduler, type FlagRequestScheduler } from './flag-requests/timers.ts';
 import { OAUTH_CALLBACK_PATH } from './http/oauth-callback.ts';
@@ -81,13 +82,18 @@ export interface Features {
   charts: Charts;
   /** The chart each person chose per query. */
   chartChoices: ChartChoiceStore;
+  /** Who in a channel can see what is posted there, each asked as themselves (issue 18). */
+  audience: Audience;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
 }
 
 export interface FeatureDeps {
-  config: Pick<Config, 'alationBaseUrl' | 'modeBaseUrl' | 'publicUrl' | 'alationOAuth'>;
+  config: Pick<Config, 'alationBaseUrl' | 'modeBaseUrl' | 'publicUrl' | 'alationOAuth'> & {
+    /** AUDIENCE_CHECK; ask with 500 members when left out. */
+    audience?: AudienceConfig;
+  };
   db: Db;
   keyring: Keyring;
   log: Logger;
@@ -176,6 +182,12 @@ export function createFeatures(deps: FeatureDeps): Features {
     cpu,
     charts: createCharts(cpu, log),
     chartChoices: createChartChoiceStore(deps.db),
+    audience: createAudience({
+      config: config.audience ?? { policy: 'ask', maxMembers: 500 },
+      credentials,
+      alationFor,
+      now,
+    }),
     now,
     async close() {
       await Promise.all([alationHttp.close(), modeHttp.close(), cpu.close()]);

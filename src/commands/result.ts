@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
+import { isChannel } from '../audience/check.ts';
 import { ownerOf } from '../auth/owner.ts';
 import { queryChartTap } from '../charts/service.ts';
 import { composeUrl, queryLinkedIn, queryUrl } from '../client/alation/links.ts';
+import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { latestResultOf } from '../results/latest.ts';
@@ -10,12 +12,19 @@ import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
 import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
+import {
+  buildAudienceChoice,
+  buildAudienceWarning,
+  seenByLine,
+  someCannotSee,
+} from '../views/audience.ts';
 import { echo } from '../views/blocks.ts';
 import { withChartButton } from '../views/chart.ts';
 import { csvFileName } from '../views/files.ts';
 import { ACTION_QUERY_LATEST_RESULT } from '../views/query.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
 import type { Command, CommandDeps } from './command.ts';
+import { registerAudienceChoice } from './result-audience.ts';
 import { parseQueryId } from './sql.ts';
 
 /** Message shortcut "Share latest result here" (manifest.yml). */
@@ -51,7 +60,7 @@ export function parseResultArgs(args: string): ResultArgs | { problem: string } 
   return { queryId, threadTs: ts };
 }
 
-interface ShareInput {
+export interface ShareInput {
   client: AllMiddlewareArgs['client'];
   respond: RespondFn;
   log: Logger;
@@ -59,11 +68,36 @@ interface ShareInput {
   channelId: string;
   threadTs: string | undefined;
   queryId: number;
+  /**
+   * check: the audience check decides (AUDIENCE_CHECK); anyway: the sharer chose to share
+   * although some cannot see it; private: a DM to one person, read with their own access.
+   */
+  audience?: 'check' | 'anyway' | 'private';
 }
 
-export function resultCommand(deps: CommandDeps): Command {
-  /** Latest result → CSV spooled to disk with a preview → one message with the file attached. */
-  async function share({ client, respond, log, owner, channelId, threadTs, queryId }: ShareInput) {
+/** The share a choice's buttons carry back: query, channel and thread. */
+export function shareValue(input: Pick<ShareInput, 'queryId' | 'channelId' | 'threadTs'>): string {
+  return JSON.stringify({ q: input.queryId, c: input.channelId, t: input.threadTs ?? null });
+}
+
+export function parseShareValue(
+  value: string,
+): Pick<ShareInput, 'queryId' | 'channelId' | 'threadTs'> | undefined {
+  try {
+    const v = JSON.parse(value) as { q?: unknown; c?: unknown; t?: unknown };
+    if (!Number.isSafeInteger(v.q) || typeof v.c !== 'string' || !/^[CGD][A-Z0-9]+$/.test(v.c))
+      return undefined;
+    const t = typeof v.t === 'string' && /^\d{10}\.\d{6}$/.test(v.t) ? v.t : undefined;
+    return { queryId: v.q as number, channelId: v.c, threadTs: t };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Latest result → CSV spooled to disk with a preview → one message with the file attached. */
+export function shareResult(deps: CommandDeps) {
+  return async function share(input: ShareInput): Promise<boolean> {
+    const { client, respond, log, owner, channelId, threadTs, queryId } = input;
     const doing = `share the latest result of query ${queryId}`;
     try {
       const features = await deps.features();
@@ -72,6 +106,8 @@ export function resultCommand(deps: CommandDeps): Command {
         latestResultOf(alation, queryId),
         userTimeZone(client, owner.userId),
       ]);
+      // The sharer just read the query: their own answer is known.
+      features.audience.remember(owner, { kind: 'query', id: queryId }, 'can');
       const ctx: ResultContext = {
         queryId,
         title: query.title || `Query ${queryId}`,
@@ -86,8 +122,28 @@ export function resultCommand(deps: CommandDeps): Command {
           replace_original: false,
           ...buildNoResultMessage(state, ctx),
         });
-        return;
+        return false;
       }
+      const mode = input.audience ?? 'check';
+      const policy = features.audience.config.policy;
+      const finding =
+        mode !== 'private' && policy !== 'off' && isChannel(channelId)
+          ? await audienceOf(features.audience, client, owner, channelId, queryId, log)
+          : undefined;
+      if (finding && mode === 'check' && policy === 'ask' && someCannotSee(finding)) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...buildAudienceChoice({
+            finding,
+            title: ctx.title,
+            value: shareValue({ queryId, channelId, threadTs }),
+          }),
+        });
+        log.info({ queryId, cannotSee: finding.cannotSee.length }, 'asked before sharing');
+        return false;
+      }
+      if (mode !== 'private') ctx.seenBy = seenByLine(finding, owner.userId);
       const csv = await alation.queries.resultCsv(state.resultId);
       const filename = csvFileName(ctx.title, queryId, state.resultId);
       const target = {
@@ -120,13 +176,46 @@ export function resultCommand(deps: CommandDeps): Command {
           response_type: 'ephemeral',
           text: `I could not share the result in this conversation. Invite me (\`/invite @Alation\`) and try again, or open it in Alation: ${ctx.queryUrl}`,
         });
-        return;
+        return false;
       }
       log.info({ queryId, resultId: state.resultId }, 'shared a query result');
+      if (finding && policy === 'warn' && someCannotSee(finding)) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...buildAudienceWarning(finding),
+        });
+      }
+      return true;
     } catch (error) {
       await reportFailure(error, respond, log, doing);
+      return false;
     }
+  };
+}
+
+/** The check, or none when Slack will not list the channel (the share then says why). */
+async function audienceOf(
+  audience: Features['audience'],
+  client: AllMiddlewareArgs['client'],
+  owner: Owner,
+  channelId: string,
+  queryId: number,
+  log: Logger,
+) {
+  try {
+    return await audience.check(client, owner.tenantId, channelId, { kind: 'query', id: queryId });
+  } catch (error) {
+    log.warn(
+      { slackError: (error as { data?: { error?: string } }).data?.error },
+      'audience check could not read the channel',
+    );
+    return undefined;
   }
+}
+
+export function resultCommand(deps: CommandDeps): Command {
+  const share = shareResult(deps);
 
   return {
     name: 'result',
@@ -177,6 +266,7 @@ export function resultCommand(deps: CommandDeps): Command {
           queryId,
         });
       });
+      registerAudienceChoice(app, deps, share);
       app.action(
         ACTION_QUERY_LATEST_RESULT,
         async ({ ack, body, action, client, respond, context }) => {

@@ -2,11 +2,9 @@
 // members too (conversations.members, under the channels:read and groups:read scopes the bot
 // already has). A channel Slack will not list (gone, or the bot left it) counts as not theirs.
 import type { AllMiddlewareArgs } from '@slack/bolt';
+import { hasMember } from '../slack/channel-members.ts';
 
 type Client = AllMiddlewareArgs['client'];
-
-/** Pages read per channel at most: 200 members each, as Slack recommends. */
-const MAX_PAGES = 25;
 
 export async function channelsWithMember(
   client: Client,
@@ -14,24 +12,9 @@ export async function channelsWithMember(
   channelIds: readonly string[],
 ): Promise<string[]> {
   const found = await Promise.all(
-    channelIds.map(async (channel) => {
-      try {
-        let cursor: string | undefined;
-        for (let page = 0; page < MAX_PAGES; page++) {
-          const res = await client.conversations.members({
-            channel,
-            limit: 200,
-            ...(cursor ? { cursor } : {}),
-          });
-          if (res.members?.includes(userId)) return channel;
-          cursor = res.response_metadata?.next_cursor || undefined;
-          if (!cursor) break;
-        }
-      } catch {
-        // Not listable: not counted as theirs.
-      }
-      return undefined;
-    }),
+    channelIds.map(async (channel) =>
+      (await hasMember(client, channel, userId)) ? channel : undefined,
+    ),
   );
   return found.filter((c): c is string => c !== undefined);
 }

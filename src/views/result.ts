@@ -14,6 +14,8 @@ export interface ResultContext {
   composeUrl: string;
   now: Date;
   zone: string | undefined;
+  /** mrkdwn the bot wrote: whose access the post was read with, and who here can see it. */
+  seenBy?: string;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -97,6 +99,7 @@ export function buildResultMessage(
       ),
     );
   }
+  if (ctx.seenBy) blocks.push({ type: 'context', elements: [mrkdwn(`:eyes: ${ctx.seenBy}`)] });
   return { text: `Latest result of ${escapeMrkdwn(ctx.title)} (query ${ctx.queryId})`, blocks };
 }
 

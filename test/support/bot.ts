@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Clock, fromPglite, PgBoss } from 'pg-boss';
 import { type BotApp, createApp } from '../../src/app.ts';
 import type { Command } from '../../src/commands/index.ts';
+import type { AudienceConfig } from '../../src/config.ts';
 import { createFeatures, type Features } from '../../src/features.ts';
 import { createInFlight, type InFlight } from '../../src/inflight.ts';
 import { ensureDigestQueue } from '../../src/queue/digest-run.ts';
@@ -50,6 +51,8 @@ export interface TestBotOptions {
   readiness?: Readiness;
   database?: TestDatabase;
   oauth?: { clientId: string; clientSecret?: string };
+  /** AUDIENCE_CHECK and its member cap (ask, 500 by default). */
+  audience?: AudienceConfig;
   /** The token-sealing key (random by default); a test gives it to a replica in another process. */
   sealingKey?: Buffer;
   /** Run pg-boss and the background workers, with a short poll schedule. */
@@ -153,6 +156,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       ? { clientId: options.oauth.clientId, clientSecret: options.oauth.clientSecret }
       : undefined,
     publicUrl,
+    ...(options.audience ? { audience: options.audience } : {}),
   };
   let features: Features | undefined;
   let commands: Command[] = [];

@@ -31,8 +31,26 @@ describe('loadConfig', () => {
         alationOAuth: undefined,
         logLevel: 'info',
         flagRequests: { remindAfterMs: 2 * 86_400_000, expireAfterMs: 14 * 86_400_000 },
+        audience: { policy: 'ask', maxMembers: 500 },
       },
     });
+  });
+
+  it('reads AUDIENCE_CHECK and its member cap, and names the choices when one is wrong', () => {
+    const read = loadConfig({ ...valid, AUDIENCE_CHECK: 'warn', AUDIENCE_CHECK_MAX_MEMBERS: '50' });
+    if (!read.ok) throw new Error(read.problems.join('\n'));
+    expect(read.config.audience).toEqual({ policy: 'warn', maxMembers: 50 });
+    const wrong = loadConfig({
+      ...valid,
+      AUDIENCE_CHECK: 'always',
+      AUDIENCE_CHECK_MAX_MEMBERS: '0',
+    });
+    expect(wrong.ok).toBe(false);
+    if (wrong.ok) return;
+    expect(wrong.problems.join('\n')).toContain('AUDIENCE_CHECK must be one of ask, warn, off');
+    expect(wrong.problems.join('\n')).toContain(
+      'AUDIENCE_CHECK_MAX_MEMBERS must be a whole number',
+    );
   });
 
   it('reads the flag request timers in days, the reminder before the expiry', () => {

@@ -15,7 +15,7 @@ const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sr
 const LAYERS: readonly (readonly string[])[] = [
   ['(root)'],
   ['commands', 'events', 'http'],
-  ['digests', 'results', 'charts', 'home', 'queue', 'auth', 'alerts', 'flag-requests'],
+  ['digests', 'results', 'charts', 'home', 'queue', 'auth', 'alerts', 'flag-requests', 'audience'],
   ['slack', 'middleware'],
   ['views'],
   ['client', 'store', 'cpu'],

@@ -172,8 +172,14 @@ export function catalogPath(otype: string, id: number): string {
 
 /**
  * Assumption: unpublished queries are private to their author (and admins); published ones
- * and their results are visible to every authenticated user.
+ * and their results are visible to every authenticated user. `viewerIds` stands in for
+ * sharing an unpublished query with named users.
  */
 export function canSeeQuery(user: AlationUser, query: Query): boolean {
-  return user.isAdmin || query.published || query.authorId === user.id;
+  return (
+    user.isAdmin ||
+    query.published ||
+    query.authorId === user.id ||
+    query.viewerIds.includes(user.id)
+  );
 }

@@ -42,6 +42,8 @@ export interface QuerySeed {
   /** Seeded queries default to published (visible to everyone). */
   published?: boolean;
   authorId?: number | null;
+  /** Users besides the author (and admins) who may see it while unpublished. */
+  viewerIds?: number[];
   tsLastSaved?: Date;
   tagNames?: string[];
   domainIds?: number[];
@@ -86,6 +88,7 @@ export function addQuery(env: AlationEnv, seed: QuerySeed): Query {
     saved: seed.saved ?? true,
     published: seed.published ?? true,
     authorId: seed.authorId ?? null,
+    viewerIds: seed.viewerIds ?? [],
     tsLastSaved: seed.tsLastSaved ?? env.clock.now(),
     tagIds: (seed.tagNames ?? []).map((name) => tagByName(env, name).id),
     domainIds: seed.domainIds ?? [],

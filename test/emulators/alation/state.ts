@@ -150,6 +150,8 @@ export interface Query {
   published: boolean;
   /** null for queries that belong to nobody in particular (visible when published). */
   authorId: number | null;
+  /** Who else may see it while unpublished (an emulator stand-in for Alation's sharing). */
+  viewerIds: number[];
   tsLastSaved: Date;
   tagIds: number[];
   domainIds: number[];

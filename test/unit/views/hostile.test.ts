@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as alert from '../../../src/views/alert.ts';
 import * as alertModal from '../../../src/views/alert-modal.ts';
+import * as audience from '../../../src/views/audience.ts';
 import * as blocks from '../../../src/views/blocks.ts';
 import * as chart from '../../../src/views/chart.ts';
 import * as chartModal from '../../../src/views/chart-modal.ts';
@@ -43,6 +44,7 @@ import * as whoami from '../../../src/views/whoami.ts';
 import { findHostileMarkup, hostileStrings } from '../../support/hostile.ts';
 import { ALERT_BUILDERS } from './hostile-builders-alerts.ts';
 import { APP_BUILDERS } from './hostile-builders-app.ts';
+import { AUDIENCE_BUILDERS } from './hostile-builders-audience.ts';
 import { CATALOG_BUILDERS } from './hostile-builders-catalog.ts';
 import { CHART_BUILDERS } from './hostile-builders-charts.ts';
 import { FLAG_REQUEST_BUILDERS } from './hostile-builders-flag-requests.ts';
@@ -57,6 +59,7 @@ const MARK = 'HOSTILE-MARK';
 const BUILDERS: Record<string, Record<string, Builder>> = {
   ...ALERT_BUILDERS,
   ...APP_BUILDERS,
+  ...AUDIENCE_BUILDERS,
   ...CATALOG_BUILDERS,
   ...CHART_BUILDERS,
   ...FLAG_REQUEST_BUILDERS,
@@ -64,6 +67,8 @@ const BUILDERS: Record<string, Record<string, Builder>> = {
 
 /** Builders whose output holds no text from outside the bot, so MARK cannot show up. */
 const NO_FREE_TEXT = new Set([
+  'audience.ts buildAudienceWarning',
+  'audience.ts buildSentEachNotice',
   'connect.ts buildCheckingModal',
   'connect.ts buildOAuthModal',
   'connect.ts buildConnectPrompt',
@@ -82,6 +87,7 @@ const NO_FREE_TEXT = new Set([
 const MODULES: Record<string, Record<string, unknown>> = {
   'alert.ts': alert,
   'alert-modal.ts': alertModal,
+  'audience.ts': audience,
   'blocks.ts': blocks,
   'chart.ts': chart,
   'chart-modal.ts': chartModal,

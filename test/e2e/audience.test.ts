@@ -1,0 +1,185 @@
+// Issue 18: before a result goes into a channel, each member who has connected Alation is asked
+// of Alation as themselves; when some cannot see the query the sharer chooses privately first.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AudienceConfig } from '../../src/config.ts';
+import { blockAction, slashCommand } from '../driver.ts';
+import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { textOf } from '../support/flows.ts';
+import { nextResponse } from '../support/respond.ts';
+
+const CSV = 'region,total\nEMEA,1200\n';
+const SALES = 'C0SALES001';
+const ADA = 'U0ADA00001';
+const BOB = 'U0BOB00001';
+const CY = 'U0CY000001';
+const SHARER = SLACK_DEFAULTS.userId;
+
+let t: TestBot;
+afterEach(() => t.stop());
+
+/**
+ * #sales: the sharer (Alation user 7, the author), Ada (8, shared with), Bob (9, gets 403),
+ * Cy (never connected) and the bot. The query is unpublished, so only 7 and 8 can see it.
+ */
+async function setup(audience?: AudienceConfig, published = false) {
+  t = await startTestBot(audience ? { audience } : {});
+  for (const [id, name] of [
+    [ADA, 'ada'],
+    [BOB, 'bob'],
+    [CY, 'cy'],
+  ] as const) {
+    t.slack.addUser({ id, name });
+  }
+  t.slack.addChannel({
+    id: SALES,
+    name: 'sales',
+    members: [SHARER, ADA, BOB, CY, SLACK_DEFAULTS.botUserId],
+  });
+  await t.connectAlation(DEFAULT_OWNER, 7);
+  await t.connectAlation({ tenantId: DEFAULT_OWNER.tenantId, userId: ADA }, 8);
+  await t.connectAlation({ tenantId: DEFAULT_OWNER.tenantId, userId: BOB }, 9);
+  const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+  const query = t.alation.addQuery({
+    datasourceId,
+    title: 'Pipeline by rep',
+    content: 'SELECT 1',
+    published,
+    authorId: 7,
+    viewerIds: [8],
+  });
+  t.alation.addResult(query.id, { csv: CSV, rowCount: 1 });
+  return query.id;
+}
+
+async function share(queryId: number) {
+  const responseUrl = t.slack.responseUrl();
+  await slashCommand(t.target, {
+    text: `result ${queryId}`,
+    channel_id: SALES,
+    channel_name: 'sales',
+    response_url: responseUrl,
+  });
+  return responseUrl;
+}
+
+type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
+function buttonValueOf(body: Record<string, unknown>, actionId: string): string {
+  for (const block of (body.blocks as Block[] | undefined) ?? []) {
+    const found = block.elements?.find((e) => e.action_id === actionId);
+    if (found?.value) return found.value;
+  }
+  throw new Error(`no ${actionId} button`);
+}
+
+async function click(body: Record<string, unknown>, actionId: string) {
+  const responseUrl = t.slack.responseUrl();
+  await blockAction(t.target, {
+    actions: [{ action_id: actionId, value: buttonValueOf(body, actionId) }],
+    channel: { id: SALES, name: 'sales' },
+    response_url: responseUrl,
+  });
+  return responseUrl;
+}
+
+const csvReadsBy = (resultPath = /\/integration\/v1\/result\/\d+\/csv\//) =>
+  t.alation.requests.filter((r) => resultPath.test(r.path)).map((r) => r.userId);
+
+describe('audience check on /alation result', () => {
+  it('asks first, with the counts, and shares nothing until the sharer chooses', async () => {
+    const queryId = await setup();
+    const responseUrl = await share(queryId);
+    const choice = await nextResponse(t, responseUrl);
+    expect(textOf(choice)).toContain(
+      `1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation, 1 has not connected.`,
+    );
+    expect(choice.response_type).toBe('ephemeral');
+    expect(t.slack.callsTo('files.completeUploadExternal')).toEqual([]);
+    // Each connected member was asked as themselves; Cy (not connected) and the bot were not.
+    const asked = t.alation.requests
+      .filter((r) => r.path === `/integration/v1/query/${queryId}/`)
+      .map((r) => r.userId);
+    expect(new Set(asked)).toEqual(new Set([7, 8, 9]));
+    expect(csvReadsBy()).toEqual([]);
+
+    // Cancel replaces the choice and still shares nothing.
+    const cancelled = await click(choice, 'audience_cancel');
+    expect(textOf(await nextResponse(t, cancelled))).toContain('nothing was shared');
+    expect(t.slack.callsTo('files.completeUploadExternal')).toEqual([]);
+  });
+
+  it('“Send it only to those who can” DMs exactly them, each read with their own access', async () => {
+    const queryId = await setup();
+    const choice = await nextResponse(t, await share(queryId));
+    const before = t.alation.requests.length;
+    const clicked = await click(choice, 'audience_send_each');
+    const done = await t.slack.waitUntil(() =>
+      t.slack.responsesTo(clicked).find((r) => textOf(r.body).includes('Sent it to')),
+    );
+    expect(textOf(done.body)).toContain(`Sent it to 2 members of <#${SALES}> as a DM`);
+    const completes = t.slack.callsTo('files.completeUploadExternal');
+    const into = completes.map((c) => String(c.args.channel_id)).sort();
+    expect(into).toEqual([t.slack.dmChannel(SHARER), t.slack.dmChannel(ADA)].sort());
+    expect(into).not.toContain(SALES);
+    expect(into).not.toContain(t.slack.dmChannel(BOB));
+    const reads = t.alation.requests
+      .slice(before)
+      .filter((r) => /\/integration\/v1\/result\/\d+\/csv\//.test(r.path))
+      .map((r) => r.userId)
+      .sort();
+    expect(reads).toEqual([7, 8]);
+    // The check's answers were cached: no second round of visibility calls.
+    expect(
+      t.alation.requests.slice(before).filter((r) => r.path === `/integration/v1/query/${queryId}/`)
+        .length,
+    ).toBe(2); // one per DM, as each reader's own latest-result read
+  });
+
+  it('“Share anyway” posts in the channel, saying whose access it was read with', async () => {
+    const queryId = await setup();
+    const choice = await nextResponse(t, await share(queryId));
+    await click(choice, 'audience_share_anyway');
+    const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+    expect(complete?.args.channel_id).toBe(SALES);
+    const text = textOf(t.slack.messages(SALES).at(-1));
+    expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
+    expect(text).toContain('1 of 4 members here may not be able to see this query');
+    expect(csvReadsBy()).toEqual([7]);
+  });
+
+  it('posts at once when everyone connected can see it, and says so', async () => {
+    const queryId = await setup(undefined, true);
+    await share(queryId);
+    const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+    expect(complete?.args.channel_id).toBe(SALES);
+    const text = textOf(t.slack.messages(SALES).at(-1));
+    expect(text).toContain('Everyone here who has connected Alation can see this query');
+    expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
+  });
+
+  it('AUDIENCE_CHECK=warn posts, then tells the sharer privately who cannot see it', async () => {
+    const queryId = await setup({ policy: 'warn', maxMembers: 500 });
+    const responseUrl = await share(queryId);
+    await t.slack.waitFor('files.completeUploadExternal');
+    const warning = await nextResponse(t, responseUrl);
+    expect(textOf(warning)).toContain(
+      `Shared. 1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation`,
+    );
+  });
+
+  it('AUDIENCE_CHECK=off reads no members and asks nobody else', async () => {
+    const queryId = await setup({ policy: 'off', maxMembers: 500 });
+    await share(queryId);
+    await t.slack.waitFor('files.completeUploadExternal');
+    expect(t.slack.callsTo('conversations.members')).toEqual([]);
+    const users = new Set(t.alation.requests.map((r) => r.userId).filter((u) => u !== null));
+    expect(users).toEqual(new Set([7]));
+  });
+
+  it('checks at most the configured number of members and says the check was partial', async () => {
+    const queryId = await setup({ policy: 'ask', maxMembers: 3 });
+    const choice = await nextResponse(t, await share(queryId));
+    expect(textOf(choice)).toContain('1 of 3 members');
+    expect(textOf(choice)).toContain('Only the first 3 members were checked');
+  });
+});
