@@ -25,6 +25,7 @@ import { type AlertStore, createAlertStore } from './store/alerts.ts';
 import { type ChartChoiceStore, createChartChoiceStore } from './store/chart-choices.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
 import type { Db } from './store/db.ts';
+import { createSubscriptionStore, type SubscriptionStore } from './store/digest-subscriptions.ts';
 import { createDigestStore, type DigestStore } from './store/digests.ts';
 import {
   createFlagRequestStore,
@@ -64,6 +65,8 @@ export interface Features {
   digests: DigestStore;
   /** Their pg-boss schedules; throws when background workers are not running. */
   digestScheduler(): DigestScheduler;
+  /** Who gets their own copy of a personal digest (issue 18). */
+  subscriptions: SubscriptionStore;
   /** Alerts on query results (issue 17). */
   alerts: AlertStore;
   /** Their pg-boss check schedules; throws when background workers are not running. */
@@ -163,6 +166,7 @@ export function createFeatures(deps: FeatureDeps): Features {
       return scheduler;
     },
     digests: createDigestStore(deps.db),
+    subscriptions: createSubscriptionStore(deps.db),
     digestScheduler: () => {
       if (!digestScheduler) throw new Error('background workers are not running');
       return digestScheduler;

@@ -13,6 +13,7 @@ import { buildDeliveryProblemDm, type DeliveryProblem, type DigestFrame } from '
 import { buildFailedRuns, buildFlagChanges } from './activity.ts';
 import { type BuildContext, type Built, buildQueryResult } from './content.ts';
 import { buildModeRuns, type ModeAccess } from './mode-runs.ts';
+import { type PublishDeps, publishPersonal } from './personal-copies.ts';
 import { slotKey } from './slots.ts';
 
 type Client = AllMiddlewareArgs['client'];
@@ -40,6 +41,8 @@ export interface DeliveryDeps {
   leaseMs?: number;
   /** Charts for query-result digests, with the creator's saved choice (issue 16). */
   charts?: ChartSource | undefined;
+  /** Personal digests' fan-out (issue 18); without it they post in their channel as before. */
+  personal?: PublishDeps | undefined;
 }
 
 /** A scheduled instant, or a Run now press (its own id, so two presses post twice). */
@@ -307,7 +310,13 @@ async function runClaimed(
         log.warn('digest slot taken over by another replica while this run stalled; not posting');
         return 'duplicate';
       }
-      await post(deps, digest, built);
+      if (digest.params.kind === 'query_result' && digest.params.personal && deps.personal) {
+        // To each subscriber, as themselves: the channel gets no data (personal-copies.ts).
+        await built.file?.spooled.remove();
+        await publishPersonal(deps.personal, digest, key, built.message);
+      } else {
+        await post(deps, digest, built);
+      }
       const posted: DeliveryResult = {
         outcome: 'posted',
         detail: null,

@@ -2,6 +2,7 @@
 import type { Features } from '../features.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { Digest } from '../store/digests.ts';
+import { buildMySubscriptions } from '../views/digest-copies.ts';
 import { buildDigestList } from '../views/digest-list.ts';
 import type { SlackMessage } from '../views/help.ts';
 import { nextSlots } from './slots.ts';
@@ -29,5 +30,8 @@ export async function listMessage(
     const [first] = d.status === 'active' ? nextSlots(d.cron, d.tz, now, 1) : [];
     if (first) next.set(d.id, first);
   }
-  return buildDigestList({ digests, next, now, from, ...(notice ? { notice } : {}) });
+  const list = buildDigestList({ digests, next, now, from, ...(notice ? { notice } : {}) });
+  // Personal digests this person gets a copy of, whoever made them (issue 18).
+  const mine = buildMySubscriptions(await features.subscriptions.mine(owner));
+  return mine.length > 0 ? { text: list.text, blocks: [...list.blocks, ...mine] } : list;
 }

@@ -5,6 +5,7 @@ import { canonicalSlot, slotAtOrBefore } from '../digests/slots.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import type { Digest } from '../store/digests.ts';
+import { enqueueCopies } from './digest-copies.ts';
 
 export const DIGEST_QUEUE = 'digest-run';
 
@@ -53,6 +54,8 @@ export interface DigestScheduler {
   unschedule(digestId: string): Promise<void>;
   /** Queues an immediate run (Run now); `pressId` makes each press its own delivery. */
   runNow(digestId: string, pressId: string): Promise<void>;
+  /** Queues a personal digest run's copies (issue 18), in batches any replica may work. */
+  enqueueCopies(digestId: string, slot: string, total: number): Promise<void>;
 }
 
 export function createDigestScheduler(boss: PgBoss): DigestScheduler {
@@ -72,6 +75,7 @@ export function createDigestScheduler(boss: PgBoss): DigestScheduler {
     async runNow(digestId, pressId) {
       await boss.send(DIGEST_QUEUE, { digestId, manual: pressId } satisfies RunData);
     },
+    enqueueCopies: (digestId, slot, total) => enqueueCopies(boss, digestId, slot, total),
   };
 }
 
@@ -143,6 +147,7 @@ export function digestWorkerDeps(
     | 'modePacer'
     | 'charts'
     | 'chartChoices'
+    | 'subscriptions'
   >,
   slack: DeliveryDeps['slack'],
   log: Logger,
@@ -161,5 +166,11 @@ export function digestWorkerDeps(
     now: features.now,
     unschedule: (digestId) => features.digestScheduler().unschedule(digestId),
     charts: { charts: features.charts, chartChoices: features.chartChoices },
+    personal: {
+      subscriptions: features.subscriptions,
+      slack,
+      enqueueCopies: (digestId, slot, total) =>
+        features.digestScheduler().enqueueCopies(digestId, slot, total),
+    },
   };
 }

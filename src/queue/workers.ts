@@ -7,6 +7,7 @@ import { requestDeps } from '../flag-requests/notify.ts';
 import { startFlagRequestWorker } from '../flag-requests/timers.ts';
 import type { Logger } from '../log.ts';
 import { alertCheckDeps, startAlertWorker } from './alert-check.ts';
+import { copyWorkerDeps, startDigestCopyWorker } from './digest-copies.ts';
 import { digestWorkerDeps, startDigestWorker } from './digest-run.ts';
 import { ensureJobWatchQueue, startJobWatchWorker } from './job-watch.ts';
 
@@ -41,6 +42,7 @@ export async function startWorkers(
     ...polling,
   });
   await startDigestWorker(boss, { ...digestWorkerDeps(features, slack, log), ...polling });
+  await startDigestCopyWorker(boss, { ...copyWorkerDeps(features, slack, log), ...polling });
   await startFlagRequestWorker(boss, requestDeps(features, slack, log), polling);
   await startAlertWorker(boss, alertCheckDeps(features, slack, log), polling);
 }

@@ -14,6 +14,8 @@ export type DigestParams =
       onlyIfChanged: boolean;
       /** Post a chart with the result (issue 16); kept in its own column, true unless unset. */
       includeChart?: boolean;
+      /** To each subscriber, as themselves (issue 18); its own column, false unless set. */
+      personal?: boolean;
     }
   | { kind: 'failed_runs'; datasourceId?: number; queryId?: number }
   | {
@@ -73,14 +75,28 @@ interface Row {
   last_detail: string | null;
   last_fingerprint: string | null;
   include_chart?: boolean;
+  personal?: boolean;
   created_at: Date | string;
 }
 
 /** The params as stored in jsonb, and the chart option as stored in its column. */
-function split(input: DigestParams): { kind: DigestKind; json: string; includeChart: boolean } {
+function split(input: DigestParams): {
+  kind: DigestKind;
+  json: string;
+  includeChart: boolean;
+  personal: boolean;
+} {
   const { kind, ...params } = input;
-  const { includeChart, ...rest } = params as { includeChart?: boolean };
-  return { kind, json: JSON.stringify(rest), includeChart: includeChart !== false };
+  const { includeChart, personal, ...rest } = params as {
+    includeChart?: boolean;
+    personal?: boolean;
+  };
+  return {
+    kind,
+    json: JSON.stringify(rest),
+    includeChart: includeChart !== false,
+    personal: personal === true,
+  };
 }
 
 const date = (v: Date | string) => new Date(v);
@@ -95,7 +111,9 @@ function toDigest(r: Row): Digest {
     params: {
       ...params,
       kind: r.kind,
-      ...(r.kind === 'query_result' ? { includeChart: r.include_chart !== false } : {}),
+      ...(r.kind === 'query_result'
+        ? { includeChart: r.include_chart !== false, personal: r.personal === true }
+        : {}),
     } as DigestParams,
     cron: r.cron,
     tz: r.tz,
@@ -173,11 +191,11 @@ export function createDigestStore(db: Queryable): DigestStore {
   const claims = createSlotClaims(db, { table: 'digest_deliveries', owner: 'digest_id' });
   return {
     async create(input, now) {
-      const { kind, json, includeChart } = split(input.params);
+      const { kind, json, includeChart, personal } = split(input.params);
       const [row] = await db.query<Row>(
         `INSERT INTO digests (id, tenant_id, user_id, channel_id, name, kind, params, cron, tz,
-                              status, since_at, include_chart)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10, $11) RETURNING *`,
+                              status, since_at, include_chart, personal)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10, $11, $12) RETURNING *`,
         [
           randomUUID(),
           input.owner.tenantId,
@@ -190,6 +208,7 @@ export function createDigestStore(db: Queryable): DigestStore {
           input.tz,
           now,
           includeChart,
+          personal,
         ],
       );
       if (!row) throw new Error('digest not created');
@@ -200,12 +219,23 @@ export function createDigestStore(db: Queryable): DigestStore {
       return row ? toDigest(row) : undefined;
     },
     async update(id, input) {
-      const { kind, json, includeChart } = split(input.params);
+      const { kind, json, includeChart, personal } = split(input.params);
       const [row] = await db.query<Row>(
         `UPDATE digests SET channel_id = $2, name = $3, kind = $4, params = $5::jsonb, cron = $6,
-                tz = $7, include_chart = $8, last_fingerprint = NULL, updated_at = now()
+                tz = $7, include_chart = $8, personal = $9, last_fingerprint = NULL,
+                updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [id, input.channelId, input.name, kind, json, input.cron, input.tz, includeChart],
+        [
+          id,
+          input.channelId,
+          input.name,
+          kind,
+          json,
+          input.cron,
+          input.tz,
+          includeChart,
+          personal,
+        ],
       );
       return row ? toDigest(row) : undefined;
     },

@@ -23,7 +23,7 @@ export const MAX_LISTED = 15;
 export function describeParams(p: DigestParams): string {
   switch (p.kind) {
     case 'query_result':
-      return `latest result of query ${p.queryId}${p.attachCsv ? ' with CSV' : ''}${p.onlyIfChanged ? ', only when it changed' : ''}`;
+      return `latest result of query ${p.queryId}${p.attachCsv ? ' with CSV' : ''}${p.onlyIfChanged ? ', only when it changed' : ''}${p.personal ? ', to each subscriber as themselves' : ''}`;
     case 'failed_runs':
       return `failed query runs${p.queryId ? ` of query ${p.queryId}` : ''}${p.datasourceId ? ` on data source ${p.datasourceId}` : ''}`;
     case 'flag_changes':

@@ -31,6 +31,8 @@ export const BLOCK_MODE_ONLY = 'digest_mode_only';
 export const OPTION_ATTACH_CSV = 'attach_csv';
 export const OPTION_ONLY_IF_CHANGED = 'only_if_changed';
 export const OPTION_INCLUDE_CHART = 'include_chart';
+/** Issue 18: each subscriber gets their own copy in a DM, as themselves. */
+export const OPTION_PERSONAL = 'personal_copies';
 export const OPTION_ONLY_WARNINGS = 'only_warnings';
 
 export type SchedulePreset = 'hourly' | 'daily' | 'weekdays' | 'weekly' | 'cron';
@@ -82,6 +84,8 @@ export interface DigestForm {
   attachCsv: boolean;
   onlyIfChanged: boolean;
   includeChart: boolean;
+  /** To each subscriber, as themselves (issue 18). */
+  personal: boolean;
   datasourceId: string;
   onlyWarnings: boolean;
   subject: string;
@@ -171,11 +175,16 @@ function kindFields(form: DigestForm): KnownBlock[] {
             option(OPTION_ATTACH_CSV, 'Attach the full result as a CSV file'),
             option(OPTION_ONLY_IF_CHANGED, 'Post only if the result changed since the last digest'),
             option(OPTION_INCLUDE_CHART, 'Include a chart'),
+            option(
+              OPTION_PERSONAL,
+              'To each subscriber, as themselves (a DM each, read with their own Alation access)',
+            ),
           ],
           [
             ...(form.attachCsv ? [OPTION_ATTACH_CSV] : []),
             ...(form.onlyIfChanged ? [OPTION_ONLY_IF_CHANGED] : []),
             ...(form.includeChart ? [OPTION_INCLUDE_CHART] : []),
+            ...(form.personal ? [OPTION_PERSONAL] : []),
           ],
         ),
       ];

@@ -29,6 +29,7 @@ import {
   OPTION_INCLUDE_CHART,
   OPTION_ONLY_IF_CHANGED,
   OPTION_ONLY_WARNINGS,
+  OPTION_PERSONAL,
   type SchedulePreset,
   type SchedulePreview,
 } from '../../views/digest-modal.ts';
@@ -60,6 +61,7 @@ export function emptyForm(channelId: string, zone: string): DigestForm {
     attachCsv: true,
     onlyIfChanged: false,
     includeChart: true,
+    personal: false,
     datasourceId: '',
     onlyWarnings: false,
     subject: '',
@@ -101,6 +103,7 @@ export function readDigestForm(values: DigestViewState, previous: DigestForm): D
     attachCsv: checked(BLOCK_QUERY_OPTIONS, OPTION_ATTACH_CSV, previous.attachCsv),
     onlyIfChanged: checked(BLOCK_QUERY_OPTIONS, OPTION_ONLY_IF_CHANGED, previous.onlyIfChanged),
     includeChart: checked(BLOCK_QUERY_OPTIONS, OPTION_INCLUDE_CHART, previous.includeChart),
+    personal: checked(BLOCK_QUERY_OPTIONS, OPTION_PERSONAL, previous.personal),
     datasourceId: textOf(BLOCK_DATASOURCE, previous.datasourceId),
     onlyWarnings: checked(BLOCK_FLAG_OPTIONS, OPTION_ONLY_WARNINGS, previous.onlyWarnings),
     subject: textOf(BLOCK_SUBJECT, previous.subject),
@@ -189,6 +192,7 @@ export function checkDigestForm(
           attachCsv: form.attachCsv,
           onlyIfChanged: form.onlyIfChanged,
           includeChart: form.includeChart,
+          personal: form.personal,
         };
       }
       break;
@@ -263,6 +267,7 @@ export function formOf(digest: CheckedDigest): DigestForm {
     form.attachCsv = p.attachCsv;
     form.onlyIfChanged = p.onlyIfChanged;
     form.includeChart = p.includeChart !== false;
+    form.personal = p.personal === true;
   } else if (p.kind === 'failed_runs') {
     form.queryId = p.queryId ? String(p.queryId) : '';
     form.datasourceId = p.datasourceId ? String(p.datasourceId) : '';

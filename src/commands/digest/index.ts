@@ -1,13 +1,14 @@
 // `/alation digest …`: scheduled channel digests (issue 7); one file per sub-action.
 import type { Command, CommandDeps } from '../command.ts';
 import { withSubcommands } from '../subcommands.ts';
+import { registerDigestCopies } from './copies.ts';
 import { listDigestsAction } from './list.ts';
 import { newDigestAction } from './new.ts';
 
 export function digestCommand(deps: CommandDeps): Command {
   const create = newDigestAction(deps);
   const list = listDigestsAction(deps, create);
-  return withSubcommands(
+  const command = withSubcommands(
     {
       name: 'digest',
       usage: 'new | list',
@@ -20,4 +21,12 @@ export function digestCommand(deps: CommandDeps): Command {
     { new: create, list },
     'list',
   );
+  const registered = command.register?.bind(command);
+  return {
+    ...command,
+    register(app) {
+      registered?.(app);
+      registerDigestCopies(app, deps);
+    },
+  };
 }

@@ -101,6 +101,7 @@ const metadataSchema = z.object({
       attachCsv: field(z.boolean()),
       onlyIfChanged: field(z.boolean()),
       includeChart: field(z.boolean()),
+      personal: field(z.boolean()),
       datasourceId: field(z.string()),
       onlyWarnings: field(z.boolean()),
       subject: field(z.string()),
@@ -151,6 +152,7 @@ export function newDigestAction(deps: CommandDeps) {
       const digest = await features.digests.update(meta.digestId, checked);
       if (!digest) return undefined;
       if (digest.status === 'active') await features.digestScheduler().schedule(digest);
+      await subscribeCreator(features, digest);
       return { digest, verb: 'Saved' };
     }
     const digest = await features.digests.create({ owner, ...checked }, now);
@@ -161,6 +163,7 @@ export function newDigestAction(deps: CommandDeps) {
       await features.digests.remove(digest.id);
       throw error;
     }
+    await subscribeCreator(features, digest);
     return { digest, verb: 'Created' };
   }
 
@@ -307,4 +310,10 @@ async function connectionProblem(
         ? 'This digest reads Mode with your own Mode API token: connect it first with `/alation mode login`. Nothing was saved.'
         : 'Mode no longer accepts your stored token: reconnect with `/alation mode login`. Nothing was saved.',
   };
+}
+
+/** A personal digest's creator gets their own copy like everyone else (issue 18). */
+async function subscribeCreator(features: Features, digest: Digest): Promise<void> {
+  if (digest.params.kind === 'query_result' && digest.params.personal)
+    await features.subscriptions.subscribe(digest.id, digest.owner);
 }

@@ -194,6 +194,7 @@ export function digestForm(h: string, kind: DigestForm['kind'], schedule: string
     attachCsv: true,
     onlyIfChanged: true,
     includeChart: true,
+    personal: true,
     datasourceId: h,
     onlyWarnings: true,
     subject: h,

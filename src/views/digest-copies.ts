@@ -1,0 +1,147 @@
+// Personal copies of a digest (issue 18): the channel's post that offers a copy, the copy each
+// subscriber gets in a DM, the notice for one who cannot see the query any more, the one
+// Reconnect DM, and "My subscriptions" with Unsubscribe (digest list and App Home).
+import type { KnownBlock } from '@slack/types';
+import { context, escapeMrkdwn, plainText, section } from './blocks.ts';
+import { buildConnectPrompt } from './connect.ts';
+import type { SlackMessage } from './help.ts';
+
+export const ACTION_DIGEST_GET_COPY = 'digest_get_copy';
+export const ACTION_DIGEST_UNSUBSCRIBE = 'digest_unsubscribe';
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function button(actionId: string, label: string, digestId: string, primary = false) {
+  return {
+    type: 'button' as const,
+    action_id: actionId,
+    text: plainText(label),
+    value: digestId,
+    ...(primary ? { style: 'primary' as const } : {}),
+  };
+}
+
+/** Each run, in the digest's channel: no data, only who got a copy and how to get one. */
+export function buildPersonalChannelPost(input: {
+  digestId: string;
+  name: string;
+  queryId: number;
+  subscribers: number;
+}): SlackMessage {
+  const text = `*${escapeMrkdwn(input.name)}*: this run went to ${count(input.subscribers)} ${input.subscribers === 1 ? 'subscriber' : 'subscribers'}, each in a DM as they see query ${input.queryId} in Alation.`;
+  return {
+    text: `${escapeMrkdwn(input.name)}: sent to each subscriber as themselves`,
+    blocks: [
+      section(`:mailbox_with_mail: ${text}`),
+      context(
+        'Press *Get my own copy* for yours: it is read with your own Alation access, so you see exactly what Alation shows you.',
+      ),
+      {
+        type: 'actions',
+        elements: [button(ACTION_DIGEST_GET_COPY, 'Get my own copy', input.digestId, true)],
+      },
+    ],
+  };
+}
+
+/** The DM copy: the run's message, then whose eyes it is shown through and Unsubscribe. */
+export function buildPersonalCopy(input: {
+  digestId: string;
+  queryId: number;
+  /** The run's message as rendered (its text already escaped where it came from outside). */
+  message: SlackMessage;
+}): SlackMessage {
+  return {
+    text: input.message.text,
+    blocks: [
+      ...input.message.blocks.slice(0, 45),
+      context(
+        `Your own copy: sent because Alation, asked as you, lets you see query ${input.queryId}.`,
+      ),
+      {
+        type: 'actions',
+        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.digestId)],
+      },
+    ],
+  };
+}
+
+/** Instead of data, for a subscriber Alation no longer lets see the query. */
+export function buildNoAccessNotice(input: {
+  digestId: string;
+  name: string;
+  queryId: number;
+}): SlackMessage {
+  const text = `You cannot see query ${input.queryId} in Alation any more; unsubscribe or ask its owner for access.`;
+  return {
+    text,
+    blocks: [
+      section(`:lock: *${escapeMrkdwn(input.name)}*: ${text}`),
+      {
+        type: 'actions',
+        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.digestId)],
+      },
+    ],
+  };
+}
+
+/** Once, when a subscriber's Alation connection stops working (not once per run). */
+export function buildCopyReconnectDm(input: {
+  name: string;
+  reason: string | undefined;
+}): SlackMessage {
+  const prompt = buildConnectPrompt(input.reason ?? 'credentials_rejected');
+  return {
+    text: `Your copies of ${escapeMrkdwn(input.name)} are on hold until you reconnect Alation.`,
+    blocks: [
+      section(
+        `:pause_button: Your copies of *${escapeMrkdwn(input.name)}* are on hold: they are read with your own Alation access, and it no longer works. They start again once you reconnect; this is the only reminder.`,
+      ),
+      ...prompt.blocks,
+    ],
+  };
+}
+
+export interface MySubscriptionRow {
+  digestId: string;
+  name: string;
+  channelId: string;
+}
+
+/** "My subscriptions": the personal digests one gets a copy of, each with Unsubscribe. */
+export function buildMySubscriptions(subs: readonly MySubscriptionRow[]): KnownBlock[] {
+  if (subs.length === 0) return [];
+  const blocks: KnownBlock[] = [
+    { type: 'divider' },
+    section(`*My subscriptions* (${count(subs.length)}): your own copy of each, as you see it`),
+  ];
+  for (const s of subs.slice(0, 20)) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(s.name)}* (from <#${s.channelId}>)` },
+      accessory: button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', s.digestId),
+    });
+  }
+  return blocks;
+}
+
+/** The answer to Get my own copy. */
+export function buildSubscribedNotice(input: {
+  name: string;
+  already: boolean;
+  connected: boolean;
+}): string {
+  const head = input.already
+    ? `You already get your own copy of *${escapeMrkdwn(input.name)}*.`
+    : `You will get your own copy of *${escapeMrkdwn(input.name)}* in a DM each run, read with your own Alation access.`;
+  const tail = input.connected
+    ? ' Unsubscribe any time from the copy or `/alation digest list`.'
+    : ' Connect Alation first (`/alation login`): until then no copy can be read for you.';
+  return head + tail;
+}
+
+/** The answer to Unsubscribe. */
+export function buildUnsubscribedNotice(name: string | undefined, was: boolean): string {
+  const what = name ? `*${escapeMrkdwn(name)}*` : 'that digest';
+  return was ? `Unsubscribed: no more copies of ${what}.` : `You were not subscribed to ${what}.`;
+}
