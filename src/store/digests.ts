@@ -225,17 +225,7 @@ export function createDigestStore(db: Queryable): DigestStore {
                 tz = $7, include_chart = $8, personal = $9, last_fingerprint = NULL,
                 updated_at = now()
           WHERE id = $1 RETURNING *`,
-        [
-          id,
-          input.channelId,
-          input.name,
-          kind,
-          json,
-          input.cron,
-          input.tz,
-          includeChart,
-          personal,
-        ],
+        [id, input.channelId, input.name, kind, json, input.cron, input.tz, includeChart, personal],
       );
       return row ? toDigest(row) : undefined;
     },
