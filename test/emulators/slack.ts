@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { handleApi } from './slack/api.ts';
 import { addFault, clearFaults } from './slack/faults.ts';
 import { handlePrivateFile, handleUpload } from './slack/files.ts';
+import { setRateTier } from './slack/rate-limit.ts';
 import { handleResponseUrl, mintResponseUrl } from './slack/response-urls.ts';
 import { createEnv, createState, dmChannel, type SlackEnv, triggerId } from './slack/state.ts';
 import {
@@ -134,6 +135,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     responsesTo: (url) => env.state.responses.filter((r) => r.url === url),
     fault: (spec) => addFault(env, spec),
     clearFaults: () => clearFaults(env),
+    rateLimit: (spec) => setRateTier(env, spec),
     waitFor: (target: string | ((call: SlackCall) => boolean), waitOpts?: WaitForOptions) =>
       waitFor(env, target, waitOpts),
     waitUntil: (probe, waitOpts) => waitUntil(env, probe, waitOpts),

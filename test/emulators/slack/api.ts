@@ -7,6 +7,7 @@ import { chatMethods } from './chat.ts';
 import { conversationMethods } from './conversations.ts';
 import { takeError, takeRateLimit } from './faults.ts';
 import { fileMethods } from './files.ts';
+import { takeRateTier } from './rate-limit.ts';
 import { type Method, record, type SlackEnv } from './state.ts';
 import type { JsonObject } from './types.ts';
 import { viewMethods } from './views.ts';
@@ -110,6 +111,14 @@ function answer(
       status: 429,
       body: { ok: false, error: 'ratelimited' },
       headers: { 'retry-after': String(limit.retryAfter) },
+    };
+  }
+  const tier = takeRateTier(env, method, str(args.channel) ?? str(args.channel_id));
+  if (tier) {
+    return {
+      status: 429,
+      body: { ok: false, error: 'ratelimited' },
+      headers: { 'retry-after': String(tier.retryAfter) },
     };
   }
   if (parseError) return fail(parseError);

@@ -45,4 +45,5 @@ export function takeError(env: SlackEnv, method: string): { error: string } | nu
 export function clearFaults(env: SlackEnv): void {
   env.state.rateLimits = new Map();
   env.state.failures = new Map();
+  env.state.tiers = new Map();
 }

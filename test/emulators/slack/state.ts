@@ -1,7 +1,9 @@
 // The Slack emulator's state: who it answers as, the seeded users and channels, and the
 // per-instance traffic and objects that reset() replaces wholesale.
+
 import { randomBytes } from 'node:crypto';
 import type { FaultCounter } from '../faults.ts';
+import type { RateTier } from './rate-limit.ts';
 import {
   type EmulatedEphemeral,
   type EmulatedMessage,
@@ -46,6 +48,8 @@ export interface SlackState {
   rateLimits: Map<string, RateLimitFault>;
   /** Method → its `{ok:false}` fault; one per method, a new one replaces it. */
   failures: Map<string, ErrorFault>;
+  /** Method → its enforced rate tier (rate-limit.ts). */
+  tiers: Map<string, RateTier>;
   /** User id (or sorted comma list for group DMs) → DM channel id. */
   dms: Map<string, string>;
 }
@@ -92,6 +96,7 @@ export function createState(): SlackState {
     responses: [],
     rateLimits: new Map(),
     failures: new Map(),
+    tiers: new Map(),
     dms: new Map(),
   };
 }

@@ -1,6 +1,8 @@
 // What the Slack emulator shows tests: the identities it answers as, what it records, its
 // seeds and options, and the emulator object itself.
+
 import type { FaultHandle, SlackFaultSpec } from '../faults.ts';
+import type { RateTier, RateTierSpec } from './rate-limit.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -211,6 +213,8 @@ export interface SlackEmulator {
    */
   fault(spec: SlackFaultSpec): FaultHandle;
   clearFaults(): void;
+  /** Enforce a rate tier on a method from now on (429 + Retry-After past it). */
+  rateLimit(spec: RateTierSpec): RateTier;
   /** Resolve with the matching calls once at least `count` exist. */
   waitFor(method: string, opts?: WaitForOptions): Promise<SlackCall[]>;
   waitFor(predicate: (call: SlackCall) => boolean, opts?: WaitForOptions): Promise<SlackCall[]>;
