@@ -9,6 +9,8 @@ import type { Logger } from '../log.ts';
 import { uploadFile } from '../slack/upload.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { DeliveryResult, Digest, DigestStore } from '../store/digests.ts';
+import { seenByLine } from '../views/audience.ts';
+import { mrkdwn } from '../views/blocks.ts';
 import { buildDeliveryProblemDm, type DeliveryProblem, type DigestFrame } from '../views/digest.ts';
 import { buildFailedRuns, buildFlagChanges } from './activity.ts';
 import { type BuildContext, type Built, buildQueryResult } from './content.ts';
@@ -113,7 +115,22 @@ function build(ctx: BuildContext): Promise<Built> {
   }
 }
 
-async function post(deps: DeliveryDeps, digest: Digest, built: Extract<Built, { post: true }>) {
+/** Slack refuses a message of more than 50 blocks. */
+const MAX_BLOCKS = 50;
+
+/** Whose Alation access a channel post was read with (issue 18), when there is room for it. */
+function withSeenBy(digest: Digest, built: Extract<Built, { post: true }>) {
+  const { blocks } = built.message;
+  if (blocks.length >= MAX_BLOCKS) return built;
+  const line = {
+    type: 'context' as const,
+    elements: [mrkdwn(seenByLine(undefined, digest.owner.userId))],
+  };
+  return { ...built, message: { ...built.message, blocks: [...blocks, line] } };
+}
+
+async function post(deps: DeliveryDeps, digest: Digest, shown: Extract<Built, { post: true }>) {
+  const built = withSeenBy(digest, shown);
   if (built.file) {
     const { spooled, filename, title } = built.file;
     try {

@@ -55,6 +55,7 @@ describe('/alation digest new', () => {
       attachCsv: true,
       onlyIfChanged: false,
       includeChart: true,
+      personal: false,
     });
     const schedule = await t.boss?.getSchedule(DIGEST_QUEUE, digest?.id);
     expect(schedule?.cron).toBe('0 9 * * 1-5');
