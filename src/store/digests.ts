@@ -53,6 +53,8 @@ export interface Digest {
   lastOutcome: RecordedOutcome | null;
   lastDetail: string | null;
   lastFingerprint: string | null;
+  /** The audience check's finding when saved (issue 18), bot-written mrkdwn. */
+  audienceNote?: string | null;
   createdAt: Date;
 }
 
@@ -76,6 +78,7 @@ interface Row {
   last_fingerprint: string | null;
   include_chart?: boolean;
   personal?: boolean;
+  audience_note?: string | null;
   created_at: Date | string;
 }
 
@@ -125,6 +128,7 @@ function toDigest(r: Row): Digest {
     lastOutcome: r.last_outcome,
     lastDetail: r.last_detail,
     lastFingerprint: r.last_fingerprint,
+    audienceNote: r.audience_note ?? null,
     createdAt: date(r.created_at),
   };
 }
@@ -185,6 +189,8 @@ export interface DigestStore {
     pauseAfter: number,
   ): Promise<Digest | undefined>;
   deliveries(id: string): Promise<{ slot: string; status: string }[]>;
+  /** Records what the audience check found (null: nothing to say). */
+  setAudienceNote(id: string, note: string | null): Promise<void>;
 }
 
 export function createDigestStore(db: Queryable): DigestStore {
@@ -281,5 +287,8 @@ export function createDigestStore(db: Queryable): DigestStore {
       return row ? toDigest(row) : undefined;
     },
     deliveries: (id) => claims.list(id),
+    async setAudienceNote(id, note) {
+      await db.query('UPDATE digests SET audience_note = $2 WHERE id = $1', [id, note]);
+    },
   };
 }

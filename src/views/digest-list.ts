@@ -117,7 +117,8 @@ export function buildDigestList(input: {
       type: 'section',
       text: mrkdwn(
         `*${escapeMrkdwn(d.name)}* → <#${d.channelId}> · ${KIND_LABELS[d.params.kind]}: ${describeParams(d.params)}\n` +
-          `${cronToWords(d.cron)} (${escapeMrkdwn(d.tz)}) · ${status} · Last: ${lastRun(d, now)}`,
+          `${cronToWords(d.cron)} (${escapeMrkdwn(d.tz)}) · ${status} · Last: ${lastRun(d, now)}` +
+          (d.audienceNote ? `\n:eyes: ${d.audienceNote}` : ''),
       ),
     });
     blocks.push(buttons(d));

@@ -2,9 +2,11 @@
 // of Alation as themselves; when some cannot see the query the sharer chooses privately first.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AudienceConfig } from '../../src/config.ts';
+import { listMessage } from '../../src/digests/list-message.ts';
 import { blockAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { openDigestForm, submitDigestForm } from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
 
@@ -22,8 +24,8 @@ afterEach(() => t.stop());
  * #sales: the sharer (Alation user 7, the author), Ada (8, shared with), Bob (9, gets 403),
  * Cy (never connected) and the bot. The query is unpublished, so only 7 and 8 can see it.
  */
-async function setup(audience?: AudienceConfig, published = false) {
-  t = await startTestBot(audience ? { audience } : {});
+async function setup(audience?: AudienceConfig, published = false, jobs = false) {
+  t = await startTestBot({ ...(audience ? { audience } : {}), ...(jobs ? { jobs: {} } : {}) });
   for (const [id, name] of [
     [ADA, 'ada'],
     [BOB, 'bob'],
@@ -181,5 +183,21 @@ describe('audience check on /alation result', () => {
     const choice = await nextResponse(t, await share(queryId));
     expect(textOf(choice)).toContain('1 of 3 members');
     expect(textOf(choice)).toContain('Only the first 3 members were checked');
+  });
+});
+
+describe('audience check on a digest saved into a channel', () => {
+  it('tells the creator who cannot see the query, and shows it on the digest’s list entry', async () => {
+    const queryId = await setup(undefined, false, true);
+    const { view, responseUrl } = await openDigestForm(t);
+    await submitDigestForm(t, view, { query: String(queryId), channel: SALES });
+    const saved = textOf(await nextResponse(t, responseUrl));
+    expect(saved).toContain('Created digest *Morning sales*');
+    const sentence = `1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation, 1 has not connected.`;
+    expect(saved).toContain(sentence);
+    expect(saved).toContain('To each subscriber, as themselves');
+    expect(JSON.stringify((await listMessage(t.features, DEFAULT_OWNER)).blocks)).toContain(
+      sentence,
+    );
   });
 });

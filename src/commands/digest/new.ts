@@ -26,6 +26,7 @@ import {
 } from '../../views/digest-modal.ts';
 import { inZone } from '../../views/time.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
+import { digestAudienceNote } from './audience.ts';
 import {
   checkDigestForm,
   type DigestViewState,
@@ -246,8 +247,12 @@ export function newDigestAction(deps: CommandDeps) {
         await ack();
         try {
           const saved = await save(features, owner, meta, checked.digest);
+          const note = saved && (await digestAudienceNote(features, client, saved.digest, log));
           const message = saved
-            ? savedLine(saved.digest, features.now(), saved.verb)
+            ? savedLine(saved.digest, features.now(), saved.verb) +
+              (note
+                ? `\n:eyes: ${note} Each run shows them what you see; edit it and tick *To each subscriber, as themselves* to send each reader their own copy instead.`
+                : '')
             : 'That digest no longer exists, or it is not yours to change. Nothing was saved.';
           await tellUser(
             client,

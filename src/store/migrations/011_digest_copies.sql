@@ -3,6 +3,9 @@
 -- digest_copies is the claim that makes each subscriber's copy of a slot post once, whichever
 -- replica or retry gets there (slot = '<digest slot>#<Slack user id>').
 ALTER TABLE digests ADD COLUMN personal boolean NOT NULL DEFAULT false;
+-- What the audience check found when it was saved ("1 of 4 members of #sales cannot see…"),
+-- shown on its list entry; null when everyone connected could see it or it was not checked.
+ALTER TABLE digests ADD COLUMN audience_note text;
 
 CREATE TABLE digest_subscriptions (
   digest_id         text NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
