@@ -1,6 +1,8 @@
 // The hostile-text table for the audience check and personal copies (issue 18): the query's
 // title from Alation, and anything a button carries back, get the hostile string raw.
 import * as audience from '../../../src/views/audience.ts';
+import { escapeMrkdwn } from '../../../src/views/blocks.ts';
+import * as copies from '../../../src/views/digest-copies.ts';
 import type { Builder } from './hostile-fixtures.ts';
 
 const finding = {
@@ -19,5 +21,26 @@ export const AUDIENCE_BUILDERS: Record<string, Record<string, Builder>> = {
     buildAudienceChoice: (h) => audience.buildAudienceChoice({ finding, title: h, value: h }),
     buildAudienceWarning: () => audience.buildAudienceWarning(finding),
     buildSentEachNotice: () => audience.buildSentEachNotice(3, 1, finding),
+  },
+  'digest-copies.ts': {
+    buildPersonalChannelPost: (h) =>
+      copies.buildPersonalChannelPost({ digestId: h, name: h, queryId: 15, subscribers: 12 }),
+    // The run's message was rendered (and escaped) by the digest's own builders.
+    buildPersonalCopy: (h) =>
+      copies.buildPersonalCopy({
+        digestId: h,
+        queryId: 15,
+        message: {
+          text: escapeMrkdwn(h),
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(h) } }],
+        },
+      }),
+    buildNoAccessNotice: (h) => copies.buildNoAccessNotice({ digestId: h, name: h, queryId: 15 }),
+    buildCopyReconnectDm: (h) => copies.buildCopyReconnectDm({ name: h, reason: h }),
+    buildMySubscriptions: (h) =>
+      copies.buildMySubscriptions([{ digestId: h, name: h, channelId: 'C1' }]),
+    buildSubscribedNotice: (h) =>
+      copies.buildSubscribedNotice({ name: h, already: false, connected: false }),
+    buildUnsubscribedNotice: (h) => copies.buildUnsubscribedNotice(h, true),
   },
 };

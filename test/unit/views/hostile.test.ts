@@ -14,6 +14,7 @@ import * as chartModal from '../../../src/views/chart-modal.ts';
 import * as connect from '../../../src/views/connect.ts';
 import * as cron from '../../../src/views/cron.ts';
 import * as digest from '../../../src/views/digest.ts';
+import * as digestCopies from '../../../src/views/digest-copies.ts';
 import * as digestList from '../../../src/views/digest-list.ts';
 import * as digestModal from '../../../src/views/digest-modal.ts';
 import * as files from '../../../src/views/files.ts';
@@ -94,6 +95,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'connect.ts': connect,
   'cron.ts': cron,
   'digest.ts': digest,
+  'digest-copies.ts': digestCopies,
   'digest-list.ts': digestList,
   'digest-modal.ts': digestModal,
   'files.ts': files,
