@@ -115,8 +115,9 @@ describe('audience check on /alation result', () => {
     const choice = await nextResponse(t, await share(queryId));
     const before = t.alation.requests.length;
     const clicked = await click(choice, 'audience_send_each');
-    const done = await t.slack.waitUntil(() =>
-      t.slack.responsesTo(clicked).find((r) => textOf(r.body).includes('Sent it to')),
+    const done = await t.slack.waitUntil(
+      () => t.slack.responsesTo(clicked).find((r) => textOf(r.body).includes('Sent it to')),
+      { timeoutMs: 30_000 },
     );
     expect(textOf(done.body)).toContain(`Sent it to 2 members of <#${SALES}> as a DM`);
     const completes = t.slack.callsTo('files.completeUploadExternal');
@@ -141,7 +142,10 @@ describe('audience check on /alation result', () => {
     const queryId = await setup();
     const choice = await nextResponse(t, await share(queryId));
     await click(choice, 'audience_share_anyway');
-    const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+    // A second check and a share after the click: slow on a loaded machine.
+    const [complete] = await t.slack.waitFor('files.completeUploadExternal', {
+      timeoutMs: 30_000,
+    });
     expect(complete?.args.channel_id).toBe(SALES);
     const text = textOf(t.slack.messages(SALES).at(-1));
     expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
