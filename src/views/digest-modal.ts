@@ -3,7 +3,7 @@
 // fields that apply are shown.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { DigestKind } from '../store/digests.ts';
-import { escapeMrkdwn, option, plainText, selectInput } from './blocks.ts';
+import { escapeMrkdwn, mrkdwn as mrkdwnText, option, plainText, selectInput } from './blocks.ts';
 import { inZone } from './time.ts';
 
 export const VIEW_DIGEST = 'digest_modal';
@@ -166,7 +166,8 @@ function kindFields(form: DigestForm): KnownBlock[] {
       return [
         text(BLOCK_QUERY, 'Query id', form.queryId, {
           placeholder: '15',
-          hint: 'The number in the query’s URL: /query/15/ → 15.',
+          hint: 'The number in the query’s URL: /query/15/ → 15. Press Enter to check who in the channel can see it.',
+          dispatch: true,
         }),
         checkboxes(
           BLOCK_QUERY_OPTIONS,
@@ -302,6 +303,11 @@ export function buildDigestModal(input: {
   preview: SchedulePreview;
   privateMetadata: string;
   editing: boolean;
+  /**
+   * What the audience check found for the channel and query (issue 18), bot-written mrkdwn;
+   * shown under the channel before saving.
+   */
+  audienceNote?: string | undefined;
 }): ModalView {
   const { form } = input;
   return {
@@ -317,13 +323,18 @@ export function buildDigestModal(input: {
         type: 'input',
         block_id: BLOCK_CHANNEL,
         label: plainText('Channel'),
+        // Picking one re-renders the form, and the audience check's finding follows.
+        dispatch_action: true,
         element: {
           type: 'conversations_select',
-          action_id: INPUT,
+          action_id: ACTION_DIGEST_REFRESH,
           filter: { include: ['public', 'private'], exclude_bot_users: true },
           ...(form.channelId ? { initial_conversation: form.channelId } : {}),
         },
       },
+      ...(input.audienceNote
+        ? [{ type: 'context' as const, elements: [mrkdwnText(`:eyes: ${input.audienceNote}`)] }]
+        : []),
       select(
         BLOCK_KIND,
         'What to post',

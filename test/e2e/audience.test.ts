@@ -6,7 +6,7 @@ import { listMessage } from '../../src/digests/list-message.ts';
 import { blockAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
-import { openDigestForm, submitDigestForm } from '../support/digest-form.ts';
+import { digestFormValues, openDigestForm, submitDigestForm } from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
 
@@ -203,5 +203,28 @@ describe('audience check on a digest saved into a channel', () => {
     expect(JSON.stringify((await listMessage(t.features, DEFAULT_OWNER)).blocks)).toContain(
       sentence,
     );
+  });
+});
+
+describe('audience check in the digest form', () => {
+  it('shows the finding under the channel once it and the query are picked, before saving', async () => {
+    const queryId = await setup(undefined, false, true);
+    const { view } = await openDigestForm(t);
+    const updates = t.slack.callsTo('views.update').length;
+    await blockAction(t.target, {
+      actions: [{ action_id: 'digest_refresh', block_id: 'digest_channel' }],
+      view: {
+        ...view,
+        state: {
+          values: digestFormValues({ query: String(queryId), channel: SALES }),
+        } as never,
+      },
+    });
+    const calls = await t.slack.waitFor('views.update', { count: updates + 2 });
+    const shown = JSON.stringify(calls.at(-1)?.args.view);
+    expect(shown).toContain(
+      `1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation, 1 has not connected.`,
+    );
+    expect(shown).toContain('To each subscriber, as themselves');
   });
 });

@@ -26,7 +26,7 @@ import {
 } from '../../views/digest-modal.ts';
 import { inZone } from '../../views/time.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { digestAudienceNote } from './audience.ts';
+import { digestAudienceNote, formAudienceNote } from './audience.ts';
 import {
   checkDigestForm,
   type DigestViewState,
@@ -120,12 +120,13 @@ function readDigestMetadata(raw: string, fallback: DigestForm): Metadata {
   return { ...rest, form: { ...fallback, ...given } };
 }
 
-export function modalFor(meta: Metadata, now: Date) {
+export function modalFor(meta: Metadata, now: Date, audienceNote?: string) {
   return buildDigestModal({
     form: meta.form,
     preview: previewOf(meta.form, now),
     privateMetadata: JSON.stringify(meta),
     editing: meta.digestId !== undefined,
+    audienceNote,
   });
 }
 
@@ -205,12 +206,22 @@ export function newDigestAction(deps: CommandDeps) {
         const features = await deps.features();
         const meta = readDigestMetadata(view.private_metadata, emptyForm('', 'UTC'));
         meta.form = readDigestForm(view.state.values as DigestViewState, meta.form);
-        await client.views
+        const log = requestContext(context).log;
+        const updated = await client.views
           .update({ view_id: view.id, hash: view.hash, view: modalFor(meta, features.now()) })
-          .catch((err: unknown) =>
+          .catch((err: unknown) => {
             // A newer edit won the race (hash mismatch); its own refresh follows.
-            requestContext(context).log.debug({ err }, 'digest modal refresh skipped'),
-          );
+            log.debug({ err }, 'digest modal refresh skipped');
+            return undefined;
+          });
+        // Then who in the channel can see the query, as each of them (issue 18), before saving.
+        const note = await formAudienceNote(features, client, ownerOf(body), meta.form, log);
+        const hash = updated?.view?.hash;
+        if (note && hash) {
+          await client.views
+            .update({ view_id: view.id, hash, view: modalFor(meta, features.now(), note) })
+            .catch((err: unknown) => log.debug({ err }, 'digest modal audience note skipped'));
+        }
       });
 
       app.view(VIEW_DIGEST, async ({ ack, body, view, client, context }) => {
