@@ -113,6 +113,8 @@ export function buildJobCard(input: JobCardInput): SlackMessage {
         break;
     }
   }
+  // Whose Alation access the card was read with (issue 18).
+  if (watch) context.push(`As seen by <@${watch.ownerUserId}> in Alation.`);
   if (context.length > 0) blocks.push({ type: 'context', elements: context.map(mrkdwn) });
   if (watch && buttons.length > 0) {
     blocks.push({

@@ -29,6 +29,20 @@ describe('buildJobCard', () => {
     expect(JSON.stringify(card.blocks)).toContain('"action_id":"job_stop","value":"w1"');
   });
 
+  it('says whose Alation access a watched card was read with, whatever its state', () => {
+    for (const status of ['watching', 'stopped', 'expired'] as const) {
+      const card = buildJobCard({
+        ref: { id: 3 },
+        jobStatus: 'successful',
+        msg: null,
+        result: null,
+        watch: { ...watch, status },
+        now,
+      });
+      expect(textOf(card)).toContain('As seen by <@U1> in Alation.');
+    }
+  });
+
   it('caps a long error list and says how many more there were', () => {
     const errors = Array.from({ length: 25 }, (_, i) => `Line ${i}`);
     const card = buildJobCard({
