@@ -84,6 +84,9 @@ async function click(body: Record<string, unknown>, actionId: string) {
   return responseUrl;
 }
 
+/** The share's upload finishing; generous, for a loaded machine. */
+const uploaded = () => t.slack.waitFor('files.completeUploadExternal', { timeoutMs: 30_000 });
+
 const csvReadsBy = (resultPath = /\/integration\/v1\/result\/\d+\/csv\//) =>
   t.alation.requests.filter((r) => resultPath.test(r.path)).map((r) => r.userId);
 
@@ -156,7 +159,7 @@ describe('audience check on /alation result', () => {
   it('posts at once when everyone connected can see it, and says so', async () => {
     const queryId = await setup(undefined, true);
     await share(queryId);
-    const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+    const [complete] = await uploaded();
     expect(complete?.args.channel_id).toBe(SALES);
     const text = textOf(t.slack.messages(SALES).at(-1));
     expect(text).toContain('Everyone here who has connected Alation can see this query');
@@ -166,7 +169,7 @@ describe('audience check on /alation result', () => {
   it('AUDIENCE_CHECK=warn posts, then tells the sharer privately who cannot see it', async () => {
     const queryId = await setup({ policy: 'warn', maxMembers: 500 });
     const responseUrl = await share(queryId);
-    await t.slack.waitFor('files.completeUploadExternal');
+    await uploaded();
     const warning = await nextResponse(t, responseUrl);
     expect(textOf(warning)).toContain(
       `Shared. 1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation`,
@@ -176,7 +179,7 @@ describe('audience check on /alation result', () => {
   it('AUDIENCE_CHECK=off reads no members and asks nobody else', async () => {
     const queryId = await setup({ policy: 'off', maxMembers: 500 });
     await share(queryId);
-    await t.slack.waitFor('files.completeUploadExternal');
+    await uploaded();
     expect(t.slack.callsTo('conversations.members')).toEqual([]);
     const users = new Set(t.alation.requests.map((r) => r.userId).filter((u) => u !== null));
     expect(users).toEqual(new Set([7]));

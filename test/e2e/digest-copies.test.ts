@@ -14,6 +14,8 @@ import { captureLog } from '../support/log.ts';
 import { until } from '../support/wait.ts';
 
 const CHANNEL = SLACK_DEFAULTS.channelId;
+/** Copies go through pg-boss polling: generous waits for a loaded machine. */
+const LOADED = { timeoutMs: 30_000 };
 const ADA = 'U0ADA00001';
 const BOB = 'U0BOB00001';
 const CY = 'U0CY000001';
@@ -85,7 +87,7 @@ describe('personal copies of a digest', () => {
     expect(textOf(post)).toContain('this run went to 1 subscriber');
     expect(textOf(post)).not.toContain('EMEA');
     expect(JSON.stringify(post)).toContain('digest_get_copy');
-    await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 1 || undefined);
+    await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 1 || undefined, LOADED);
 
     // Ada and Bob ask for their own copies.
     await press(t, ADA, 'digest_get_copy', digest.id);
@@ -94,7 +96,7 @@ describe('personal copies of a digest', () => {
 
     const before = t.alation.requests.length;
     expect(await deliverDigest(deps(t), digest.id, { manual: 'run-2' })).toBe('posted');
-    await t.slack.waitUntil(() => (dms(t, ADA).length && dms(t, BOB).length) || undefined);
+    await t.slack.waitUntil(() => (dms(t, ADA).length && dms(t, BOB).length) || undefined, LOADED);
     expect(textOf(dms(t, ADA).at(-1))).toContain('EMEA');
     expect(textOf(dms(t, ADA).at(-1))).not.toContain('is attached');
     const notice = textOf(dms(t, BOB).at(-1));
@@ -114,8 +116,8 @@ describe('personal copies of a digest', () => {
     await press(t, BOB, 'digest_unsubscribe', digest.id);
     await until(async () => (await t.features.subscriptions.count(digest.id)) === 2, 10_000);
     expect(await deliverDigest(deps(t), digest.id, { manual: 'run-3' })).toBe('posted');
-    await t.slack.waitUntil(() => dms(t, ADA).length === 2 || undefined);
-    await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 3 || undefined);
+    await t.slack.waitUntil(() => dms(t, ADA).length === 2 || undefined, LOADED);
+    await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 3 || undefined, LOADED);
     expect(dms(t, BOB)).toHaveLength(1);
   }, 60_000);
 
@@ -129,7 +131,7 @@ describe('personal copies of a digest', () => {
     for (const run of ['run-1', 'run-2', 'run-3']) {
       expect(await deliverDigest(deps(t), digest.id, { manual: run })).toBe('posted');
     }
-    await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 3 || undefined);
+    await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 3 || undefined, LOADED);
     await until(async () => {
       const [row] = await t.db.query<{ n: string }>(
         `SELECT count(*) AS n FROM digest_copies WHERE slot LIKE $1 AND status <> 'claimed'`,
