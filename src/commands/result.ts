@@ -99,6 +99,7 @@ export function resultCommand(deps: CommandDeps): Command {
       const chart = await queryChartTap(features, {
         owner,
         queryId,
+        resultId: state.resultId,
         csvName: filename,
         log,
         zone,
