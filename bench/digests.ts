@@ -6,7 +6,9 @@
  * Each digest's result suits a bar chart: `--charts on` draws one with every post (the default
  * for a digest), `off` posts without, `both` (the default here) runs each setup both ways, so
  * what charts cost when many digests are due at once shows side by side.
- * Options: --digests 1000 --latency 50 --charts both. Two instances need TEST_DATABASE_URL.
+ * `--queries N` spreads the digests over N queries with results of their own (1: every digest
+ * posts the same result, whose chart is then drawn once; 1000: a chart per digest).
+ * Options: --digests 1000 --latency 50 --charts both --queries 1. Two instances need TEST_DATABASE_URL.
  */
 import { parseArgs } from 'node:util';
 import { DIGEST_QUEUE } from '../src/queue/digest-run.ts';
@@ -19,9 +21,11 @@ const { values } = parseArgs({
     digests: { type: 'string', default: '1000' },
     latency: { type: 'string', default: '50' },
     charts: { type: 'string', default: 'both' },
+    queries: { type: 'string', default: '1' },
   },
 });
 const COUNT = Number(values.digests);
+const QUERIES = Math.max(1, Math.min(COUNT, Number(values.queries)));
 const LATENCY_MS = Number(values.latency);
 const SLOT = '2026-11-24T09:00:00.000Z';
 const CHART_MODES: boolean[] =
@@ -40,10 +44,17 @@ async function deliverAll(
   try {
     await first.connectAlation(DEFAULT_OWNER, 7);
     const datasourceId = first.alation.addDataSource({ title: 'Warehouse' }).id;
-    const query = first.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
-    first.alation.addResult(query.id, {
-      csv: 'region,total\nEMEA,1200.50\nAMER,980.00\n',
-      rowCount: 2,
+    const queries = Array.from({ length: QUERIES }, (_, q) => {
+      const query = first.alation.addQuery({
+        datasourceId,
+        title: `Sales ${q}`,
+        content: 'SELECT 1',
+      });
+      first.alation.addResult(query.id, {
+        csv: `region,total\nEMEA,${1200 + q}.50\nAMER,980.00\n`,
+        rowCount: 2,
+      });
+      return query.id;
     });
     const ids: string[] = [];
     for (let i = 0; i < COUNT; i++) {
@@ -54,7 +65,7 @@ async function deliverAll(
           name: `Digest ${i}`,
           params: {
             kind: 'query_result',
-            queryId: query.id,
+            queryId: queries[i % QUERIES] ?? 0,
             attachCsv: true,
             onlyIfChanged: false,
             includeChart,
@@ -92,7 +103,9 @@ const [embedded, postgres] = [
   testDatabases().find((d) => d.name !== 'postgres'),
   testDatabases().find((d) => d.name === 'postgres'),
 ];
-console.log(`${COUNT} digests due at once, ${LATENCY_MS} ms Alation latency, CSV attached`);
+console.log(
+  `${COUNT} digests of ${QUERIES} ${QUERIES === 1 ? 'query' : 'queries'} due at once, ${LATENCY_MS} ms Alation latency, CSV attached`,
+);
 for (const charts of CHART_MODES) {
   if (embedded) {
     const s = await deliverAll('one instance (embedded PGlite)', embedded, 1, charts);
