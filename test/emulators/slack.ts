@@ -27,6 +27,7 @@ import { waitFor, waitUntil } from './slack/waits.ts';
 // hold the rest. This file serves them and hands tests one object.
 export type { FaultHandle, SlackFaultSpec } from './faults.ts';
 export type {
+  SendOptions,
   SocketConnection,
   SocketEnvelope,
   SocketModeEmulator,

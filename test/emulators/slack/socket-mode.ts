@@ -75,7 +75,7 @@ export interface SocketModeEmulator {
   readonly appToken: string;
   readonly connections: readonly SocketConnection[];
   readonly envelopes: readonly SocketEnvelope[];
-  /** Links that are open now. */
+  /** Links that are open now and that Slack has not asked the client to leave. */
   open(): SocketConnection[];
   /** Resolves once `count` links (default 1) have opened since the emulator started. */
   waitForConnection(count?: number, timeoutMs?: number): Promise<SocketConnection>;
@@ -138,6 +138,8 @@ export function createSocketModeHub(env: SlackEnv): SocketModeHub {
   let envelopeCount = 0;
 
   const openLinks = (): Link[] => [...links.values()].filter((l) => l.peer.open);
+  // Slack stops sending on a link once it has asked the client to leave it.
+  const usable = (): Link[] => openLinks().filter((l) => l.record.disconnectReason === undefined);
 
   const deliver = (envelope: SocketEnvelope, link: Link): void => {
     envelope.connection = link.record.id;
@@ -267,7 +269,7 @@ export function createSocketModeHub(env: SlackEnv): SocketModeHub {
     connections,
     envelopes,
     upgrade,
-    open: () => openLinks().map((l) => l.record),
+    open: () => usable().map((l) => l.record),
     waitForConnection: (count = 1, timeoutMs = 15_000) =>
       waitUntil(() => connections[count - 1], timeoutMs, `no Socket Mode link #${count}`),
     send(type, payload, options = {}) {
@@ -305,7 +307,7 @@ export function createSocketModeHub(env: SlackEnv): SocketModeHub {
           pending.delete(envelope.envelope_id);
           resolve(acked);
         });
-        const link = openLinks().at(-1);
+        const link = usable().at(-1);
         if (link) deliver(envelope, link);
       });
     },
