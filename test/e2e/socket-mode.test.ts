@@ -189,6 +189,19 @@ describe('Socket Mode', () => {
     expect(t.slack.socket.connections).toHaveLength(1);
   });
 
+  it('acknowledges and drops a malformed envelope with one warning, and keeps serving', async () => {
+    const t = await start();
+    const malformed = await t.slack.socket.send('interactive', {
+      type: 'block_actions',
+      team: { id: SLACK_DEFAULTS.teamId },
+    });
+    expectAckedInTime(malformed);
+    const warnings = t.logs().filter((l) => l.msg === 'dropped a malformed Slack request');
+    expect(warnings).toHaveLength(1);
+    expect(textOf((await socketCommand(t, { text: 'help' })).ack?.payload)).toContain('/alation');
+    expect(t.slack.socket.connections).toHaveLength(1);
+  });
+
   it('reconnects when Slack recycles the link and answers on the new one', async () => {
     const t = await start();
     const first = t.slack.socket.open()[0];
