@@ -174,4 +174,30 @@ describe('the Socket Mode link', () => {
     expect(link.serverPings).toBe(1);
     expect(link.closedAt).toBeUndefined();
   });
+
+  it('drops the TCP connection of a client that ignores disconnect', async () => {
+    const res = await open({ authorization: `Bearer ${slack.appToken}` });
+    const ws = new WebSocket(String(res.url));
+    const messages: unknown[] = [];
+    ws.onmessage = (m) => messages.push(JSON.parse(String(m.data)));
+    const link = await slack.socket.waitForConnection();
+    await slack.waitUntil(() => messages.length >= 1);
+    slack.socket.disconnect('warning', 100);
+    await slack.waitUntil(() => link.closedAt !== undefined);
+    expect(messages.at(-1)).toMatchObject({ type: 'disconnect', reason: 'warning' });
+    expect(link).toMatchObject({ closedBy: 'network', closeCode: 1006 });
+  });
+
+  it('carries messages of every frame length both ways', async () => {
+    const sdk = client();
+    const sizes = [10, 70_000, 200_000];
+    sdk.on('interactive', async ({ ack, body }) => {
+      await ack({ echo: 'x'.repeat(String(body.blob).length) });
+    });
+    await sdk.start();
+    for (const size of sizes) {
+      const envelope = await slack.socket.send('interactive', { blob: 'y'.repeat(size) });
+      expect(String(envelope.ack?.payload?.echo)).toHaveLength(size);
+    }
+  });
 });
