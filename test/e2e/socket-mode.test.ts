@@ -34,6 +34,8 @@ describe('Socket Mode', () => {
     expect(open?.token).toBe(t.slack.appToken);
     expect(open?.response).toMatchObject({ ok: true });
     expect(t.slack.socket.open()).toHaveLength(1);
+    // The app-level token is a credential too: never in the log, even at debug.
+    expect(t.rawLogs()).not.toContain(t.slack.appToken);
     // Custom routes still answer on the port (health checks behind a load balancer)…
     expect((await fetch(`${t.origin}/healthz`)).status).toBe(200);
     // …but nothing listens for Slack's HTTP requests.
