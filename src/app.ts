@@ -24,6 +24,7 @@ import { eventDedupeMiddleware } from './middleware/event-dedupe.ts';
 import { requestContextMiddleware } from './middleware/request-context.ts';
 import type { Readiness } from './readiness.ts';
 import { BODY_LIMIT_BYTES, guardHttpReceiver, guardProcessEvent } from './slack/guard.ts';
+import { socketModeLogger } from './slack/socket-log.ts';
 
 const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -71,9 +72,15 @@ export function createApp(deps: AppDeps): BotApp {
   const receiver: Receiver = socketMode
     ? new SocketModeReceiver({
         appToken: config.slack.appToken ?? '',
-        logger,
+        logger: socketModeLogger(logger),
         customRoutes,
-        installerOptions: { port: config.port },
+        installerOptions: {
+          port: config.port,
+          // The Socket Mode client asks for its WebSocket URL (`apps.connections.open`) with a
+          // WebClient of its own, built from these options only: without them it asks slack.com
+          // whatever SLACK_API_URL says. A fresh object, as that client adds its retry policy to it.
+          clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+        },
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,

@@ -10,6 +10,7 @@ import { handleApi } from './slack/api.ts';
 import { addFault, clearFaults } from './slack/faults.ts';
 import { handlePrivateFile, handleUpload } from './slack/files.ts';
 import { handleResponseUrl, mintResponseUrl } from './slack/response-urls.ts';
+import { createSocketModeHub } from './slack/socket-mode.ts';
 import { createEnv, createState, dmChannel, type SlackEnv, triggerId } from './slack/state.ts';
 import {
   SLACK_DEFAULTS,
@@ -25,6 +26,12 @@ import { waitFor, waitUntil } from './slack/waits.ts';
 // chat.ts, views.ts, files.ts and conversations.ts; response-urls.ts, faults.ts and waits.ts
 // hold the rest. This file serves them and hands tests one object.
 export type { FaultHandle, SlackFaultSpec } from './faults.ts';
+export type {
+  SendOptions,
+  SocketConnection,
+  SocketEnvelope,
+  SocketModeEmulator,
+} from './slack/socket-mode.ts';
 export * from './slack/types.ts';
 
 function seed(env: SlackEnv, opts: SlackEmulatorOptions): void {
@@ -73,6 +80,9 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       res.end(String(error));
     });
   });
+  // Socket Mode links are WebSocket upgrades of the same server (see slack/socket-mode.ts).
+  const socket = createSocketModeHub(env);
+  server.on('upgrade', socket.upgrade);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,6 +100,8 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     botToken: env.botToken,
+    appToken: env.appToken,
+    socket,
     teamId: env.teamId,
     teamDomain: env.teamDomain,
     botUserId: env.botUserId,
@@ -142,6 +154,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        socket.closeAll();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets from WebClient/fetch would otherwise hold close() open.
         server.closeAllConnections();

@@ -16,6 +16,7 @@ import { type ModeApiToken, type ModeEmulator, startModeEmulator } from '../emul
 import { SLACK_DEFAULTS, type SlackEmulator, startSlackEmulator } from '../emulators/slack.ts';
 import { defaultTestDatabase, type TestDatabase, type TestDb } from './databases.ts';
 import { captureLog, type LogLine } from './log.ts';
+import { freePort } from './process.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
@@ -50,6 +51,11 @@ export interface TestBotOptions {
   readiness?: Readiness;
   database?: TestDatabase;
   oauth?: { clientId: string; clientSecret?: string };
+  /**
+   * Serve over Socket Mode (SLACK_APP_TOKEN set) instead of HTTP: Slack's traffic then arrives
+   * as envelopes sent with `slack.socket` (see support/socket.ts), and `target` is not served.
+   */
+  socketMode?: boolean;
   /** The token-sealing key (random by default); a test gives it to a replica in another process. */
   sealingKey?: Buffer;
   /** Run pg-boss and the background workers, with a short poll schedule. */
@@ -140,11 +146,12 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const inFlight = createInFlight();
   const publicUrl = 'http://127.0.0.1:1'; // replaced below once the port is known
   const config = {
-    port: 0,
+    // Socket Mode's receiver serves custom routes on this port and cannot tell which it took.
+    port: options.socketMode ? await freePort() : 0,
     slack: {
       botToken: slack.botToken,
       signingSecret: SIGNING_SECRET,
-      appToken: undefined,
+      appToken: options.socketMode ? slack.appToken : undefined,
       apiUrl: slack.apiUrl,
     },
     alationBaseUrl: alation.url,

@@ -7,6 +7,7 @@ import { chatMethods } from './chat.ts';
 import { conversationMethods } from './conversations.ts';
 import { takeError, takeRateLimit } from './faults.ts';
 import { fileMethods } from './files.ts';
+import { openConnection } from './socket-mode.ts';
 import { type Method, record, type SlackEnv } from './state.ts';
 import type { JsonObject } from './types.ts';
 import { viewMethods } from './views.ts';
@@ -91,7 +92,10 @@ export async function handleApi(
   // Tokens are credentials; tests assert on `token`, not on a copy left in args.
   delete args.token;
 
-  const reply = answer(env, method, args, token, parseError);
+  const reply =
+    method === 'apps.connections.open' && !parseError
+      ? openConnection(env, headerToken)
+      : answer(env, method, args, token, parseError);
   // Recorded before answering so a test that awaited the client call always sees it.
   record(env, { method, args, token, at: Date.now(), status: reply.status, response: reply.body });
   sendJson(res, reply);

@@ -52,6 +52,8 @@ export interface SlackState {
 
 export interface SlackEnv {
   readonly botToken: string;
+  /** The app-level token (`xapp-…`) Socket Mode connects with. */
+  readonly appToken: string;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly teamName: string;
@@ -71,6 +73,8 @@ export interface SlackEnv {
   counter: number;
   lastTsMicros: number;
   readonly listeners: Set<() => void>;
+  /** Socket Mode tickets `apps.connections.open` issued and no link has used yet. */
+  readonly tickets: Set<string>;
 }
 
 /** One Web API method: the call's arguments in, Slack's answer out. */
@@ -99,6 +103,7 @@ export function createState(): SlackState {
 export function createEnv(opts: SlackEmulatorOptions): SlackEnv {
   return {
     botToken: opts.botToken ?? SLACK_DEFAULTS.botToken,
+    appToken: opts.appToken ?? SLACK_DEFAULTS.appToken,
     teamId: opts.teamId ?? SLACK_DEFAULTS.teamId,
     teamDomain: opts.teamDomain ?? SLACK_DEFAULTS.teamDomain,
     teamName: opts.teamName ?? SLACK_DEFAULTS.teamName,
@@ -115,6 +120,7 @@ export function createEnv(opts: SlackEmulatorOptions): SlackEnv {
     counter: 0,
     lastTsMicros: 0,
     listeners: new Set(),
+    tickets: new Set(),
   };
 }
 

@@ -1,6 +1,7 @@
 // What the Slack emulator shows tests: the identities it answers as, what it records, its
 // seeds and options, and the emulator object itself.
 import type { FaultHandle, SlackFaultSpec } from '../faults.ts';
+import type { SocketModeEmulator } from './socket-mode.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -14,6 +15,7 @@ export const SLACK_DEFAULTS = {
   botName: 'alation',
   appId: 'A0APP00001',
   botToken: 'xoxb-emulated-bot-token',
+  appToken: 'xapp-1-A0APP00001-1-emulated',
   /** The user and channel the driver acts as/in by default; the emulator seeds both. */
   userId: 'U0USER0001',
   userName: 'alice',
@@ -153,6 +155,7 @@ export interface WaitForOptions extends WaitOptions {
 
 export interface SlackEmulatorOptions {
   botToken?: string;
+  appToken?: string;
   teamId?: string;
   teamDomain?: string;
   teamName?: string;
@@ -175,6 +178,10 @@ export interface SlackEmulator {
   /** Base for WebClient's `slackApiUrl`; the trailing slash matters because WebClient appends the method name. */
   readonly apiUrl: string;
   readonly botToken: string;
+  /** The app-level token Socket Mode's `apps.connections.open` accepts. */
+  readonly appToken: string;
+  /** Socket Mode: the links, envelopes and acks, and ways to drive them. */
+  readonly socket: SocketModeEmulator;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly botUserId: string;
