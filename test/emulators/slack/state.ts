@@ -2,6 +2,7 @@
 // per-instance traffic and objects that reset() replaces wholesale.
 import { randomBytes } from 'node:crypto';
 import type { FaultCounter } from '../faults.ts';
+import { createInstallRegistry, type InstallRegistry } from './installs.ts';
 import {
   type EmulatedEphemeral,
   type EmulatedMessage,
@@ -71,6 +72,8 @@ export interface SlackEnv {
   counter: number;
   lastTsMicros: number;
   readonly listeners: Set<() => void>;
+  /** OAuth installs in other workspaces and orgs; they survive reset(). */
+  readonly installs: InstallRegistry;
 }
 
 /** One Web API method: the call's arguments in, Slack's answer out. */
@@ -115,6 +118,10 @@ export function createEnv(opts: SlackEmulatorOptions): SlackEnv {
     counter: 0,
     lastTsMicros: 0,
     listeners: new Set(),
+    installs: createInstallRegistry({
+      ...(opts.clientId ? { clientId: opts.clientId } : {}),
+      ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
+    }),
   };
 }
 
