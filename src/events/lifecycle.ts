@@ -78,7 +78,7 @@ export async function memberLeft(
     {
       tenantId: owner.tenantId,
       userId: owner.userId,
-      credentialsDeleted: done.credentials,
+      connectionsDeleted: done.credentials,
       digestsPaused: done.digests.length,
       alertsPaused: done.alerts,
       watchesStopped: done.watches,
