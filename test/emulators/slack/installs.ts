@@ -32,7 +32,7 @@ export interface InstallGrant {
   isEnterpriseInstall?: boolean;
   /** The installing user. */
   userId?: string;
-  /** Token rotation on: the bot token expires this many seconds after it is issued. */
+  /** Token rotation on: the first bot token expires this many seconds after it is issued (refreshed ones after 12 hours). */
   rotation?: { expiresInSeconds: number };
 }
 
@@ -59,6 +59,9 @@ export function createInstallRegistry(opts: { clientId?: string; clientSecret?: 
     refreshes: [],
   } satisfies InstallRegistry;
 }
+
+/** How long a refreshed token lasts (Slack: 12 hours). */
+export const ROTATED_TOKEN_SECONDS = 43_200;
 
 const random = (n = 12) => randomBytes(n).toString('hex');
 
@@ -173,7 +176,8 @@ export function oauthV2Access(env: SlackEnv, req: IncomingMessage, args: JsonObj
         ...(old.enterpriseId ? { enterpriseId: old.enterpriseId } : {}),
         ...(old.enterpriseName ? { enterpriseName: old.enterpriseName } : {}),
         isEnterpriseInstall: old.isEnterpriseInstall,
-        rotation: { expiresInSeconds: renews.expiresInSeconds },
+        // Slack's rotating tokens last 12 hours, whatever the first one was given here.
+        rotation: { expiresInSeconds: ROTATED_TOKEN_SECONDS },
       },
       old.botUserId,
       old.botId,
