@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Owner } from '../../src/store/credentials.ts';
 import { slashCommand } from '../driver.ts';
+import { jobRunning, jobSucceeded } from '../emulators/alation.ts';
 import { SLACK_DEFAULTS, type SlackCall } from '../emulators/slack.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { beginInstall, finishInstall, install } from '../support/install.ts';
@@ -111,6 +112,37 @@ describe('two workspaces installed by OAuth', () => {
     expect(postA?.teamId).toBe(A.teamId);
     expect(postB?.token).toBe(b.token);
     expect(postB?.teamId).toBe(B.teamId);
+  });
+
+  it('keeps each workspace’s job card up to date with that workspace’s token', async () => {
+    const t = await start();
+    const a = await install(t, A);
+    const b = await install(t, B);
+    for (const [team, user, id] of [
+      [A.teamId, 7, 41],
+      [B.teamId, 8, 42],
+    ] as const) {
+      await t.connectAlation({ tenantId: team, userId: USER }, user);
+      t.alation.addJob({ id, states: [jobRunning(), jobRunning(), jobSucceeded({}, 'done')] });
+      await slashCommand(t.target, {
+        text: `job ${id}`,
+        team_id: team,
+        response_url: t.slack.responseUrl(),
+      });
+    }
+    const updates = await t.slack.waitFor(
+      (c) => c.method === 'chat.update' && JSON.stringify(c.args).includes(': successful'),
+      { count: 2, timeoutMs: 20_000 },
+    );
+    for (const update of updates) {
+      const mine = JSON.stringify(update.args).includes('job 41') ? a.token : b.token;
+      expect(update.token).toBe(mine);
+      expect(update.status).toBe(200);
+    }
+    // The background polls (every chat.update) never used another workspace's token.
+    for (const call of t.slack.callsTo('chat.update')) {
+      expect(call.token).toBe(JSON.stringify(call.args).includes('job 41') ? a.token : b.token);
+    }
   });
 
   it('a workspace that never installed gets no answer as another workspace', async () => {
