@@ -145,6 +145,53 @@ describe('two workspaces installed by OAuth', () => {
     }
   });
 
+  it('posts each workspace’s alert card with that workspace’s token', async () => {
+    const t = await start();
+    const tokens = {
+      [A.teamId]: (await install(t, A)).token,
+      [B.teamId]: (await install(t, B)).token,
+    };
+    for (const [team, user] of [
+      [A.teamId, 7],
+      [B.teamId, 8],
+    ] as const) {
+      const owner = { tenantId: team, userId: USER };
+      await t.connectAlation(owner, user);
+      const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+      const query = t.alation.addQuery({
+        datasourceId,
+        title: `${team} orders`,
+        content: 'SELECT 1',
+      });
+      t.alation.addResult(query.id, { csv: 'id\n1\n', executedAt: new Date(Date.now() - 60_000) });
+      const alert = await t.features.alerts.create(
+        {
+          owner,
+          channelId: CHANNEL,
+          onlyMe: false,
+          tz: 'UTC',
+          name: `${team} failed orders`,
+          queryId: query.id,
+          condition: { kind: 'row_count', op: '>', n: 0 },
+          everyMinutes: 5,
+        },
+        new Date(),
+      );
+      await t.features.alertScheduler().checkNow(alert.id);
+    }
+    for (const team of [A.teamId, B.teamId]) {
+      const [card] = await t.slack.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.status === 200 &&
+          JSON.stringify(c.args).includes(`${team} failed orders`),
+        { timeoutMs: 20_000 },
+      );
+      expect(card?.token).toBe(tokens[team]);
+      expect(card?.teamId).toBe(team);
+    }
+  });
+
   it('a workspace that never installed gets no answer as another workspace', async () => {
     const t = await start();
     await install(t, A);
