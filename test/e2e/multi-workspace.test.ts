@@ -3,7 +3,7 @@
 // modal, a digest posted in the background — goes out with that workspace's own bot token.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Owner } from '../../src/store/credentials.ts';
-import { slashCommand } from '../driver.ts';
+import { event, slashCommand } from '../driver.ts';
 import { jobRunning, jobSucceeded } from '../emulators/alation.ts';
 import { SLACK_DEFAULTS, type SlackCall } from '../emulators/slack.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
@@ -190,6 +190,27 @@ describe('two workspaces installed by OAuth', () => {
       expect(card?.token).toBe(tokens[team]);
       expect(card?.teamId).toBe(team);
     }
+  });
+
+  it('publishes each workspace’s App Home with that workspace’s token', async () => {
+    const t = await start();
+    const tokens = {
+      [A.teamId]: (await install(t, A)).token,
+      [B.teamId]: (await install(t, B)).token,
+    };
+    for (const team of [A.teamId, B.teamId]) {
+      await event(t.target, {
+        event: { type: 'app_home_opened', user: USER, channel: 'D0HOME0001', tab: 'home' },
+        team_id: team,
+      });
+      const [published] = await t.slack.waitFor(
+        (c) => c.method === 'views.publish' && c.teamId === team,
+        { timeoutMs: 20_000 },
+      );
+      expect(published?.token).toBe(tokens[team]);
+      expect(published?.status).toBe(200);
+    }
+    expect(t.slack.callsTo('views.publish')).toHaveLength(2);
   });
 
   it('a workspace that never installed gets no answer as another workspace', async () => {
