@@ -31,9 +31,12 @@ import {
   type FlagRequestStore,
   type FlagRequestTimes,
 } from './store/flag-requests.ts';
+import { createInstallStates, type InstallStates } from './store/install-states.ts';
+import { createInstallationStore, type InstallationStore } from './store/installations.ts';
 import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
 import { createSeenEventStore, type SeenEventStore } from './store/seen-events.ts';
+import { createTenantLifecycle, type TenantLifecycle } from './store/tenant-lifecycle.ts';
 import { createWatchStore, type WatchStore } from './store/watches.ts';
 
 /**
@@ -81,6 +84,12 @@ export interface Features {
   charts: Charts;
   /** The chart each person chose per query. */
   chartChoices: ChartChoiceStore;
+  /** Slack installations, sealed, when the app is distributed by OAuth (issue 19). */
+  installations: InstallationStore;
+  /** One-time "Add to Slack" states. */
+  installStates: InstallStates;
+  /** Uninstalls, revocations and members who leave: what stops, what is deleted. */
+  lifecycle: TenantLifecycle;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
@@ -176,6 +185,9 @@ export function createFeatures(deps: FeatureDeps): Features {
     cpu,
     charts: createCharts(cpu, log),
     chartChoices: createChartChoiceStore(deps.db),
+    installations: createInstallationStore(deps.db, deps.keyring, now),
+    installStates: createInstallStates(deps.db),
+    lifecycle: createTenantLifecycle(deps.db),
     now,
     async close() {
       await Promise.all([alationHttp.close(), modeHttp.close(), cpu.close()]);

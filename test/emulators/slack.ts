@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { handleApi } from './slack/api.ts';
 import { addFault, clearFaults } from './slack/faults.ts';
 import { handlePrivateFile, handleUpload } from './slack/files.ts';
+import { authorizeInstall, revokeInstall } from './slack/installs.ts';
 import { handleResponseUrl, mintResponseUrl } from './slack/response-urls.ts';
 import { createSocketModeHub } from './slack/socket-mode.ts';
 import { createEnv, createState, dmChannel, type SlackEnv, triggerId } from './slack/state.ts';
@@ -142,6 +143,9 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       env.channels.set(channel.id, channel);
     },
     triggerId: () => triggerId(env),
+    installs: env.installs,
+    authorizeInstall: (grant) => authorizeInstall(env, grant),
+    revokeInstall: (where) => revokeInstall(env, where),
     responseUrl: () => mintResponseUrl(env),
     responsesTo: (url) => env.state.responses.filter((r) => r.url === url),
     fault: (spec) => addFault(env, spec),

@@ -56,6 +56,11 @@ export interface TestBotOptions {
    * as envelopes sent with `slack.socket` (see support/socket.ts), and `target` is not served.
    */
   socketMode?: boolean;
+  /**
+   * Distributed by Slack OAuth (SLACK_CLIENT_ID…): no bot token; each workspace installs through
+   * /slack/install (see support/install.ts) and gets its own.
+   */
+  slackOAuth?: boolean;
   /** The token-sealing key (random by default); a test gives it to a replica in another process. */
   sealingKey?: Buffer;
   /** Run pg-boss and the background workers, with a short poll schedule. */
@@ -99,6 +104,15 @@ function assertNoSecretLeaked(seen: {
     ...seen.alation.state.oauthTokens.flatMap((t) => [t.accessToken, t.refreshToken]),
     ...[...seen.mode.state.tokens.values()].flatMap((t) => [t.token, t.secret]),
   ];
+  // Bot tokens of OAuth installs and their refresh tokens travel to Slack by design; never to logs.
+  const slackSecrets = [
+    ...seen.slack.installs.tokens.keys(),
+    ...seen.slack.installs.refreshTokens.keys(),
+    ...seen.slack.installs.refreshes.map((r) => r.refreshToken),
+  ];
+  for (const secret of slackSecrets) {
+    if (seen.logs.includes(secret)) throw new Error('a Slack bot token appeared in the bot’s logs');
+  }
   const sentToSlack = JSON.stringify([seen.slack.calls, seen.slack.responses]);
   for (const secret of secrets) {
     if (seen.logs.includes(secret)) throw new Error('a credential appeared in the bot’s logs');
@@ -149,7 +163,14 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     // Socket Mode's receiver serves custom routes on this port and cannot tell which it took.
     port: options.socketMode ? await freePort() : 0,
     slack: {
-      botToken: slack.botToken,
+      botToken: options.slackOAuth ? undefined : slack.botToken,
+      oauth: options.slackOAuth
+        ? {
+            clientId: slack.installs.clientId,
+            clientSecret: slack.installs.clientSecret,
+            stateSecret: 'test-state-secret-0123456789',
+          }
+        : undefined,
       signingSecret: SIGNING_SECRET,
       appToken: options.socketMode ? slack.appToken : undefined,
       apiUrl: slack.apiUrl,
@@ -195,13 +216,13 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   });
   features = ready;
   if (boss) {
-    await startWorkers(boss, ready, bot.app.client, log, {
+    await startWorkers(boss, ready, bot.clients, log, {
       jobWatchDelays: options.jobs?.delays ?? { firstMs: 50, maxMs: 200 },
       pollingIntervalSeconds: 0.5,
     });
   }
   // Bolt checks the bot token with auth.test from its constructor; wait so no test races it.
-  await slack.waitFor('auth.test');
+  if (!options.slackOAuth) await slack.waitFor('auth.test');
   return {
     target: { url: `${origin}/slack/events`, signingSecret: SIGNING_SECRET },
     origin,

@@ -2,6 +2,7 @@
 // per-instance traffic and objects that reset() replaces wholesale.
 import { randomBytes } from 'node:crypto';
 import type { FaultCounter } from '../faults.ts';
+import { createInstallRegistry, type InstallRegistry } from './installs.ts';
 import {
   type EmulatedEphemeral,
   type EmulatedMessage,
@@ -75,6 +76,8 @@ export interface SlackEnv {
   readonly listeners: Set<() => void>;
   /** Socket Mode tickets `apps.connections.open` issued and no link has used yet. */
   readonly tickets: Set<string>;
+  /** OAuth installs in other workspaces and orgs; they survive reset(). */
+  readonly installs: InstallRegistry;
 }
 
 /** One Web API method: the call's arguments in, Slack's answer out. */
@@ -121,6 +124,10 @@ export function createEnv(opts: SlackEmulatorOptions): SlackEnv {
     lastTsMicros: 0,
     listeners: new Set(),
     tickets: new Set(),
+    installs: createInstallRegistry({
+      ...(opts.clientId ? { clientId: opts.clientId } : {}),
+      ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
+    }),
   };
 }
 

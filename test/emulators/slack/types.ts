@@ -1,6 +1,8 @@
 // What the Slack emulator shows tests: the identities it answers as, what it records, its
 // seeds and options, and the emulator object itself.
+
 import type { FaultHandle, SlackFaultSpec } from '../faults.ts';
+import type { InstallGrant, InstallRegistry } from './installs.ts';
 import type { SocketModeEmulator } from './socket-mode.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -35,6 +37,9 @@ export interface SlackCall {
   args: JsonObject;
   /** Token from `Authorization: Bearer` or the `token` field; undefined when none was sent. */
   token: string | undefined;
+  /** The workspace and org the token belongs to (installs.ts); absent for an unknown token. */
+  teamId?: string;
+  enterpriseId?: string;
   at: number;
   /** HTTP status the emulator answered with (429 when rate limited). */
   status: number;
@@ -156,6 +161,9 @@ export interface WaitForOptions extends WaitOptions {
 export interface SlackEmulatorOptions {
   botToken?: string;
   appToken?: string;
+  /** The app's OAuth client id and secret that oauth.v2.access accepts. */
+  clientId?: string;
+  clientSecret?: string;
   teamId?: string;
   teamDomain?: string;
   teamName?: string;
@@ -209,6 +217,12 @@ export interface SlackEmulator {
   addChannel(channel: SlackChannelSeed): void;
   /** A fresh trigger id in Slack's format, usable once. */
   triggerId(): string;
+  /** OAuth installs: client id and secret, tokens and who they are, refresh grants answered. */
+  readonly installs: InstallRegistry;
+  /** What Slack's "Allow" page does: a one-time code for /slack/oauth_redirect?code=… */
+  authorizeInstall(grant: InstallGrant): string;
+  /** Revokes a workspace's or org's tokens (an uninstall); returns how many. */
+  revokeInstall(where: { teamId?: string; enterpriseId?: string }): number;
   /** A fresh response_url served by the emulator. */
   responseUrl(): string;
   responsesTo(url: string): ResponsePost[];
