@@ -4,6 +4,7 @@
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import type { SlackClient, SlackClients } from '../slack/clients.ts';
+import type { Owner } from '../store/credentials.ts';
 import { PAUSE_REASONS } from '../store/tenant-lifecycle.ts';
 
 export interface JobClients {
@@ -23,14 +24,19 @@ export function jobClients(
   >,
   log: Logger,
 ): JobClients {
-  const byTenant = async (tenantId: string | undefined) =>
-    tenantId === undefined ? undefined : clients.forTenant(tenantId);
+  // On Enterprise Grid, the workspace it was made in: its own install, else the org's.
+  const byOwner = async (owner: Owner | undefined) =>
+    owner === undefined
+      ? undefined
+      : owner.teamId
+        ? clients.forTeam({ enterpriseId: owner.tenantId, teamId: owner.teamId })
+        : clients.forTenant(owner.tenantId);
   return {
     async forDigest(digestId) {
       const digest = await features.digests.get(digestId);
       // Deleted meanwhile: the delivery notices and does nothing; any client will do.
       if (!digest) return clients.singleToken ? clients.forTenant('') : undefined;
-      const client = await clients.forTenant(digest.owner.tenantId);
+      const client = await byOwner(digest.owner);
       if (client) return client;
       if (await features.lifecycle.pauseDigest(digestId, PAUSE_REASONS.installationGone)) {
         await features
@@ -45,13 +51,13 @@ export function jobClients(
       return undefined;
     },
     async forWatch(watchId) {
-      return byTenant((await features.watches.get(watchId))?.owner.tenantId);
+      return byOwner((await features.watches.get(watchId))?.owner);
     },
     async forAlert(alertId) {
-      return byTenant((await features.alerts.get(alertId))?.owner.tenantId);
+      return byOwner((await features.alerts.get(alertId))?.owner);
     },
     async forFlagRequest(requestId) {
-      return byTenant((await features.flagRequests.get(requestId))?.requester.tenantId);
+      return byOwner((await features.flagRequests.get(requestId))?.requester);
     },
   };
 }

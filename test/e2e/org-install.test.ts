@@ -81,4 +81,52 @@ describe('an org-wide install', () => {
     expect(post?.token).toBe(org.token);
     expect(post?.status).toBe(200);
   });
+
+  it('workspaces of an org installed one by one: a digest made in each posts with its own', async () => {
+    t = await startTestBot({ slackOAuth: true, jobs: {} });
+    const [a, b] = WORKSPACES;
+    const first = await install(t, { ...ORG, teamId: a ?? '' });
+    const second = await install(t, { ...ORG, teamId: b ?? '' });
+    expect(first.token).not.toBe(second.token);
+    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+    const query = t.alation.addQuery({ datasourceId, title: 'Org sales', content: 'SELECT 1' });
+    t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1, executedAt: new Date() });
+    // One connection for the org; each digest remembers the workspace it was made in.
+    const connected = { tenantId: ORG.enterpriseId, userId: SLACK_DEFAULTS.userId };
+    await t.connectAlation(connected, 7);
+    for (const team of [a, b]) {
+      const digest = await t.features.digests.create(
+        {
+          owner: { ...connected, teamId: team ?? '' },
+          channelId: CHANNEL,
+          name: `Sales made in ${team}`,
+          params: {
+            kind: 'query_result',
+            queryId: query.id,
+            attachCsv: false,
+            onlyIfChanged: false,
+            includeChart: false,
+          },
+          cron: '0 9 * * *',
+          tz: 'UTC',
+        },
+        new Date(Date.now() - 86_400_000),
+      );
+      expect((await t.features.digests.get(digest.id))?.owner.teamId).toBe(team);
+      await t.features.digestScheduler().runNow(digest.id, `press-${team}`);
+    }
+    for (const [team, token] of [
+      [a, first.token],
+      [b, second.token],
+    ]) {
+      const [post] = await t.slack.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' && JSON.stringify(c.args).includes(`made in ${team}`),
+        { timeoutMs: 20_000 },
+      );
+      // Not the org's newest install: the one of the workspace the digest lives in.
+      expect(post?.token).toBe(token);
+      expect(post?.teamId).toBe(team);
+    }
+  });
 });
