@@ -74,7 +74,8 @@ const rounds = Number(values.rounds);
 const warmup = Number(values.warmup);
 const bursts = Number(values.bursts);
 const nice = Number(values.nice);
-const target = 1.2;
+/** Issue 15: idle acks stay within 1.1× bare Bolt at p50 and 1.2× at p99. */
+const targets = { p50: 1.1, p99: 1.2 };
 const signingSecret = 'bench-signing-secret';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pinned =
@@ -299,7 +300,9 @@ if (cpuAtStart && cpuAtEnd && cpuAtEnd.total > cpuAtStart.total) {
     );
   }
 }
-const verdict = (r: ReturnType<typeof median>) =>
+const verdict = (r: ReturnType<typeof median>, target: number) =>
   `${f(r.median)} ${r.median <= target ? `<= ${target} ok` : `> ${target} FAIL`}` +
   (r.lo <= target && r.hi > target ? ' (inconclusive: its 95% interval spans the target)' : '');
-console.log(`RESULT ours/bare, median of round ratios: p50 ${verdict(r50)}, p99 ${verdict(r99)}`);
+console.log(
+  `RESULT ours/bare, median of round ratios: p50 ${verdict(r50, targets.p50)}, p99 ${verdict(r99, targets.p99)}`,
+);

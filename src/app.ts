@@ -11,10 +11,12 @@ import {
   matchConstraints,
   type Receiver,
   SocketModeReceiver,
+  webApi,
 } from '@slack/bolt';
 import { allCommands, type Command, registerCommands } from './commands/index.ts';
 import type { Config } from './config.ts';
 import { registerEvents } from './events/index.ts';
+import { registerLifecycleEvents } from './events/lifecycle.ts';
 import type { Features } from './features.ts';
 import { healthRoutes } from './http/health.ts';
 import { oauthCallbackRoute } from './http/oauth-callback.ts';
@@ -23,12 +25,26 @@ import { boltLogger, type Logger } from './log.ts';
 import { eventDedupeMiddleware } from './middleware/event-dedupe.ts';
 import { requestContextMiddleware } from './middleware/request-context.ts';
 import type { Readiness } from './readiness.ts';
+import { installedClients, type SlackClients, singleTokenClients } from './slack/clients.ts';
 import { BODY_LIMIT_BYTES, guardHttpReceiver, guardProcessEvent } from './slack/guard.ts';
+import {
+  BOT_SCOPES,
+  boltInstallationStore,
+  boltStateStore,
+  callbackOptions,
+  INSTALL_PATH,
+  type InstallFlowDeps,
+  REDIRECT_PATH,
+} from './slack/install-flow.ts';
+import { socketModeLogger } from './slack/socket-log.ts';
+import { createTokenRotation, type TokenRotation } from './slack/token-rotation.ts';
+import { tenantOf } from './store/installations.ts';
 
 const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface AppDeps {
-  config: Pick<Config, 'slack' | 'port' | 'alationBaseUrl' | 'alationOAuth'>;
+  config: Pick<Config, 'slack' | 'port' | 'alationBaseUrl' | 'alationOAuth'> &
+    Partial<Pick<Config, 'publicUrl'>>;
   log: Logger;
   readiness: Readiness;
   inFlight: InFlight;
@@ -40,6 +56,8 @@ export interface AppDeps {
 
 export interface BotApp {
   app: App;
+  /** Slack clients for work without a request: the one token, or each workspace's installation. */
+  clients: SlackClients;
   /**
    * Starts serving; resolves with the HTTP port (custom routes' port in Socket Mode). `host`
    * defaults to every interface; tests pass 127.0.0.1.
@@ -53,27 +71,61 @@ export interface BotApp {
 export function createApp(deps: AppDeps): BotApp {
   const { config, log } = deps;
   const logger = boltLogger(log);
-  // The OAuth callback answers Slack users' browsers; it needs the app's Slack client, which
-  // exists only once the App below is built.
-  let slackClient: App['client'] | undefined;
+  // The OAuth callback answers Slack users' browsers; it needs the app's Slack clients, which
+  // exist only once the App below is built.
+  let clients: SlackClients | undefined;
   const customRoutes = [
     ...healthRoutes(deps.readiness),
     oauthCallbackRoute({
       features: deps.features,
       log,
-      client: () => {
-        if (!slackClient) throw new Error('Slack client not ready');
-        return slackClient;
+      client: async (tenantId) => {
+        if (!clients) throw new Error('Slack client not ready');
+        return clients.forTenant(tenantId);
       },
     }),
   ];
+  const clientOptions = config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {};
+  const oauth = config.slack.oauth;
+  const newClient = (token?: string) => new webApi.WebClient(token, { ...clientOptions, logger });
+  let rotation: TokenRotation | undefined;
+  const installFlow: InstallFlowDeps = {
+    stores: async () => {
+      const f = await deps.features();
+      rotation ??= createTokenRotation({
+        installations: f.installations,
+        noTokenClient: newClient(),
+        clientId: oauth?.clientId ?? '',
+        clientSecret: oauth?.clientSecret ?? '',
+        now: f.now,
+        log,
+      });
+      return { installations: f.installations, installStates: f.installStates, rotation };
+    },
+    onInstalled: async (stored) => {
+      const f = await deps.features();
+      const resumed = await f.lifecycle.reinstalled(tenantOf(stored));
+      for (const { id } of resumed) {
+        const digest = await f.digests.get(id);
+        if (digest) await f.digestScheduler().schedule(digest);
+      }
+    },
+    now: () => new Date(),
+    log,
+  };
   const socketMode = config.slack.appToken !== undefined;
   const receiver: Receiver = socketMode
     ? new SocketModeReceiver({
         appToken: config.slack.appToken ?? '',
-        logger,
+        logger: socketModeLogger(logger),
         customRoutes,
-        installerOptions: { port: config.port },
+        installerOptions: {
+          port: config.port,
+          // The Socket Mode client asks for its WebSocket URL (`apps.connections.open`) with a
+          // WebClient of its own, built from these options only: without them it asks slack.com
+          // whatever SLACK_API_URL says. A fresh object, as that client adds its retry policy to it.
+          clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+        },
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret,
@@ -85,6 +137,25 @@ export function createApp(deps: AppDeps): BotApp {
         bodyLimit: BODY_LIMIT_BYTES,
         // guardHttpReceiver below verifies every request once; Bolt would do it a second time.
         signatureVerification: false,
+        // Distributed by OAuth: Bolt's /slack/install and /slack/oauth_redirect, with our stores.
+        ...(oauth
+          ? {
+              clientId: oauth.clientId,
+              clientSecret: oauth.clientSecret,
+              stateSecret: oauth.stateSecret,
+              scopes: BOT_SCOPES,
+              installationStore: boltInstallationStore(installFlow),
+              ...(config.publicUrl ? { redirectUri: `${config.publicUrl}${REDIRECT_PATH}` } : {}),
+              installerOptions: {
+                installPath: INSTALL_PATH,
+                redirectUriPath: REDIRECT_PATH,
+                directInstall: true,
+                stateStore: boltStateStore(installFlow),
+                clientOptions,
+                callbackOptions: callbackOptions(log) as never,
+              },
+            }
+          : {}),
       });
   // Malformed but signed requests are refused before Bolt reads them (see slack/guard.ts).
   if (receiver instanceof HTTPReceiver) {
@@ -98,15 +169,19 @@ export function createApp(deps: AppDeps): BotApp {
   }
 
   const app = new App({
-    token: config.slack.botToken,
+    // Without a token (OAuth), Bolt authorizes each request from the installation store.
+    ...(oauth ? {} : { token: config.slack.botToken }),
     receiver,
     logger,
     // Nothing here reads or writes Bolt's conversation state, and its default in-memory store
     // throws and catches an Error on every request that names a channel (every command).
     convoStore: false,
-    clientOptions: config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {},
+    clientOptions,
   });
-  slackClient = app.client;
+  const botClients = oauth
+    ? installedClients({ stores: installFlow.stores, newClient, base: app.client })
+    : singleTokenClients(app.client);
+  clients = botClients;
   app.use(requestContextMiddleware(log, deps.inFlight));
   app.use(eventDedupeMiddleware(deps.features));
   const defaults = allCommands({
@@ -117,12 +192,14 @@ export function createApp(deps: AppDeps): BotApp {
   const grouped = groupListeners(app);
   registerCommands(grouped, deps.commands ? deps.commands(defaults) : defaults);
   registerEvents(grouped, { features: deps.features, alationBaseUrl: config.alationBaseUrl });
+  registerLifecycleEvents(grouped, { features: deps.features, clients: botClients, log });
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
 
   return {
     app,
+    clients: botClients,
     async start(port = config.port, host) {
       if (receiver instanceof HTTPReceiver) {
         const server = (await receiver.start(host ? { port, host } : port)) as Server;

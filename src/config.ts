@@ -65,12 +65,15 @@ export type AudiencePolicy = (typeof AUDIENCE_POLICIES)[number];
 
 const schema = z.object({
   NODE_ENV: optional(z.string()).default('development'),
-  SLACK_BOT_TOKEN: z
-    .string({ error: 'is required: the bot token from your Slack app (starts with xoxb-)' })
-    .trim()
-    .refine((v) => v.startsWith('xoxb-'), {
-      error: 'must be a bot token that starts with xoxb- (Slack app → OAuth & Permissions)',
-    }),
+  // Required unless the app is distributed by OAuth (crossChecks).
+  SLACK_BOT_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .refine((v) => v.startsWith('xoxb-'), {
+        error: 'must be a bot token that starts with xoxb- (Slack app → OAuth & Permissions)',
+      }),
+  ),
   SLACK_SIGNING_SECRET: z
     .string({ error: 'is required: the signing secret from Slack app → Basic Information' })
     .trim()
@@ -84,6 +87,11 @@ const schema = z.object({
       }),
   ),
   SLACK_API_URL: optional(httpUrl('https://slack.com/api')),
+  SLACK_CLIENT_ID: optional(z.string().trim().min(1)),
+  SLACK_CLIENT_SECRET: optional(z.string().trim().min(1)),
+  SLACK_STATE_SECRET: optional(
+    z.string().trim().min(16, { error: 'must be at least 16 characters (`openssl rand -hex 32`)' }),
+  ),
   PORT: optional(
     z.coerce
       .number({ error: 'must be a TCP port number between 0 and 65535' })
@@ -142,7 +150,10 @@ export const ENV_VARIABLES: readonly string[] = Object.keys(schema.shape);
 export interface Config {
   production: boolean;
   slack: {
-    botToken: string;
+    /** The one workspace's bot token; undefined when the app is distributed by OAuth. */
+    botToken: string | undefined;
+    /** Set → "Add to Slack" (OAuth v2), installations kept in the database, one token per workspace. */
+    oauth?: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
     signingSecret: string;
     /** Present → Socket Mode instead of the HTTP receiver. */
     appToken: string | undefined;
@@ -241,6 +252,34 @@ function crossChecks(env: Env): [string, string][] {
       'TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production: base64 of 32 random bytes (`openssl rand -base64 32`); keep it safe, stored credentials cannot be read without it',
     ]);
   }
+  const slackOAuth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+  const given = slackOAuth.filter((name) => env[name]?.trim());
+  if (given.length > 0 && given.length < slackOAuth.length) {
+    for (const name of slackOAuth.filter((n) => !given.includes(n))) {
+      problems.push([
+        name,
+        `${name} is required when ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set: distributing the app by OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET (Slack app → Basic Information) and SLACK_STATE_SECRET (any long random string)`,
+      ]);
+    }
+  }
+  if (given.length === 0 && !env.SLACK_BOT_TOKEN?.trim()) {
+    problems.push([
+      'SLACK_BOT_TOKEN',
+      'SLACK_BOT_TOKEN is required: the bot token from your Slack app (starts with xoxb-), or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install the app by OAuth',
+    ]);
+  }
+  if (given.length > 0 && env.SLACK_APP_TOKEN?.trim()) {
+    problems.push([
+      'SLACK_APP_TOKEN',
+      'SLACK_APP_TOKEN (Socket Mode) cannot be combined with SLACK_CLIENT_ID: installing by OAuth needs the HTTP receiver (Slack must reach /slack/oauth_redirect); unset one of them',
+    ]);
+  }
+  if (given.length > 0 && env.SLACK_BOT_TOKEN?.trim()) {
+    problems.push([
+      'SLACK_BOT_TOKEN',
+      'SLACK_BOT_TOKEN must not be set together with SLACK_CLIENT_ID: with OAuth each workspace gets its own token when it installs the app; unset one of them',
+    ]);
+  }
   if (env.ALATION_OAUTH_CLIENT_ID?.trim() && !env.PUBLIC_URL?.trim()) {
     problems.push([
       'PUBLIC_URL',
@@ -281,6 +320,14 @@ function toConfig(env: Parsed): Config {
     production: env.NODE_ENV === 'production',
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
+      oauth:
+        env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET && env.SLACK_STATE_SECRET
+          ? {
+              clientId: env.SLACK_CLIENT_ID,
+              clientSecret: env.SLACK_CLIENT_SECRET,
+              stateSecret: env.SLACK_STATE_SECRET,
+            }
+          : undefined,
       signingSecret: env.SLACK_SIGNING_SECRET,
       appToken: env.SLACK_APP_TOKEN,
       apiUrl: env.SLACK_API_URL === undefined ? undefined : `${env.SLACK_API_URL}/`,

@@ -33,9 +33,12 @@ import {
   type FlagRequestStore,
   type FlagRequestTimes,
 } from './store/flag-requests.ts';
+import { createInstallStates, type InstallStates } from './store/install-states.ts';
+import { createInstallationStore, type InstallationStore } from './store/installations.ts';
 import type { Keyring } from './store/keyring.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
 import { createSeenEventStore, type SeenEventStore } from './store/seen-events.ts';
+import { createTenantLifecycle, type TenantLifecycle } from './store/tenant-lifecycle.ts';
 import { createWatchStore, type WatchStore } from './store/watches.ts';
 
 /**
@@ -87,6 +90,12 @@ export interface Features {
   chartChoices: ChartChoiceStore;
   /** Who in a channel can see what is posted there, each asked as themselves (issue 18). */
   audience: Audience;
+  /** Slack installations, sealed, when the app is distributed by OAuth (issue 19). */
+  installations: InstallationStore;
+  /** One-time "Add to Slack" states. */
+  installStates: InstallStates;
+  /** Uninstalls, revocations and members who leave: what stops, what is deleted. */
+  lifecycle: TenantLifecycle;
   now(): Date;
   /** Closes the upstream connection pools. */
   close(): Promise<void>;
@@ -192,6 +201,9 @@ export function createFeatures(deps: FeatureDeps): Features {
       alationFor,
       now,
     }),
+    installations: createInstallationStore(deps.db, deps.keyring, now),
+    installStates: createInstallStates(deps.db),
+    lifecycle: createTenantLifecycle(deps.db),
     now,
     async close() {
       await Promise.all([alationHttp.close(), modeHttp.close(), cpu.close()]);

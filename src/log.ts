@@ -14,7 +14,7 @@ const SECRET_METADATA_KEY = /(_at|_status|_type|_id|_ids|expires|Expires)$/;
 
 /** Credentials that show up inside free text: Slack tokens, auth headers, URL query parameters. */
 const SECRET_IN_TEXT: readonly [RegExp, string][] = [
-  [/\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g, '[REDACTED]'],
+  [/\bx(?:ox[abposre]|app)[.-][A-Za-z0-9.-]+/g, '[REDACTED]'],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]'],
   [
     /([?&](?:token|access_token|refresh_token|code|state|client_secret)=)[^&\s"']+/gi,

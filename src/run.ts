@@ -75,7 +75,7 @@ export async function run(config: Config, log: Logger): Promise<Running> {
       flagRequestTimes: config.flagRequests,
     });
     features = ready;
-    await startWorkers(boss, ready, bot.app.client, log);
+    await startWorkers(boss, ready, bot.clients, log);
     resolveFeatures(ready);
     // On a pool thread at low priority, after ready: the first share then has no library load to wait for.
     void ready.charts.warm();

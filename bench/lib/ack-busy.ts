@@ -15,7 +15,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -29,7 +29,7 @@ import { createKeyring } from '../../src/store/keyring.ts';
 import { buildSlashCommand, computeSignature } from '../../test/driver.ts';
 import { startAlationEmulator } from '../../test/emulators/alation.ts';
 import { SLACK_DEFAULTS, startSlackEmulator } from '../../test/emulators/slack.ts';
-import { bigCsv } from '../../test/support/csv.ts';
+import { bigCsv, seriesCsv } from '../../test/support/csv.ts';
 import { freePort, ROOT, waitForStatus } from '../../test/support/process.ts';
 import { median, p50p99 } from './stats.ts';
 
@@ -39,6 +39,14 @@ export interface BusyOptions {
   concurrency: number;
   sharers: number;
   csvMb: number;
+  /**
+   * What each share is: `plain` (bigCsv: text columns, no chart suits it), `chart` (a series
+   * over time, so every share also draws a line chart) or `plain-series` (the same shape with a
+   * text key instead of the time: no chart). With `chart` and `plain-series` the busy phase
+   * bursts again and again until every share is uploaded, so the bursts overlap the drawing,
+   * and the idle phase runs as many bursts as the last busy phase did.
+   */
+  csv?: 'plain' | 'chart' | 'plain-series';
   verbose: boolean;
   /** Another checkout to run instead of this one (e.g. an older commit, for comparison). */
   root: string | undefined;
@@ -230,6 +238,8 @@ interface Tally {
   inFlightAtBurstEnd: number;
   /** Event-loop CPU of each busy phase (shares and burst) minus its idle burst, ms. */
   shareCpuMs: number[];
+  /** The main thread's run-queue wait in each phase, ms. */
+  waitMs: { idle: number[]; busy: number[] };
 }
 
 /**
@@ -246,17 +256,44 @@ function mainThreadCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/**
+ * Time (ms) the bot's main thread has spent runnable but waiting for a CPU (schedstat's run
+ * delay): how much other threads — the bot's own pool, database and GC threads on its core, or
+ * other processes — kept the event loop from running when it had work.
+ */
+function mainThreadWaitMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ');
+    return Number(fields[1]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runBusy(o: BusyOptions): Promise<void> {
-  const pinned =
-    availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+  // cpus(), not availableParallelism(): a second run in this process finds itself pinned to one.
+  const pinned = cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
   if (pinned) spawnSync('taskset', ['-cp', '0', String(process.pid)]);
   const reniced = renice(process.pid, o.nice);
   const slack = await startSlackEmulator();
   const alation = await startAlationEmulator();
-  const csv = bigCsv(o.csvMb * 1024 * 1024);
+  const kind = o.csv ?? 'plain';
+  const csvBytes = o.csvMb * 1024 * 1024;
+  // About 175 bytes a row, as a 1 MB chartable result of 6,000 rows (bench/chart.ts).
+  const seriesRows = Math.max(1, Math.round(csvBytes / 175));
+  const csv =
+    kind === 'plain'
+      ? bigCsv(csvBytes)
+      : {
+          chunks: () => seriesCsv(seriesRows, csvBytes, kind === 'chart'),
+          rows: seriesRows,
+          bytes: csvBytes,
+        };
   // Built once: generating 2 MB per download would load this process's loop, which also times
   // the acks.
   const chunks = [...csv.chunks()];
+  const untilUploaded = kind !== 'plain';
+  let burstsPerPhase = 3;
   const source = alation.addDataSource({ title: 'Warehouse' });
   const query = alation.addQuery({ datasourceId: source.id, title: 'Big', content: 'SELECT 1' });
   alation.addResult(query.id, { csv: () => chunks, rowCount: csv.rows });
@@ -279,28 +316,41 @@ export async function runBusy(o: BusyOptions): Promise<void> {
       busy: [] as number[],
       inFlight: 0,
       cpu: { idle: 0, busy: 0 },
+      wait: { idle: 0, busy: 0 },
     };
     const cpuAt = () => mainThreadCpuMs(bot.child.pid) ?? Number.NaN;
+    const waitAt = () => mainThreadWaitMs(bot.child.pid) ?? Number.NaN;
     for (const mode of idleFirst ? ['idle', 'busy'] : ['busy', 'idle']) {
       if (mode === 'idle') {
         const before = cpuAt();
+        const waited = waitAt();
         got.idle = await bot.burst();
+        for (let b = 1; untilUploaded && b < burstsPerPhase; b++)
+          got.idle.push(...(await bot.burst()));
         await sleep(100);
         got.cpu.idle = cpuAt() - before;
+        got.wait.idle = waitAt() - waited;
       } else {
         slack.reset();
         const before = cpuAt();
+        const waited = waitAt();
         await Promise.all(sharers.map((userId) => bot.share(userId, query.id)));
         // The shares are acked; their downloads, previews and uploads run on now.
         await sleep(20);
         got.busy = await bot.burst();
         got.inFlight = o.sharers - uploads();
+        if (untilUploaded) {
+          let b = 1;
+          for (; uploads() < o.sharers && b < 40; b++) got.busy.push(...(await bot.burst()));
+          burstsPerPhase = b;
+        }
         await slack.waitFor('files.completeUploadExternal', {
           count: o.sharers,
           timeoutMs: 120_000,
         });
         await sleep(100);
         got.cpu.busy = cpuAt() - before;
+        got.wait.busy = waitAt() - waited;
       }
       await sleep(100);
     }
@@ -310,7 +360,14 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   try {
     for (const [name, root] of builds) bots.push(await startBot(name, root, shared, o));
     for (const bot of bots)
-      tallies.set(bot, { ratios: [], idle: [], busy: [], inFlightAtBurstEnd: 0, shareCpuMs: [] });
+      tallies.set(bot, {
+        ratios: [],
+        idle: [],
+        busy: [],
+        inFlightAtBurstEnd: 0,
+        shareCpuMs: [],
+        waitMs: { idle: [], busy: [] },
+      });
     for (let r = 0; r < o.warmup + o.rounds; r++) {
       const order = r % 2 === 0 ? bots : [...bots].reverse();
       for (const bot of order) {
@@ -322,6 +379,8 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         t.busy.push(...got.busy);
         t.inFlightAtBurstEnd += got.inFlight;
         t.shareCpuMs.push(got.cpu.busy - got.cpu.idle);
+        t.waitMs.idle.push(got.wait.idle);
+        t.waitMs.busy.push(got.wait.busy);
         const idle = p50p99(got.idle);
         const busy = p50p99(got.busy);
         t.ratios.push(busy.p99 / idle.p99);
@@ -344,14 +403,24 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   const col = (s: string) => s.padStart(13);
   const row = (label: string, a: string, b: string) =>
     console.log(`${label.padEnd(40)}${col(a)}${col(b)}`);
+  const lastShares = slack.callsTo('files.completeUploadExternal');
+  const withChart = lastShares.filter(
+    (c) => Array.isArray(c.args.files) && c.args.files.length > 1,
+  );
   console.log(
     `ack latency while busy, /alation help: ${o.rounds} rounds (+${o.warmup} warm-up) of a ` +
       `${o.concurrency}-request burst idle and one while ${o.sharers} people share a ` +
-      `${o.csvMb} MB result each (${csv.bytes} B); node src/main.ts, embedded database` +
+      `${o.csvMb} MB ${kind} result each (${csv.bytes} B); node src/main.ts, embedded database` +
       `${pinned ? '; bot on cpu 1, load and emulators on cpu 0' : ''}` +
       `${o.nice ? (reniced ? `; nice ${o.nice}` : '; --nice not permitted here') : ''}; load average ` +
       `${load0.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after`,
   );
+  if (untilUploaded) {
+    console.log(
+      `bursts ran until every share was uploaded (${burstsPerPhase} in the last busy phase); ` +
+        `in the last round ${withChart.length} of ${lastShares.length} shares carried a chart`,
+    );
+  }
   let verdictLine = '';
   for (const bot of bots) {
     const t = tallies.get(bot);
@@ -375,6 +444,12 @@ export async function runBusy(o: BusyOptions): Promise<void> {
       `event-loop CPU of ${o.sharers} shares (busy phase minus idle burst, 10 ms ticks): median ` +
         `${cpu.median.toFixed(0)} ms (95% ${cpu.lo.toFixed(0)}–${cpu.hi.toFixed(0)}), ` +
         `${(cpu.median / o.sharers).toFixed(1)} ms per share`,
+    );
+    const waitIdle = median(t.waitMs.idle);
+    const waitBusy = median(t.waitMs.busy);
+    console.log(
+      `main thread runnable but waiting for a CPU: median ${waitIdle.median.toFixed(0)} ms per idle ` +
+        `phase, ${waitBusy.median.toFixed(0)} ms per busy phase (95% ${waitBusy.lo.toFixed(0)}–${waitBusy.hi.toFixed(0)})`,
     );
     console.log(
       `event-loop blocks over 200 ms the bot logged: ${bot.blocks.length}` +

@@ -25,5 +25,6 @@ export function ownerOf(body: SlackIdentity): Owner {
     body.team?.id ||
     body.user?.team_id;
   if (!userId || !tenantId) throw new Error('Slack request carries no user or team id');
-  return { tenantId, userId };
+  const teamId = body.team_id || body.team?.id || body.user?.team_id;
+  return teamId && teamId !== tenantId ? { tenantId, userId, teamId } : { tenantId, userId };
 }

@@ -12,6 +12,7 @@ import { escapeWithin } from '../views/blocks.ts';
 import { ALT_TEXT_MAX } from './alt-text.ts';
 import type { Chart, ChartRequest } from './chart.ts';
 import { parseChoice } from './choose.ts';
+import { type ChartMemo, createChartMemo } from './memo.ts';
 import { mayChart, PREFIX_BYTES } from './prefilter.ts';
 
 const WARM_TASK = taskRef<typeof import('./warm-task.ts').default>(
@@ -34,10 +35,14 @@ export interface Charts {
   open(request: ChartRequest): ChartStream | undefined;
   /** Loads the renderer on a pool thread ahead of the first chart; never throws. */
   warm(): Promise<void>;
+  /** Reuses the chart of an identical request drawn moments ago, or draws it (see memo.ts). */
+  remembered: ChartMemo['tap'];
 }
 
 export function createCharts(pool: CpuPool, log: Logger): Charts {
+  const memo = createChartMemo();
   return {
+    remembered: memo.tap,
     open(request) {
       const start = () => {
         try {
@@ -220,13 +225,23 @@ export interface ChartSource {
  */
 export async function queryChartTap(
   source: ChartSource,
-  input: { owner: Owner; queryId: number; csvName: string; log: Logger } & Omit<
-    ChartRequest,
-    'choice'
-  >,
+  input: {
+    owner: Owner;
+    queryId: number;
+    /** The stored result drawn; with it, an identical chart drawn moments ago is reused. */
+    resultId?: number;
+    csvName: string;
+    log: Logger;
+  } & Omit<ChartRequest, 'choice'>,
 ): Promise<ChartTap | undefined> {
-  const { owner, queryId, csvName, log, ...request } = input;
+  const { owner, queryId, resultId, csvName, log, ...request } = input;
   const choice = parseChoice(await source.chartChoices.get(owner, queryId).catch(() => undefined));
-  const stream = source.charts.open({ ...request, choice });
-  return stream && chartTap(stream, chartFileName(csvName), `${request.title} (chart)`, log);
+  const draw = () => {
+    const stream = source.charts.open({ ...request, choice });
+    return stream && chartTap(stream, chartFileName(csvName), `${request.title} (chart)`, log);
+  };
+  if (resultId === undefined) return draw();
+  // Everything the picture and its file are made of: the same key draws the same chart.
+  const key = JSON.stringify([queryId, resultId, csvName, choice ?? null, request]);
+  return source.charts.remembered(key, draw);
 }

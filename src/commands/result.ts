@@ -155,6 +155,7 @@ export function shareResult(deps: CommandDeps) {
       const chart = await queryChartTap(features, {
         owner,
         queryId,
+        resultId: state.resultId,
         csvName: filename,
         log,
         zone,

@@ -90,6 +90,7 @@ export async function buildQueryResult(
       ? await queryChartTap(ctx.charts, {
           owner: ctx.digest.owner,
           queryId,
+          resultId: state.resultId,
           csvName: filename,
           log: ctx.charts.log,
           zone: ctx.frame.zone,

@@ -86,8 +86,12 @@ export async function expire(
 
 export async function startFlagRequestWorker(
   boss: PgBoss,
-  deps: RequestDeps,
-  options: { pollingIntervalSeconds?: number } = {},
+  base: RequestDeps,
+  options: {
+    pollingIntervalSeconds?: number;
+    /** The client of the request's workspace (OAuth installs); without it `deps.slack` serves all. */
+    clientFor?: (requestId: string) => Promise<RequestDeps['slack'] | undefined>;
+  } = {},
 ): Promise<void> {
   await ensureFlagRequestQueue(boss);
   await boss.work<TimerData>(
@@ -96,6 +100,9 @@ export async function startFlagRequestWorker(
     async ([job]) => {
       if (!job) return;
       const { requestId, kind } = job.data;
+      const slack = options.clientFor ? await options.clientFor(requestId) : base.slack;
+      if (!slack) return;
+      const deps = { ...base, slack };
       if (kind === 'remind') {
         await remind(deps, requestId);
         return;

@@ -37,7 +37,8 @@ const REFUSED: Record<'unknown' | 'used' | 'expired', string> = {
 
 export interface OAuthCallbackDeps {
   features(): Promise<Features>;
-  client(): AllMiddlewareArgs['client'];
+  /** The client of the workspace (or org) the state was made in; undefined once uninstalled. */
+  client(tenantId: string): Promise<AllMiddlewareArgs['client'] | undefined>;
   log: Logger;
 }
 
@@ -95,7 +96,11 @@ export function oauthCallbackRoute(deps: OAuthCallbackDeps): CustomRoute {
           method: 'oauth',
           connectedAt: features.now().toISOString(),
         });
-        const client = deps.client();
+        const client = await deps.client(owner.tenantId);
+        if (!client) {
+          page(res, 200, 'Connected to Alation', 'You can close this tab and go back to Slack.');
+          return;
+        }
         if (data.viewExternalId) {
           // The modal may have been closed meanwhile; that is fine.
           await client.views

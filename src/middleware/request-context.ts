@@ -20,14 +20,16 @@ function describe(body: AnyMiddlewareArgs['body']): Record<string, unknown> {
   const b = body as Record<string, unknown> & {
     user?: { id?: string };
     team?: { id?: string };
-    event?: { type?: string; user?: string };
+    event?: { type?: string; user?: string | { id?: string } };
   };
+  // user_change (and team_join) carry a whole profile as `event.user`: log its id, never the rest.
+  const eventUser = typeof b.event?.user === 'object' ? b.event.user?.id : b.event?.user;
   return {
     kind: b.command ? 'command' : (b.type ?? 'unknown'),
     command: b.command,
     subtype: b.event?.type,
     team: b.team_id ?? b.team?.id,
-    user: b.user_id ?? b.user?.id ?? b.event?.user,
+    user: b.user_id ?? b.user?.id ?? eventUser,
   };
 }
 

@@ -75,7 +75,12 @@ export async function queueDueChecks(boss: PgBoss, alerts: AlertStore, at: Date)
 export async function startAlertWorker(
   boss: PgBoss,
   deps: CheckDeps,
-  options: { pollingIntervalSeconds?: number; concurrency?: number } = {},
+  options: {
+    pollingIntervalSeconds?: number;
+    concurrency?: number;
+    /** The client of the alerts' workspace (OAuth installs); without it `deps.slack` serves all. */
+    clientFor?: (alertId: string) => Promise<CheckDeps['slack'] | undefined>;
+  } = {},
 ): Promise<void> {
   await ensureAlertQueues(boss);
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1 };
@@ -93,7 +98,10 @@ export async function startAlertWorker(
     { ...polling, localConcurrency: options.concurrency ?? 16 },
     async ([job]) => {
       if (!job) return;
-      const outcomes = await checkAlerts(deps, job.data.alertIds);
+      const [first] = job.data.alertIds;
+      const slack = options.clientFor && first ? await options.clientFor(first) : deps.slack;
+      if (!slack) return;
+      const outcomes = await checkAlerts({ ...deps, slack }, job.data.alertIds);
       const busy = [...outcomes].flatMap(([id, o]) => (typeof o === 'object' ? [{ id, o }] : []));
       if (busy.length === 0) return;
       // Held by a replica that may have died: look again once the latest lease ends.

@@ -44,6 +44,8 @@ export interface CopyWorkerDeps extends CopyDeps {
   pollingIntervalSeconds?: number;
   /** Batches in flight at once on this instance. */
   concurrency?: number;
+  /** The client of the digest's workspace (OAuth installs); undefined → the batch waits. */
+  clientFor?: (digestId: string) => Promise<CopyDeps['slack'] | undefined>;
 }
 
 export async function startDigestCopyWorker(boss: PgBoss, deps: CopyWorkerDeps): Promise<void> {
@@ -56,7 +58,11 @@ export async function startDigestCopyWorker(boss: PgBoss, deps: CopyWorkerDeps):
       localConcurrency: deps.concurrency ?? 4,
     },
     async ([job]: Job<CopyRef>[]) => {
-      if (job) await deliverCopyBatch(deps, job.data);
+      if (!job) return;
+      const slack = deps.clientFor ? await deps.clientFor(job.data.digestId) : deps.slack;
+      // No installation serves the digest's workspace any more: it is paused, nothing to send.
+      if (!slack) return;
+      await deliverCopyBatch({ ...deps, slack }, job.data);
     },
   );
 }

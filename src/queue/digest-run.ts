@@ -83,6 +83,8 @@ export interface DigestWorkerDeps extends DeliveryDeps {
   pollingIntervalSeconds?: number;
   /** Deliveries in flight at once on this instance; most of their time is spent waiting on I/O. */
   concurrency?: number;
+  /** The client of the digest's workspace (OAuth installs); undefined → paused, not posted. */
+  clientFor?: (digestId: string) => Promise<DeliveryDeps['slack'] | undefined>;
 }
 
 /** The job's slot: given, or the cron occurrence at or before the job's creation. */
@@ -108,8 +110,10 @@ export async function startDigestWorker(boss: PgBoss, deps: DigestWorkerDeps): P
       if (!job) return;
       const slot = await slotOf(deps, job.data, job.createdOn);
       if (!slot) return;
+      const slack = deps.clientFor ? await deps.clientFor(job.data.digestId) : deps.slack;
+      if (!slack) return;
       try {
-        const outcome = await deliverDigest(deps, job.data.digestId, slot, {
+        const outcome = await deliverDigest({ ...deps, slack }, job.data.digestId, slot, {
           lastAttempt: job.retryCount >= RETRY_LIMIT,
         });
         if (typeof outcome === 'object') {

@@ -66,6 +66,8 @@ export interface JobWatchWorkerDeps {
   /** Tests shorten the schedule; production uses 1 s doubling to 30 s. */
   delays?: { firstMs: number; maxMs: number };
   pollingIntervalSeconds?: number;
+  /** The client of the watch's workspace (OAuth installs); without it `slack` serves all. */
+  clientFor?: (watchId: string) => Promise<JobWatchWorkerDeps['slack'] | undefined>;
 }
 
 export function fetchJob(alation: AlationClient, ref: JobRef): Promise<JobStatus> {
@@ -164,7 +166,14 @@ export async function startJobWatchWorker(boss: PgBoss, deps: JobWatchWorkerDeps
     JOB_WATCH_QUEUE,
     { pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, batchSize: 1 },
     async ([job]) => {
-      if (job) await pollWatch(deps, job.data.watchId);
+      if (!job) return;
+      const slack = deps.clientFor ? await deps.clientFor(job.data.watchId) : deps.slack;
+      // No installation serves its workspace any more: nothing can be posted, so stop watching.
+      if (!slack) {
+        await deps.watches.end(job.data.watchId, 'stopped');
+        return;
+      }
+      await pollWatch({ ...deps, slack }, job.data.watchId);
     },
   );
 }

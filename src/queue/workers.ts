@@ -1,15 +1,17 @@
 // The background workers a bot runs once storage is up, started the same way by src/run.ts and
 // by the test bot, so the tests exercise the production wiring.
-import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { PgBoss } from 'pg-boss';
 import type { Features } from '../features.ts';
 import { requestDeps } from '../flag-requests/notify.ts';
 import { startFlagRequestWorker } from '../flag-requests/timers.ts';
 import type { Logger } from '../log.ts';
+import type { SlackClients } from '../slack/clients.ts';
 import { alertCheckDeps, startAlertWorker } from './alert-check.ts';
 import { copyWorkerDeps, startDigestCopyWorker } from './digest-copies.ts';
 import { digestWorkerDeps, startDigestWorker } from './digest-run.ts';
+import { jobClients } from './job-clients.ts';
 import { ensureJobWatchQueue, startJobWatchWorker } from './job-watch.ts';
+import { startLifecycleWorkers } from './lifecycle.ts';
 
 export interface WorkerOptions {
   /** How often idle workers ask pg-boss for work; tests shorten it. */
@@ -18,11 +20,15 @@ export interface WorkerOptions {
   jobWatchDelays?: { firstMs: number; maxMs: number };
 }
 
-/** Job-card polls, digest deliveries, flag request reminders and expiries, and alert checks, on `boss`, posting with `slack`. */
+/**
+ * Job-card polls, digest deliveries, flag request reminders and expiries, alert checks, and the
+ * uninstall purge and token refresh, on `boss`. Each job posts with its own workspace's client
+ * from `clients` (the one bot token in single-workspace mode).
+ */
 export async function startWorkers(
   boss: PgBoss,
   features: Features,
-  slack: AllMiddlewareArgs['client'],
+  clients: SlackClients,
   log: Logger,
   options: WorkerOptions = {},
 ): Promise<void> {
@@ -30,6 +36,9 @@ export async function startWorkers(
     options.pollingIntervalSeconds === undefined
       ? {}
       : { pollingIntervalSeconds: options.pollingIntervalSeconds };
+  const slack = clients.base;
+  // One token for everything needs no lookup per job.
+  const perJob = clients.singleToken ? undefined : jobClients(clients, features, log);
   await ensureJobWatchQueue(boss);
   await startJobWatchWorker(boss, {
     watches: features.watches,
@@ -39,10 +48,26 @@ export async function startWorkers(
     log,
     now: features.now,
     ...(options.jobWatchDelays ? { delays: options.jobWatchDelays } : {}),
+    ...(perJob ? { clientFor: perJob.forWatch } : {}),
     ...polling,
   });
-  await startDigestWorker(boss, { ...digestWorkerDeps(features, slack, log), ...polling });
-  await startDigestCopyWorker(boss, { ...copyWorkerDeps(features, slack, log), ...polling });
-  await startFlagRequestWorker(boss, requestDeps(features, slack, log), polling);
-  await startAlertWorker(boss, alertCheckDeps(features, slack, log), polling);
+  await startDigestWorker(boss, {
+    ...digestWorkerDeps(features, slack, log),
+    ...(perJob ? { clientFor: perJob.forDigest } : {}),
+    ...polling,
+  });
+  await startDigestCopyWorker(boss, {
+    ...copyWorkerDeps(features, slack, log),
+    ...(perJob ? { clientFor: perJob.forDigest } : {}),
+    ...polling,
+  });
+  await startFlagRequestWorker(boss, requestDeps(features, slack, log), {
+    ...polling,
+    ...(perJob ? { clientFor: perJob.forFlagRequest } : {}),
+  });
+  await startAlertWorker(boss, alertCheckDeps(features, slack, log), {
+    ...polling,
+    ...(perJob ? { clientFor: perJob.forAlert } : {}),
+  });
+  await startLifecycleWorkers(boss, features, clients, log, polling);
 }

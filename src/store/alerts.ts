@@ -97,6 +97,7 @@ export interface AlertStore extends Pick<SlotClaims, 'claim' | 'renew' | 'releas
 interface Row {
   id: string;
   tenant_id: string;
+  team_id?: string | null;
   user_id: string;
   channel_id: string;
   only_me: boolean;
@@ -125,7 +126,11 @@ const json = <T>(v: T | string) => (typeof v === 'string' ? (JSON.parse(v) as T)
 function toAlert(r: Row): Alert {
   return {
     id: r.id,
-    owner: { tenantId: r.tenant_id, userId: r.user_id },
+    owner: {
+      tenantId: r.tenant_id,
+      userId: r.user_id,
+      ...(r.team_id ? { teamId: r.team_id } : {}),
+    },
     channelId: r.channel_id,
     onlyMe: r.only_me,
     tz: r.tz,
@@ -163,8 +168,8 @@ export function createAlertStore(db: Queryable): AlertStore {
     async create(input, now) {
       const row = await one(
         `INSERT INTO alerts (id, tenant_id, user_id, channel_id, only_me, name, query_id, condition,
-           every_minutes, tz, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 'active', $10, $10) RETURNING *`,
+           every_minutes, tz, status, created_at, updated_at, team_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 'active', $10, $10, $12) RETURNING *`,
         [
           randomUUID(),
           input.owner.tenantId,
@@ -177,6 +182,7 @@ export function createAlertStore(db: Queryable): AlertStore {
           input.everyMinutes,
           now,
           input.tz,
+          input.owner.teamId ?? null,
         ],
       );
       if (!row) throw new Error('INSERT … RETURNING gave no row');

@@ -10,6 +10,13 @@ export interface Owner {
   /** Enterprise id on Enterprise Grid, else team id: the scope in which user ids are unique. */
   tenantId: string;
   userId: string;
+  /**
+   * On Enterprise Grid, the workspace the person acted in (`tenantId` is then the org). What
+   * they create in a channel remembers it, so work done later without a request (a digest, a
+   * job card) posts with that workspace's installation when the org has no org-wide one.
+   * Credentials ignore it: one connection serves the whole org.
+   */
+  teamId?: string;
 }
 
 /** Safe-to-show facts about a credential; stored in plain text, so never a token. */

@@ -61,6 +61,7 @@ export interface Digest {
 interface Row {
   id: string;
   tenant_id: string;
+  team_id?: string | null;
   user_id: string;
   channel_id: string;
   name: string;
@@ -108,7 +109,11 @@ function toDigest(r: Row): Digest {
   const params = typeof r.params === 'string' ? JSON.parse(r.params) : r.params;
   return {
     id: r.id,
-    owner: { tenantId: r.tenant_id, userId: r.user_id },
+    owner: {
+      tenantId: r.tenant_id,
+      userId: r.user_id,
+      ...(r.team_id ? { teamId: r.team_id } : {}),
+    },
     channelId: r.channel_id,
     name: r.name,
     params: {
@@ -200,8 +205,8 @@ export function createDigestStore(db: Queryable): DigestStore {
       const { kind, json, includeChart, personal } = split(input.params);
       const [row] = await db.query<Row>(
         `INSERT INTO digests (id, tenant_id, user_id, channel_id, name, kind, params, cron, tz,
-                              status, since_at, include_chart, personal)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10, $11, $12) RETURNING *`,
+                              status, since_at, include_chart, personal, team_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, 'active', $10, $11, $12, $13) RETURNING *`,
         [
           randomUUID(),
           input.owner.tenantId,
@@ -215,6 +220,7 @@ export function createDigestStore(db: Queryable): DigestStore {
           now,
           includeChart,
           personal,
+          input.owner.teamId ?? null,
         ],
       );
       if (!row) throw new Error('digest not created');

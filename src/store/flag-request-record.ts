@@ -60,6 +60,7 @@ export interface FlagRequestEvent {
 export interface Row {
   id: string;
   tenant_id: string;
+  team_id?: string | null;
   requester_id: string;
   subject_otype: string;
   subject_id: string | number;
@@ -93,7 +94,11 @@ const maybeDate = (v: Date | string | null) => (v === null ? null : new Date(v))
 export function toRequest(r: Row): FlagRequest {
   return {
     id: r.id,
-    requester: { tenantId: r.tenant_id, userId: r.requester_id },
+    requester: {
+      tenantId: r.tenant_id,
+      userId: r.requester_id,
+      ...(r.team_id ? { teamId: r.team_id } : {}),
+    },
     subject: {
       otype: r.subject_otype,
       id: Number(r.subject_id),

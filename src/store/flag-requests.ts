@@ -146,8 +146,9 @@ export function createFlagRequestStore(db: Queryable): FlagRequestStore {
       const created = await one(
         `INSERT INTO flag_requests (id, tenant_id, requester_id, subject_otype, subject_id,
                                     subject_name, flag_type, reason, reviewer_user_id,
-                                    reviewer_channel_id, status, created_at, remind_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13) RETURNING *`,
+                                    reviewer_channel_id, status, created_at, remind_at, expires_at,
+                                    team_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12, $13, $14) RETURNING *`,
         [
           id,
           input.requester.tenantId,
@@ -162,6 +163,7 @@ export function createFlagRequestStore(db: Queryable): FlagRequestStore {
           now,
           new Date(now.getTime() + times.remindAfterMs),
           new Date(now.getTime() + times.expireAfterMs),
+          input.requester.teamId ?? null,
         ],
       );
       if (!created) throw new Error('flag request not created');

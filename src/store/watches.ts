@@ -26,6 +26,7 @@ export interface Watch {
 interface Row {
   id: string;
   tenant_id: string;
+  team_id?: string | null;
   user_id: string;
   channel_id: string;
   message_ts: string;
@@ -42,7 +43,7 @@ interface Row {
 
 const toWatch = (r: Row): Watch => ({
   id: r.id,
-  owner: { tenantId: r.tenant_id, userId: r.user_id },
+  owner: { tenantId: r.tenant_id, userId: r.user_id, ...(r.team_id ? { teamId: r.team_id } : {}) },
   channelId: r.channel_id,
   messageTs: r.message_ts,
   ref: r.job_id !== null ? { id: Number(r.job_id) } : { name: r.job_name ?? '' },
@@ -83,8 +84,8 @@ export function createWatchStore(db: Queryable): WatchStore {
       const ref = input.ref;
       const [row] = await db.query<Row>(
         `INSERT INTO job_watches (id, tenant_id, user_id, channel_id, message_ts, job_id, job_name,
-                                  status, started_at, deadline)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'watching', $8, $9) RETURNING *`,
+                                  status, started_at, deadline, team_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'watching', $8, $9, $10) RETURNING *`,
         [
           id,
           input.owner.tenantId,
@@ -95,6 +96,7 @@ export function createWatchStore(db: Queryable): WatchStore {
           'name' in ref ? ref.name : null,
           input.startedAt,
           input.deadline,
+          input.owner.teamId ?? null,
         ],
       );
       if (!row) throw new Error('watch not created');
@@ -122,9 +124,9 @@ export function createWatchStore(db: Queryable): WatchStore {
     async restart(id, owner, deadline) {
       const [row] = await db.query<Row>(
         `UPDATE job_watches SET status = 'watching', tenant_id = $2, user_id = $3, deadline = $4,
-                polls = 0, updated_at = now()
+                team_id = $5, polls = 0, updated_at = now()
           WHERE id = $1 AND status <> 'finished' AND status <> 'gone' RETURNING *`,
-        [id, owner.tenantId, owner.userId, deadline],
+        [id, owner.tenantId, owner.userId, deadline, owner.teamId ?? null],
       );
       return row ? toWatch(row) : undefined;
     },

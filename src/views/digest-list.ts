@@ -23,7 +23,7 @@ export const MAX_LISTED = 15;
 export function describeParams(p: DigestParams): string {
   switch (p.kind) {
     case 'query_result':
-      return `latest result of query ${p.queryId}${p.attachCsv ? ' with CSV' : ''}${p.onlyIfChanged ? ', only when it changed' : ''}${p.personal ? ', to each subscriber as themselves' : ''}`;
+      return `latest result of query ${p.queryId}${attachments(p.attachCsv, p.includeChart !== false)}${p.onlyIfChanged ? ', only when it changed' : ''}${p.personal ? ', to each subscriber as themselves' : ''}`;
     case 'failed_runs':
       return `failed query runs${p.queryId ? ` of query ${p.queryId}` : ''}${p.datasourceId ? ` on data source ${p.datasourceId}` : ''}`;
     case 'flag_changes':
@@ -31,6 +31,12 @@ export function describeParams(p: DigestParams): string {
     case 'mode_runs':
       return `${p.only ? `${p.only} ` : 'finished '}query runs of Mode report ${escapeMrkdwn(`${p.workspace}/${p.report}`)}${p.run ? `, run ${escapeMrkdwn(p.run)}` : ''}`;
   }
+}
+
+/** " with a chart and CSV", " with CSV", " with a chart" or nothing. */
+function attachments(csv: boolean, chart: boolean): string {
+  const parts = [...(chart ? ['a chart'] : []), ...(csv ? ['CSV'] : [])];
+  return parts.length ? ` with ${parts.join(' and ')}` : '';
 }
 
 const OUTCOME_ICONS = { posted: ':white_check_mark:', skipped: ':fast_forward:', failed: ':x:' };

@@ -1,6 +1,6 @@
 // Charts in query-result digests (issue 16): on by default, off when the form says so, drawn in
 // the digest's zone with its creator's saved choice for the query.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deliverDigest } from '../../src/digests/deliver.ts';
 import { digestWorkerDeps } from '../../src/queue/digest-run.ts';
 import type { DigestParams } from '../../src/store/digests.ts';
@@ -76,5 +76,38 @@ describe('charts in query-result digests', () => {
     });
     const { png } = await run({});
     expect(png?.alt_text).toMatch(/^Big number: total is 2,590.5\. 3 rows summed\.$/);
+  });
+
+  it('draws one chart for digests of the same result due together, and posts it with each', async () => {
+    const open = vi.spyOn(t.features.charts, 'open');
+    const create = (name: string, tz: string) =>
+      t.features.digests.create(
+        {
+          owner: DEFAULT_OWNER,
+          channelId: CHANNEL,
+          name,
+          params: { kind: 'query_result', queryId, attachCsv: true, onlyIfChanged: false },
+          cron: '0 9 * * 1-5',
+          tz,
+        },
+        new Date('2026-11-23T08:00:00Z'),
+      );
+    const digests = await Promise.all([
+      create('Sales for EMEA', 'Europe/Berlin'),
+      create('Sales for the board', 'Europe/Berlin'),
+      create('Sales, New York', 'America/New_York'),
+    ]);
+    const deps = digestWorkerDeps(t.features, t.bot.app.client, captureLog().log);
+    const outcomes = await Promise.all(
+      digests.map((d) => deliverDigest(deps, d.id, { manual: `m-${d.id}` })),
+    );
+    expect(outcomes).toEqual(['posted', 'posted', 'posted']);
+    // Each post carries its chart; Berlin's two share one drawing, New York's zone draws its own.
+    const completes = t.slack.callsTo('files.completeUploadExternal');
+    expect(completes.map((c) => (c.args.files as unknown[]).length)).toEqual([2, 2, 2]);
+    expect(open).toHaveBeenCalledTimes(2);
+    const pngs = [...t.slack.uploads.values()].filter((u) => u.filename.endsWith('.png'));
+    expect(pngs).toHaveLength(3);
+    expect(new Set(pngs.map((p) => p.bytes?.toString('base64'))).size).toBeLessThanOrEqual(2);
   });
 });

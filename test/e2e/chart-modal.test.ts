@@ -1,7 +1,7 @@
 // `/alation chart` (issue 16): the modal offers the result's columns; the saved choice is used by
 // the next share of the query's result.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { openedView, textOf } from '../support/flows.ts';
 
@@ -92,6 +92,47 @@ describe('/alation chart', () => {
       errors: { chart_x: expect.stringContaining('needs an x axis') },
     });
     expect(await t.features.chartChoices.get(DEFAULT_OWNER, queryId)).toBeUndefined();
+  });
+
+  it("Chart… on a shared result opens the same modal for that result's query", async () => {
+    await slashCommand(t.target, {
+      text: `result ${queryId}`,
+      response_url: t.slack.responseUrl(),
+    });
+    const [shared] = await t.slack.waitFor('files.completeUploadExternal');
+    const blocks = (shared?.args.blocks ?? []) as Json[];
+    const button = blocks
+      .flatMap((b) => (b.elements ?? []) as Json[])
+      .find((e) => e.action_id === 'chart_open');
+    expect(button).toMatchObject({ type: 'button', value: String(queryId) });
+    expect(t.slack.callsTo('views.open')).toHaveLength(0);
+
+    const ack = await blockAction(t.target, {
+      actions: [{ action_id: 'chart_open', value: String(button?.value) }],
+    });
+    expect(ack.status).toBe(200);
+    const view = await openedView(t, 'chart_modal');
+    const y = (view.blocks as Json[]).find((b) => b.block_id === 'chart_y') as Json;
+    expect(((y.element as Json).options as { value: string }[]).map((o) => o.value)).toEqual([
+      'day',
+      'region',
+      'revenue',
+      'cost',
+    ]);
+    // Saved from the button's modal, the choice is the query's.
+    await submit(view, 'bar', 'region', ['cost']);
+    await expect
+      .poll(() => t.features.chartChoices.get(DEFAULT_OWNER, queryId))
+      .toMatchObject({ kind: 'bar', x: 'region', y: ['cost'] });
+  });
+
+  it('Chart… with a forged value opens nothing', async () => {
+    const ack = await blockAction(t.target, {
+      actions: [{ action_id: 'chart_open', value: '15; DROP' }],
+    });
+    expect(ack.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.slack.callsTo('views.open')).toHaveLength(0);
   });
 
   it('says how to use it when the id is not a number', async () => {

@@ -1,7 +1,7 @@
 // Charts with shared results (issue 16), through HTTP: the PNG goes up with the CSV in the same
 // message, drawn from the same single download.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { slashCommand } from '../driver.ts';
+import { blockAction, messageAction, slashCommand } from '../driver.ts';
 import type { UploadRecord } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 
@@ -78,5 +78,35 @@ describe('charts with shared results', () => {
     expect(png).toBeUndefined();
     expect(files).toHaveLength(1);
     expect(uploads[0]?.filename).toMatch(/\.csv$/);
+  });
+
+  // The other ways in share through the same code; each must still carry its chart.
+  it.each([
+    [
+      'the Share latest result here shortcut',
+      (id: number) =>
+        messageAction(t.target, {
+          callback_id: 'share_latest_result',
+          message: { ts: '1700000000.000100', text: `<${t.alation.url}/compose/query/${id}/|q>` },
+          response_url: t.slack.responseUrl(),
+        }),
+    ],
+    [
+      'the Latest result button',
+      (id: number) =>
+        blockAction(t.target, {
+          actions: [{ action_id: 'query_latest_result', value: String(id) }],
+          response_url: t.slack.responseUrl(),
+        }),
+    ],
+  ])('%s shares the chart with the CSV', async (_way, press) => {
+    const csv = `day,revenue\n${Array.from({ length: 5 }, (_, i) => `${day(i)},${100 + i}`).join('\n')}\n`;
+    const { query } = seed(csv, 5);
+    expect((await press(query.id)).status).toBe(200);
+    const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+    const png = [...t.slack.uploads.values()].find((u) => u.filename.endsWith('.png'));
+    expect(png?.bytes?.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
+    expect(png?.alt_text).toMatch(/^Line chart of revenue by day/);
+    expect(complete?.args.files).toHaveLength(2);
   });
 });

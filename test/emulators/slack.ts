@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { handleApi } from './slack/api.ts';
 import { addFault, clearFaults } from './slack/faults.ts';
 import { handlePrivateFile, handleUpload } from './slack/files.ts';
+import { authorizeInstall, revokeInstall } from './slack/installs.ts';
 import { setRateTier } from './slack/rate-limit.ts';
 import { handleResponseUrl, mintResponseUrl } from './slack/response-urls.ts';
+import { createSocketModeHub } from './slack/socket-mode.ts';
 import { createEnv, createState, dmChannel, type SlackEnv, triggerId } from './slack/state.ts';
 import {
   SLACK_DEFAULTS,
@@ -26,6 +28,12 @@ import { waitFor, waitUntil } from './slack/waits.ts';
 // chat.ts, views.ts, files.ts and conversations.ts; response-urls.ts, faults.ts and waits.ts
 // hold the rest. This file serves them and hands tests one object.
 export type { FaultHandle, SlackFaultSpec } from './faults.ts';
+export type {
+  SendOptions,
+  SocketConnection,
+  SocketEnvelope,
+  SocketModeEmulator,
+} from './slack/socket-mode.ts';
 export * from './slack/types.ts';
 
 function seed(env: SlackEnv, opts: SlackEmulatorOptions): void {
@@ -74,6 +82,9 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       res.end(String(error));
     });
   });
+  // Socket Mode links are WebSocket upgrades of the same server (see slack/socket-mode.ts).
+  const socket = createSocketModeHub(env);
+  server.on('upgrade', socket.upgrade);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -91,6 +102,8 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     botToken: env.botToken,
+    appToken: env.appToken,
+    socket,
     teamId: env.teamId,
     teamDomain: env.teamDomain,
     botUserId: env.botUserId,
@@ -131,6 +144,9 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       env.channels.set(channel.id, channel);
     },
     triggerId: () => triggerId(env),
+    installs: env.installs,
+    authorizeInstall: (grant) => authorizeInstall(env, grant),
+    revokeInstall: (where) => revokeInstall(env, where),
     responseUrl: () => mintResponseUrl(env),
     responsesTo: (url) => env.state.responses.filter((r) => r.url === url),
     fault: (spec) => addFault(env, spec),
@@ -144,6 +160,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        socket.closeAll();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets from WebClient/fetch would otherwise hold close() open.
         server.closeAllConnections();

@@ -17,6 +17,7 @@ import { type ModeApiToken, type ModeEmulator, startModeEmulator } from '../emul
 import { SLACK_DEFAULTS, type SlackEmulator, startSlackEmulator } from '../emulators/slack.ts';
 import { defaultTestDatabase, type TestDatabase, type TestDb } from './databases.ts';
 import { captureLog, type LogLine } from './log.ts';
+import { freePort } from './process.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 
@@ -53,6 +54,16 @@ export interface TestBotOptions {
   oauth?: { clientId: string; clientSecret?: string };
   /** AUDIENCE_CHECK and its member cap (ask, 500 by default). */
   audience?: AudienceConfig;
+  /**
+   * Serve over Socket Mode (SLACK_APP_TOKEN set) instead of HTTP: Slack's traffic then arrives
+   * as envelopes sent with `slack.socket` (see support/socket.ts), and `target` is not served.
+   */
+  socketMode?: boolean;
+  /**
+   * Distributed by Slack OAuth (SLACK_CLIENT_ID…): no bot token; each workspace installs through
+   * /slack/install (see support/install.ts) and gets its own.
+   */
+  slackOAuth?: boolean;
   /** The token-sealing key (random by default); a test gives it to a replica in another process. */
   sealingKey?: Buffer;
   /** Run pg-boss and the background workers, with a short poll schedule. */
@@ -96,6 +107,15 @@ function assertNoSecretLeaked(seen: {
     ...seen.alation.state.oauthTokens.flatMap((t) => [t.accessToken, t.refreshToken]),
     ...[...seen.mode.state.tokens.values()].flatMap((t) => [t.token, t.secret]),
   ];
+  // Bot tokens of OAuth installs and their refresh tokens travel to Slack by design; never to logs.
+  const slackSecrets = [
+    ...seen.slack.installs.tokens.keys(),
+    ...seen.slack.installs.refreshTokens.keys(),
+    ...seen.slack.installs.refreshes.map((r) => r.refreshToken),
+  ];
+  for (const secret of slackSecrets) {
+    if (seen.logs.includes(secret)) throw new Error('a Slack bot token appeared in the bot’s logs');
+  }
   const sentToSlack = JSON.stringify([seen.slack.calls, seen.slack.responses]);
   for (const secret of secrets) {
     if (seen.logs.includes(secret)) throw new Error('a credential appeared in the bot’s logs');
@@ -143,11 +163,19 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const inFlight = createInFlight();
   const publicUrl = 'http://127.0.0.1:1'; // replaced below once the port is known
   const config = {
-    port: 0,
+    // Socket Mode's receiver serves custom routes on this port and cannot tell which it took.
+    port: options.socketMode ? await freePort() : 0,
     slack: {
-      botToken: slack.botToken,
+      botToken: options.slackOAuth ? undefined : slack.botToken,
+      oauth: options.slackOAuth
+        ? {
+            clientId: slack.installs.clientId,
+            clientSecret: slack.installs.clientSecret,
+            stateSecret: 'test-state-secret-0123456789',
+          }
+        : undefined,
       signingSecret: SIGNING_SECRET,
-      appToken: undefined,
+      appToken: options.socketMode ? slack.appToken : undefined,
       apiUrl: slack.apiUrl,
     },
     alationBaseUrl: alation.url,
@@ -192,13 +220,13 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   });
   features = ready;
   if (boss) {
-    await startWorkers(boss, ready, bot.app.client, log, {
+    await startWorkers(boss, ready, bot.clients, log, {
       jobWatchDelays: options.jobs?.delays ?? { firstMs: 50, maxMs: 200 },
       pollingIntervalSeconds: 0.5,
     });
   }
   // Bolt checks the bot token with auth.test from its constructor; wait so no test races it.
-  await slack.waitFor('auth.test');
+  if (!options.slackOAuth) await slack.waitFor('auth.test');
   return {
     target: { url: `${origin}/slack/events`, signingSecret: SIGNING_SECRET },
     origin,

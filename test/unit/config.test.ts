@@ -194,6 +194,38 @@ describe('loadConfig', () => {
     });
   });
 
+  it('distributes by Slack OAuth with client id, secret and state secret, and no bot token', () => {
+    const { SLACK_BOT_TOKEN: _token, ...rest } = valid;
+    const oauth = {
+      SLACK_CLIENT_ID: '123.456',
+      SLACK_CLIENT_SECRET: 'client-secret',
+      SLACK_STATE_SECRET: 'a-long-random-state-secret',
+    };
+    const ok = loadConfig({ ...rest, ...oauth });
+    expect(ok.ok && ok.config.slack).toMatchObject({
+      botToken: undefined,
+      oauth: { clientId: '123.456', clientSecret: 'client-secret' },
+    });
+    const neither = loadConfig(rest);
+    expect(neither.ok || neither.problems).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN is required: .* or set SLACK_CLIENT_ID/),
+    ]);
+    const partial = loadConfig({ ...rest, SLACK_CLIENT_ID: '123.456' });
+    expect(partial.ok || partial.problems.map((p) => p.split(' ')[0])).toEqual([
+      'SLACK_CLIENT_SECRET',
+      'SLACK_STATE_SECRET',
+    ]);
+    const both = loadConfig({ ...valid, ...oauth });
+    expect(both.ok || both.problems).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN must not be set together with SLACK_CLIENT_ID/),
+    ]);
+    const socket = loadConfig({ ...rest, ...oauth, SLACK_APP_TOKEN: 'xapp-1' });
+    expect(socket.ok || socket.problems).toEqual([
+      expect.stringMatching(/^SLACK_APP_TOKEN \(Socket Mode\) cannot be combined/),
+    ]);
+    expect(JSON.stringify([partial, both, socket])).not.toContain('client-secret');
+  });
+
   it('treats empty strings as unset', () => {
     const result = loadConfig({ ...valid, PORT: '', DATA_DIR: '', SLACK_APP_TOKEN: '' });
     expect(result.ok && result.config).toMatchObject({ port: 3000, dataDir: './data' });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_VARIABLES } from '../../src/config.ts';
+import { BOT_SCOPES, REDIRECT_PATH } from '../../src/slack/install-flow.ts';
 import { ROOT } from '../support/process.ts';
 
 const read = (file: string) => readFile(path.join(ROOT, file), 'utf8');
@@ -40,5 +41,30 @@ describe('manifest.yml', () => {
     for (const broad of ['chat:write.public', 'channels:history', 'users:read.email', 'admin']) {
       expect(scopes).not.toContain(broad);
     }
+  });
+});
+
+describe('manifest.org.yml (distributed by OAuth)', () => {
+  const scopesOf = (manifest: string) =>
+    [...manifest.matchAll(/^\s+- ([a-z.]+:[a-z.]+|commands)\b/gm)].map((m) => m[1]);
+  const eventsOf = (manifest: string) =>
+    /bot_events:\n((?:\s+- \w+.*\n)+)/.exec(manifest)?.[1]?.match(/- (\w+)/g);
+
+  it('is manifest.yml made org-wide, with rotating tokens and the OAuth redirect', async () => {
+    const [single, org] = await Promise.all([read('manifest.yml'), read('manifest.org.yml')]);
+    expect(single).toMatch(/^\s+org_deploy_enabled: false$/m);
+    expect(org).toMatch(/^\s+org_deploy_enabled: true$/m);
+    expect(org).toMatch(/^\s+token_rotation_enabled: true$/m);
+    expect(org).toContain(`- https://slack-bot.example.com${REDIRECT_PATH}\n`);
+    expect(scopesOf(org)).toEqual(scopesOf(single));
+    expect(eventsOf(org)).toEqual(eventsOf(single));
+    for (const needed of ['app_uninstalled', 'tokens_revoked', 'user_change']) {
+      expect(eventsOf(single)).toContain(`- ${needed}`);
+    }
+  });
+
+  it('asks an installing workspace for exactly the manifest’s bot scopes', async () => {
+    const single = await read('manifest.yml');
+    expect([...BOT_SCOPES].sort()).toEqual(scopesOf(single).sort());
   });
 });

@@ -36,6 +36,13 @@ describe('log redaction', () => {
     expect(raw()).toContain('ok=1');
   });
 
+  it('hides rotating Slack tokens and refresh tokens inside text', () => {
+    const { log, raw } = captureLog();
+    log.warn('refreshed xoxe.xoxb-1-MTIz-rotated with xoxe-1-My0xLTE0-refresh; done');
+    expect(raw()).not.toMatch(/MTIz|rotated|My0xLTE0|refresh;/);
+    expect(raw()).toContain('done');
+  });
+
   it('scrubs error messages and stacks but keeps the error type', () => {
     const { log, lines } = captureLog();
     class UpstreamError extends Error {}

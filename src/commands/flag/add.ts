@@ -1,6 +1,6 @@
 // `/alation flag add [<otype> <id>]`: the Add flag modal, its type radio (which rebuilds the
 // modal with or without the reason), the submission, and the announcement in the channel.
-import type { App, RespondFn } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { ownerOf } from '../../auth/owner.ts';
 import {
@@ -19,13 +19,7 @@ import {
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { buttonValue } from '../../slack/button-value.ts';
-import { reportFailure } from '../../slack/failure.ts';
-import {
-  modalOriginSchema,
-  outcomeWithin,
-  readMetadata,
-  submitModal,
-} from '../../slack/modal-submission.ts';
+import { modalOriginSchema, readMetadata, submitModal } from '../../slack/modal-submission.ts';
 import { announce } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { clip } from '../../views/blocks.ts';
@@ -56,8 +50,9 @@ import {
   lookupSubject,
   type ModalOrigin,
   NOT_CONNECTED_TEXT,
-  OPEN_BUDGET_MS,
+  openSubjectForm,
   parseSubject,
+  type SubjectFormInput,
 } from './shared.ts';
 
 /** Where the command ran, and the subject the bot looked up when it opened the modal. */
@@ -216,43 +211,11 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
   }
 
   /** The Add flag modal, with the subject filled in (and named, if that is quick) when known. */
-  async function openAddForm(input: {
-    client: Client;
-    respond: RespondFn;
-    log: Logger;
-    owner: Owner;
-    triggerId: string;
-    subject: SubjectRef | undefined;
-    responseUrl: string | undefined;
-    channelId: string | undefined;
-  }): Promise<void> {
-    const { client, log, subject } = input;
-    try {
-      const features = await deps.features();
-      const alation = await features.requireAlation(input.owner);
-      let named: SubjectRef | undefined = subject;
-      if (subject) {
-        // The name is a nicety; the trigger id dies after 3 s, so never wait long for it.
-        const early = await outcomeWithin(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
-        if (early?.ok) named = early.value;
-      }
-      const metadata: AddMetadata = {
-        ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
-        ...(input.channelId ? { channelId: input.channelId } : {}),
-        ...(named?.name ? { subject: named } : {}),
-      };
-      await client.views.open({
-        trigger_id: input.triggerId,
-        view: buildAddFlagModal({
-          privateMetadata: JSON.stringify(metadata),
-          values: subject ? { otype: subject.otype, subjectId: String(subject.id) } : {},
-          subject: named,
-        }),
-      });
-    } catch (error) {
-      await reportFailure(error, input.respond, log, 'open the Add flag form');
-    }
-  }
+  const openAddForm = (input: SubjectFormInput) =>
+    openSubjectForm(async () => (await deps.features()).requireAlation(input.owner), input, {
+      doing: 'open the Add flag form',
+      build: buildAddFlagModal,
+    });
 
   return {
     /** `args` is what follows `add`: nothing, `<otype> <id>`, or a pasted catalog link. */
@@ -270,8 +233,7 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
         owner: ownerOf(command),
         triggerId: command.trigger_id,
         subject: parsed?.subject,
-        responseUrl: command.response_url,
-        channelId: command.channel_id,
+        origin: { responseUrl: command.response_url, channelId: command.channel_id },
       });
     },
 
@@ -289,8 +251,10 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
           owner: ownerOf(body),
           triggerId,
           subject: { otype: 'query', id },
-          responseUrl: 'response_url' in body ? body.response_url : undefined,
-          channelId: 'channel' in body ? body.channel?.id : undefined,
+          origin: {
+            responseUrl: 'response_url' in body ? body.response_url : undefined,
+            channelId: 'channel' in body ? body.channel?.id : undefined,
+          },
         });
       });
       // A link button still sends an action; there is nothing to do but acknowledge it.

@@ -1,7 +1,7 @@
 // `/alation flag request [<otype> <id>]` and **Request a flag…** (offered when Alation refused
 // someone's own flag): a form with the object, the flag, the reason and who should decide; the
 // review card goes to that person's DM or the stewards' channel, the requester gets a receipt.
-import type { App, RespondFn, ViewResponseAction } from '@slack/bolt';
+import type { App, ViewResponseAction } from '@slack/bolt';
 import { z } from 'zod';
 import { ownerOf } from '../../auth/owner.ts';
 import { FLAG_TYPES, type FlagType } from '../../client/alation.ts';
@@ -11,13 +11,7 @@ import { postCard, postReceipt, requestDeps } from '../../flag-requests/notify.t
 import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { buttonValue } from '../../slack/button-value.ts';
-import { reportFailure } from '../../slack/failure.ts';
-import {
-  modalOriginSchema,
-  outcomeWithin,
-  readMetadata,
-  submitModal,
-} from '../../slack/modal-submission.ts';
+import { modalOriginSchema, readMetadata, submitModal } from '../../slack/modal-submission.ts';
 import type { Owner } from '../../store/credentials.ts';
 import type { FlagRequest } from '../../store/flag-requests.ts';
 import type { SubjectRef } from '../../views/flag.ts';
@@ -43,7 +37,13 @@ import {
 } from '../../views/flag-request-modal.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import { addErrors, checkAddForm, type FormErrors } from './add.ts';
-import { type Client, lookupSubject, OPEN_BUDGET_MS, parseSubject } from './shared.ts';
+import {
+  type Client,
+  lookupSubject,
+  openSubjectForm,
+  parseSubject,
+  type SubjectFormInput,
+} from './shared.ts';
 
 const TITLE = 'Request a trust flag';
 
@@ -222,41 +222,11 @@ export function requestFlagAction(deps: CommandDeps, options: { ackBudgetMs?: nu
     return errors;
   }
 
-  async function openForm(input: {
-    client: Client;
-    respond: RespondFn;
-    log: Logger;
-    owner: Owner;
-    triggerId: string;
-    subject: SubjectRef | undefined;
-    origin: { responseUrl?: string | undefined; channelId?: string | undefined };
-  }): Promise<void> {
-    const { client, log, subject } = input;
-    try {
-      const features = await deps.features();
-      const alation = await features.requireAlation(input.owner);
-      let named = subject;
-      if (subject) {
-        const early = await outcomeWithin(lookupSubject(alation, subject, log), OPEN_BUDGET_MS);
-        if (early?.ok) named = early.value;
-      }
-      const metadata: RequestMetadata = {
-        ...(input.origin.responseUrl ? { responseUrl: input.origin.responseUrl } : {}),
-        ...(input.origin.channelId ? { channelId: input.origin.channelId } : {}),
-        ...(named?.name ? { subject: named } : {}),
-      };
-      await client.views.open({
-        trigger_id: input.triggerId,
-        view: buildRequestFlagModal({
-          privateMetadata: JSON.stringify(metadata),
-          values: subject ? { otype: subject.otype, subjectId: String(subject.id) } : {},
-          subject: named,
-        }),
-      });
-    } catch (error) {
-      await reportFailure(error, input.respond, log, 'open the Request a flag form');
-    }
-  }
+  const openForm = (input: SubjectFormInput) =>
+    openSubjectForm(async () => (await deps.features()).requireAlation(input.owner), input, {
+      doing: 'open the Request a flag form',
+      build: buildRequestFlagModal,
+    });
 
   return {
     async run({ ack, respond, command, client, log }: CommandInput, args: string) {

@@ -1,6 +1,7 @@
 // What the flag sub-actions share: argument parsing, the subject's name, where announcements
 // go, and how Alation's refusals (403, 404) are told to people.
 import type { AllMiddlewareArgs, RespondFn } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { AlationClient, FlagSubject } from '../../client/alation.ts';
 import {
   ForbiddenError,
@@ -10,6 +11,7 @@ import {
 } from '../../client/errors.ts';
 import type { Logger } from '../../log.ts';
 import { reportFailure } from '../../slack/failure.ts';
+import { outcomeWithin } from '../../slack/modal-submission.ts';
 import { type Conversation, postToResponseUrl, tellUser } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { echo, escapeMrkdwn } from '../../views/blocks.ts';
@@ -162,4 +164,60 @@ export function flagFailureText(error: unknown, ref: FlagRef, doing: 'remove' | 
 export function logFlagFailure(log: Logger, error: unknown, doing: string): void {
   if (isUpstreamError(error)) log.warn({ upstream: error.toLog() }, `could not ${doing}`);
   else log.error({ err: error }, `could not ${doing}`);
+}
+
+/** Where a subject's form was opened from, and for whom. */
+export interface SubjectFormInput {
+  client: Client;
+  respond: RespondFn;
+  log: Logger;
+  owner: Owner;
+  triggerId: string;
+  subject: SubjectRef | undefined;
+  origin: { responseUrl?: string | undefined; channelId?: string | undefined };
+}
+
+/**
+ * Opens a form about one catalog object (Add a flag, Request a flag): the subject filled in
+ * and, if Alation names it within the budget, named; the conversation it came from kept in the
+ * private metadata for the answer. A refusal (not connected, say) is told in one sentence.
+ */
+export async function openSubjectForm(
+  alation: () => Promise<AlationClient>,
+  input: SubjectFormInput,
+  form: {
+    /** "open the Add flag form": what failed, in words. */
+    doing: string;
+    build(view: {
+      privateMetadata: string;
+      values: { otype?: string; subjectId?: string };
+      subject: SubjectRef | undefined;
+    }): ModalView;
+  },
+): Promise<void> {
+  const { client, log, subject, origin } = input;
+  try {
+    const client_ = await alation();
+    let named = subject;
+    if (subject) {
+      // The name is a nicety; the trigger id dies after 3 s, so never wait long for it.
+      const early = await outcomeWithin(lookupSubject(client_, subject, log), OPEN_BUDGET_MS);
+      if (early?.ok) named = early.value;
+    }
+    const metadata = {
+      ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}),
+      ...(origin.channelId ? { channelId: origin.channelId } : {}),
+      ...(named?.name ? { subject: named } : {}),
+    };
+    await client.views.open({
+      trigger_id: input.triggerId,
+      view: form.build({
+        privateMetadata: JSON.stringify(metadata),
+        values: subject ? { otype: subject.otype, subjectId: String(subject.id) } : {},
+        subject: named,
+      }),
+    });
+  } catch (error) {
+    await reportFailure(error, input.respond, log, form.doing);
+  }
 }

@@ -7,7 +7,9 @@ import { chatMethods } from './chat.ts';
 import { conversationMethods } from './conversations.ts';
 import { takeError, takeRateLimit } from './faults.ts';
 import { fileMethods } from './files.ts';
+import { authTestFor, identify, oauthV2Access } from './installs.ts';
 import { takeRateTier } from './rate-limit.ts';
+import { openConnection } from './socket-mode.ts';
 import { type Method, record, type SlackEnv } from './state.ts';
 import type { JsonObject } from './types.ts';
 import { viewMethods } from './views.ts';
@@ -92,14 +94,35 @@ export async function handleApi(
   // Tokens are credentials; tests assert on `token`, not on a copy left in args.
   delete args.token;
 
-  const reply = answer(env, method, args, token, parseError);
+  const reply =
+    method === 'apps.connections.open' && !parseError
+      ? openConnection(env, headerToken)
+      : answer(env, req, method, args, token, parseError);
+  // Which workspace (or org) the token belongs to, so tests can tell whose token a call used.
+  const who = identify(env, token);
+  const scope =
+    who && who !== 'expired'
+      ? {
+          ...(who.teamId ? { teamId: who.teamId } : {}),
+          ...(who.enterpriseId ? { enterpriseId: who.enterpriseId } : {}),
+        }
+      : {};
   // Recorded before answering so a test that awaited the client call always sees it.
-  record(env, { method, args, token, at: Date.now(), status: reply.status, response: reply.body });
+  record(env, {
+    method,
+    args,
+    token,
+    ...scope,
+    at: Date.now(),
+    status: reply.status,
+    response: reply.body,
+  });
   sendJson(res, reply);
 }
 
 function answer(
   env: SlackEnv,
+  req: IncomingMessage,
   method: string,
   args: JsonObject,
   token: string | undefined,
@@ -122,10 +145,19 @@ function answer(
     };
   }
   if (parseError) return fail(parseError);
+  // The app's client id and secret, not a token (installs.ts).
+  if (method === 'oauth.v2.access') {
+    const injected = takeError(env, method);
+    return injected ? fail(injected.error) : oauthV2Access(env, req, args);
+  }
   const handler = METHODS[method];
   if (!handler) return fail('unknown_method');
   if (!token) return fail('not_authed');
-  if (token !== env.botToken) return fail('invalid_auth');
+  const who = identify(env, token);
+  if (who === 'expired') return fail('token_expired');
+  if (!who) return fail('invalid_auth');
   const injected = takeError(env, method);
-  return injected ? fail(injected.error) : handler(env, args);
+  if (injected) return fail(injected.error);
+  if (method === 'auth.test' && token !== env.botToken) return authTestFor(who, env);
+  return handler(env, args);
 }

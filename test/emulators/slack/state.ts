@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { FaultCounter } from '../faults.ts';
+import { createInstallRegistry, type InstallRegistry } from './installs.ts';
 import type { RateTier } from './rate-limit.ts';
 import {
   type EmulatedEphemeral,
@@ -56,6 +57,8 @@ export interface SlackState {
 
 export interface SlackEnv {
   readonly botToken: string;
+  /** The app-level token (`xapp-…`) Socket Mode connects with. */
+  readonly appToken: string;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly teamName: string;
@@ -75,6 +78,10 @@ export interface SlackEnv {
   counter: number;
   lastTsMicros: number;
   readonly listeners: Set<() => void>;
+  /** Socket Mode tickets `apps.connections.open` issued and no link has used yet. */
+  readonly tickets: Set<string>;
+  /** OAuth installs in other workspaces and orgs; they survive reset(). */
+  readonly installs: InstallRegistry;
 }
 
 /** One Web API method: the call's arguments in, Slack's answer out. */
@@ -104,6 +111,7 @@ export function createState(): SlackState {
 export function createEnv(opts: SlackEmulatorOptions): SlackEnv {
   return {
     botToken: opts.botToken ?? SLACK_DEFAULTS.botToken,
+    appToken: opts.appToken ?? SLACK_DEFAULTS.appToken,
     teamId: opts.teamId ?? SLACK_DEFAULTS.teamId,
     teamDomain: opts.teamDomain ?? SLACK_DEFAULTS.teamDomain,
     teamName: opts.teamName ?? SLACK_DEFAULTS.teamName,
@@ -120,6 +128,11 @@ export function createEnv(opts: SlackEmulatorOptions): SlackEnv {
     counter: 0,
     lastTsMicros: 0,
     listeners: new Set(),
+    tickets: new Set(),
+    installs: createInstallRegistry({
+      ...(opts.clientId ? { clientId: opts.clientId } : {}),
+      ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
+    }),
   };
 }
 

@@ -2,7 +2,9 @@
 // seeds and options, and the emulator object itself.
 
 import type { FaultHandle, SlackFaultSpec } from '../faults.ts';
+import type { InstallGrant, InstallRegistry } from './installs.ts';
 import type { RateTier, RateTierSpec } from './rate-limit.ts';
+import type { SocketModeEmulator } from './socket-mode.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -16,6 +18,7 @@ export const SLACK_DEFAULTS = {
   botName: 'alation',
   appId: 'A0APP00001',
   botToken: 'xoxb-emulated-bot-token',
+  appToken: 'xapp-1-A0APP00001-1-emulated',
   /** The user and channel the driver acts as/in by default; the emulator seeds both. */
   userId: 'U0USER0001',
   userName: 'alice',
@@ -35,6 +38,9 @@ export interface SlackCall {
   args: JsonObject;
   /** Token from `Authorization: Bearer` or the `token` field; undefined when none was sent. */
   token: string | undefined;
+  /** The workspace and org the token belongs to (installs.ts); absent for an unknown token. */
+  teamId?: string;
+  enterpriseId?: string;
   at: number;
   /** HTTP status the emulator answered with (429 when rate limited). */
   status: number;
@@ -155,6 +161,10 @@ export interface WaitForOptions extends WaitOptions {
 
 export interface SlackEmulatorOptions {
   botToken?: string;
+  appToken?: string;
+  /** The app's OAuth client id and secret that oauth.v2.access accepts. */
+  clientId?: string;
+  clientSecret?: string;
   teamId?: string;
   teamDomain?: string;
   teamName?: string;
@@ -177,6 +187,10 @@ export interface SlackEmulator {
   /** Base for WebClient's `slackApiUrl`; the trailing slash matters because WebClient appends the method name. */
   readonly apiUrl: string;
   readonly botToken: string;
+  /** The app-level token Socket Mode's `apps.connections.open` accepts. */
+  readonly appToken: string;
+  /** Socket Mode: the links, envelopes and acks, and ways to drive them. */
+  readonly socket: SocketModeEmulator;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly botUserId: string;
@@ -204,6 +218,12 @@ export interface SlackEmulator {
   addChannel(channel: SlackChannelSeed): void;
   /** A fresh trigger id in Slack's format, usable once. */
   triggerId(): string;
+  /** OAuth installs: client id and secret, tokens and who they are, refresh grants answered. */
+  readonly installs: InstallRegistry;
+  /** What Slack's "Allow" page does: a one-time code for /slack/oauth_redirect?code=… */
+  authorizeInstall(grant: InstallGrant): string;
+  /** Revokes a workspace's or org's tokens (an uninstall); returns how many. */
+  revokeInstall(where: { teamId?: string; enterpriseId?: string }): number;
   /** A fresh response_url served by the emulator. */
   responseUrl(): string;
   responsesTo(url: string): ResponsePost[];

@@ -11,6 +11,7 @@ import * as digestList from '../../../src/views/digest-list.ts';
 import * as digestModal from '../../../src/views/digest-modal.ts';
 import * as help from '../../../src/views/help.ts';
 import * as home from '../../../src/views/home.ts';
+import * as lifecycle from '../../../src/views/lifecycle.ts';
 import * as mode from '../../../src/views/mode.ts';
 import * as modeRun from '../../../src/views/mode-run.ts';
 import * as modeRuns from '../../../src/views/mode-runs.ts';
@@ -35,6 +36,9 @@ import {
 } from './hostile-fixtures.ts';
 
 export const APP_BUILDERS: Record<string, Record<string, Builder>> = {
+  'lifecycle.ts': {
+    buildCreatorLeftNotice: (h) => lifecycle.buildCreatorLeftNotice(h),
+  },
   'blocks.ts': {
     escapeMrkdwn: (h) => ({ type: 'mrkdwn', text: escapeMrkdwn(h) }),
     echo: (h) => ({ type: 'mrkdwn', text: echo(h) }),

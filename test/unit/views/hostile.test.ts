@@ -27,6 +27,7 @@ import * as help from '../../../src/views/help.ts';
 import * as home from '../../../src/views/home.ts';
 import * as html from '../../../src/views/html.ts';
 import * as job from '../../../src/views/job.ts';
+import * as lifecycle from '../../../src/views/lifecycle.ts';
 import * as mode from '../../../src/views/mode.ts';
 import * as modeRun from '../../../src/views/mode-run.ts';
 import * as modeRuns from '../../../src/views/mode-runs.ts';
@@ -108,6 +109,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   'home.ts': home,
   'html.ts': html,
   'job.ts': job,
+  'lifecycle.ts': lifecycle,
   'mode.ts': mode,
   'mode-run.ts': modeRun,
   'mode-runs.ts': modeRuns,
