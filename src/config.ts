@@ -208,7 +208,7 @@ export type StorageConfig = Pick<
 export function loadStorageConfig(
   env: Env,
 ): { ok: true; config: StorageConfig } | { ok: false; problems: string[] } {
-  const parsed = parse(storageSchema, env);
+  const parsed = parse(storageSchema, env, 'storage');
   if (!parsed.ok) return parsed;
   const d = parsed.data;
   return {
@@ -226,6 +226,7 @@ export function loadStorageConfig(
 function parse<T extends z.ZodType>(
   which: T,
   env: Env,
+  scope: 'app' | 'storage' = 'app',
 ): { ok: true; data: z.infer<T> } | { ok: false; problems: string[] } {
   const result = which.safeParse(env);
   // One line per variable: the first complaint is the one worth fixing first.
@@ -235,12 +236,13 @@ function parse<T extends z.ZodType>(
     if (!problems.has(name)) problems.set(name, `${name} ${issue.message}`);
   }
   // Checked on the raw environment so they are reported together with every other problem.
-  for (const [name, problem] of crossChecks(env)) problems.set(name, problem);
+  for (const [name, problem] of crossChecks(env, scope)) problems.set(name, problem);
   if (!result.success || problems.size > 0) return { ok: false, problems: [...problems.values()] };
   return { ok: true, data: result.data };
 }
 
-function crossChecks(env: Env): [string, string][] {
+/** `storage`: only what maintenance commands (no Slack, no Alation) must have right. */
+function crossChecks(env: Env, scope: 'app' | 'storage'): [string, string][] {
   const problems: [string, string][] = [];
   if (
     env.NODE_ENV === 'production' &&
@@ -252,6 +254,7 @@ function crossChecks(env: Env): [string, string][] {
       'TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production: base64 of 32 random bytes (`openssl rand -base64 32`); keep it safe, stored credentials cannot be read without it',
     ]);
   }
+  if (scope === 'storage') return problems;
   const slackOAuth = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
   const given = slackOAuth.filter((name) => env[name]?.trim());
   if (given.length > 0 && given.length < slackOAuth.length) {
