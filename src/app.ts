@@ -37,6 +37,7 @@ import {
   REDIRECT_PATH,
 } from './slack/install-flow.ts';
 import { socketModeLogger } from './slack/socket-log.ts';
+import { ackBeforeRecycling } from './slack/socket-recycle.ts';
 import { createTokenRotation, type TokenRotation } from './slack/token-rotation.ts';
 import { tenantOf } from './store/installations.ts';
 
@@ -166,6 +167,7 @@ export function createApp(deps: AppDeps): BotApp {
     });
   } else {
     guardProcessEvent(receiver, log);
+    if (receiver instanceof SocketModeReceiver) ackBeforeRecycling(receiver.client, log);
   }
 
   const app = new App({

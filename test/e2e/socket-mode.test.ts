@@ -204,6 +204,35 @@ describe('Socket Mode', () => {
     expect(t.slack.socket.connections).toHaveLength(1);
   });
 
+  it('acks what is in flight on a link Slack recycles before it leaves that link', async () => {
+    const t = await start();
+    const first = t.slack.socket.open()[0];
+    // Each event waits on the database (the redelivery check) before its ack: still in flight
+    // when the disconnect right behind them arrives.
+    const events = Array.from({ length: 3 }, (_, i) =>
+      socketEvent(
+        t,
+        {
+          event_id: `Ev0RECYCLE0${i}`,
+          event: {
+            type: 'app_home_opened',
+            user: DEFAULT_OWNER.userId,
+            channel: 'D0HOME0001',
+            tab: 'home',
+          },
+        },
+        { timeoutMs: 20_000 },
+      ),
+    );
+    t.slack.socket.disconnect('refresh_requested', 5_000);
+    for (const sent of await Promise.all(events)) {
+      expectAckedInTime(sent);
+      expect(sent.connection).toBe(first?.id);
+    }
+    expect(first?.closedBy).toBe('client');
+    await t.slack.waitFor('apps.connections.open', { count: 2, timeoutMs: 20_000 });
+  });
+
   it('reconnects when Slack recycles the link and answers on the new one', async () => {
     const t = await start();
     const first = t.slack.socket.open()[0];
