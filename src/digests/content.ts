@@ -44,6 +44,8 @@ export type Built =
       /** Shared in the same message: beside the CSV, or on its own when there is no CSV. */
       charts?: ExtraFile[];
       fingerprint?: string;
+      /** The stored result the message shows (query results): personal copies compare with it. */
+      resultId?: number;
     };
 
 /** sha256 of the spooled CSV: "changed" means different bytes, not merely a re-run. */
@@ -121,12 +123,19 @@ export async function buildQueryResult(
     const message = { text: `${ctx.frame.name}: ${shown.text}`, blocks: [...header, ...blocks] };
     if (!params.attachCsv) {
       await spooled.remove();
-      return { post: true, message, fingerprint, ...(charts.length ? { charts } : {}) };
+      return {
+        post: true,
+        message,
+        fingerprint,
+        resultId: state.resultId,
+        ...(charts.length ? { charts } : {}),
+      };
     }
     return {
       post: true,
       message,
       fingerprint,
+      resultId: state.resultId,
       file: { spooled, filename, title: `${title} (result ${state.resultId})` },
       ...(charts.length ? { charts } : {}),
     };

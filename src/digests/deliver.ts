@@ -330,7 +330,7 @@ async function runClaimed(
       if (digest.params.kind === 'query_result' && digest.params.personal && deps.personal) {
         // To each subscriber, as themselves: the channel gets no data (personal-copies.ts).
         await built.file?.spooled.remove();
-        await publishPersonal(deps.personal, digest, key, built.message);
+        await publishPersonal(deps.personal, digest, key, built.message, built.resultId);
       } else {
         await post(deps, digest, built);
       }

@@ -14,6 +14,7 @@ import type { Digest, DigestStore } from '../store/digests.ts';
 import {
   buildCopyReconnectDm,
   buildNoAccessNotice,
+  buildOtherResultNotice,
   buildPersonalChannelPost,
   buildPersonalCopy,
 } from '../views/digest-copies.ts';
@@ -23,6 +24,12 @@ type Client = AllMiddlewareArgs['client'];
 
 /** Subscribers per fan-out job. */
 export const COPY_BATCH = 50;
+
+/** A run as its copies read it: the creator-free message, and the result it shows. */
+interface SavedRun {
+  message: SlackMessage;
+  resultId: number | null;
+}
 /** Copies in flight at once within one batch (each: one Alation call, one Slack post). */
 const COPIES_AT_ONCE = 8;
 /** A copy's claim not finished after this long belonged to a replica that died. */
@@ -58,9 +65,12 @@ export async function publishPersonal(
   digest: Digest,
   slot: string,
   message: SlackMessage,
+  /** The stored result the message shows; undefined when the query had none to show. */
+  resultId: number | undefined,
 ): Promise<void> {
   if (digest.params.kind !== 'query_result') throw new Error('personal copies need a query');
-  await deps.subscriptions.saveRun(digest.id, slot, withoutFileLine(message));
+  const run: SavedRun = { message: withoutFileLine(message), resultId: resultId ?? null };
+  await deps.subscriptions.saveRun(digest.id, slot, run);
   const total = await deps.subscriptions.count(digest.id);
   await deps.slack.chat.postMessage({
     channel: digest.channelId,
@@ -110,8 +120,8 @@ export async function deliverCopyBatch(deps: CopyDeps, ref: CopyRef): Promise<Ba
     failed: 0,
   };
   const digest = await deps.digests.get(ref.digestId);
-  const message = digest && (await deps.subscriptions.run(ref.digestId, ref.slot));
-  if (!digest || !message || digest.params.kind !== 'query_result') return outcome;
+  const run = digest && ((await deps.subscriptions.run(ref.digestId, ref.slot)) as SavedRun);
+  if (!digest || !run?.message || digest.params.kind !== 'query_result') return outcome;
   const queryId = digest.params.queryId;
   const subs = await deps.subscriptions.page(ref.digestId, ref.offset, ref.limit);
   const log = deps.log.child({ digestId: ref.digestId, slot: ref.slot });
@@ -119,15 +129,7 @@ export async function deliverCopyBatch(deps: CopyDeps, ref: CopyRef): Promise<Ba
   const worker = async () => {
     while (next < subs.length) {
       const sub = subs[next++] as Subscription;
-      const result = await deliverCopy(
-        deps,
-        digest,
-        queryId,
-        message as SlackMessage,
-        ref,
-        sub,
-        log,
-      );
+      const result = await deliverCopy(deps, digest, queryId, run, ref, sub, log);
       outcome[result]++;
     }
   };
@@ -141,7 +143,7 @@ async function deliverCopy(
   deps: CopyDeps,
   digest: Digest,
   queryId: number,
-  message: SlackMessage,
+  run: SavedRun,
   ref: CopyRef,
   sub: Subscription,
   log: Logger,
@@ -163,10 +165,14 @@ async function deliverCopy(
       await finish('skipped', 'not_connected');
       return 'notConnected';
     }
+    // One call as the subscriber: the latest result Alation lets *them* see. The run's message
+    // goes only to those whose latest visible result is the very one it shows (the same stored
+    // bytes); a query they may read whose result they may not is no access, not a leak.
     let visible: boolean;
+    let theirs: number | null = null;
     try {
-      await deps.alationFor(sub.owner).queries.get(queryId);
-      visible = true;
+      theirs = (await deps.alationFor(sub.owner).queries.latestResult(queryId))?.id ?? null;
+      visible = run.resultId === null || theirs === run.resultId;
     } catch (error) {
       if (error instanceof NotConnectedError) {
         await tellReconnectOnce(deps, digest, sub, error.reason);
@@ -179,9 +185,15 @@ async function deliverCopy(
     }
     if (sub.reconnectToldAt) await deps.subscriptions.clearReconnectTold(digest.id, sub.owner);
     if (visible) {
-      await dm(buildPersonalCopy({ digestId: digest.id, queryId, message }));
+      await dm(buildPersonalCopy({ digestId: digest.id, queryId, message: run.message }));
       await finish('posted', null);
       return 'posted';
+    }
+    if (theirs !== null) {
+      // They see another result of the query (an older one, say): not this run's data.
+      await dm(buildOtherResultNotice({ digestId: digest.id, name: digest.name, queryId }));
+      await finish('posted', 'other_result');
+      return 'noAccess';
     }
     await dm(buildNoAccessNotice({ digestId: digest.id, name: digest.name, queryId }));
     await finish('posted', 'no_access');

@@ -85,6 +85,25 @@ export function buildNoAccessNotice(input: {
   };
 }
 
+/** Alation shows this subscriber another result of the query than the one the run shows. */
+export function buildOtherResultNotice(input: {
+  digestId: string;
+  name: string;
+  queryId: number;
+}): SlackMessage {
+  const text = `Alation shows you a different result of query ${input.queryId} than this run's, so it is not sent to you; open the query in Alation to see yours, or ask its owner for access.`;
+  return {
+    text,
+    blocks: [
+      section(`:lock: *${escapeMrkdwn(input.name)}*: ${text}`),
+      {
+        type: 'actions',
+        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.digestId)],
+      },
+    ],
+  };
+}
+
 /** Once, when a subscriber's Alation connection stops working (not once per run). */
 export function buildCopyReconnectDm(input: {
   name: string;

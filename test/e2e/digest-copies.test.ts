@@ -36,7 +36,10 @@ async function personalDigest(t: TestBot, published: boolean) {
     authorId: 7,
     viewerIds: [8],
   });
-  t.alation.addResult(query.id, { csv: 'region,total\nEMEA,1200\n', rowCount: 1 });
+  const { resultId } = t.alation.addResult(query.id, {
+    csv: 'region,total\nEMEA,1200\n',
+    rowCount: 1,
+  });
   const digest = await t.features.digests.create(
     {
       owner: DEFAULT_OWNER,
@@ -56,7 +59,7 @@ async function personalDigest(t: TestBot, published: boolean) {
     new Date(),
   );
   await t.features.subscriptions.subscribe(digest.id, DEFAULT_OWNER);
-  return { digest, queryId: query.id };
+  return { digest, queryId: query.id, resultId };
 }
 
 const deps = (t: TestBot): DeliveryDeps =>
@@ -107,7 +110,7 @@ describe('personal copies of a digest', () => {
     // Each copy asked Alation as its subscriber, once.
     const asked = t.alation.requests
       .slice(before)
-      .filter((r) => r.path === `/integration/v1/query/${queryId}/`)
+      .filter((r) => r.path === `/integration/v1/query/${queryId}/result/latest/`)
       .map((r) => r.userId);
     expect(asked.filter((u) => u === 8)).toHaveLength(1);
     expect(asked.filter((u) => u === 9)).toHaveLength(1);
@@ -166,7 +169,7 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
     const b = await startTestBot({ jobs: { schema }, reuse: a });
     bots.push(b);
     await a.connectAlation(DEFAULT_OWNER, 7);
-    const { digest } = await personalDigest(a, true);
+    const { digest, resultId } = await personalDigest(a, true);
     const users = Array.from({ length: 80 }, (_, i) => `U0SUB${String(i).padStart(5, '0')}`);
     for (const [i, id] of users.entries()) {
       a.slack.addUser({ id, name: id.toLowerCase() });
@@ -175,8 +178,11 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
     }
     const slot = 'manual:replicas';
     await a.features.subscriptions.saveRun(digest.id, slot, {
-      text: 'Pipeline',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'EMEA 1200' } }],
+      message: {
+        text: 'Pipeline',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'EMEA 1200' } }],
+      },
+      resultId,
     });
     // Both replicas queue the whole fan-out, as if both had run the slot.
     if (!a.boss || !b.boss) throw new Error('no pg-boss');

@@ -36,6 +36,8 @@ export const AUDIENCE_BUILDERS: Record<string, Record<string, Builder>> = {
         },
       }),
     buildNoAccessNotice: (h) => copies.buildNoAccessNotice({ digestId: h, name: h, queryId: 15 }),
+    buildOtherResultNotice: (h) =>
+      copies.buildOtherResultNotice({ digestId: h, name: h, queryId: 15 }),
     buildCopyReconnectDm: (h) => copies.buildCopyReconnectDm({ name: h, reason: h }),
     buildMySubscriptions: (h) =>
       copies.buildMySubscriptions([{ digestId: h, name: h, channelId: 'C1' }]),
