@@ -35,6 +35,7 @@ export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'reso
     rows: shown?.rows ?? [],
     ...(shown?.matched === undefined ? {} : { matched: shown.matched }),
     muted: alert.status === 'muted',
+    seenBy: alert.owner.userId,
     ...(alert.status === 'paused' && alert.pausedReason
       ? { pausedReason: alert.pausedReason }
       : {}),

@@ -23,20 +23,22 @@ const MAX_LINKS = 5;
 const MAX_ENTRIES = 1000;
 
 /**
- * Cards by (team, url), so a link pasted again and again in a busy channel costs Alation one
- * read a minute. Owned by the app instance (created at registration), never module state.
+ * Cards by (reader, url), so a link pasted again and again by one person costs Alation one read
+ * a minute. By reader, not by workspace: a card is what Alation showed the one who posted the
+ * link, and someone else's paste must be read with their own access (they may see less).
+ * Owned by the app instance (created at registration), never module state.
  */
 export interface UnfurlCache {
-  get(teamId: string, url: string): Unfurl | undefined;
-  set(teamId: string, url: string, card: Unfurl): void;
+  get(reader: string, url: string): Unfurl | undefined;
+  set(reader: string, url: string, card: Unfurl): void;
 }
 
 export function createUnfurlCache(ttlMs: number, now: () => number): UnfurlCache {
   const entries = new Map<string, { card: Unfurl; expires: number }>();
-  const key = (teamId: string, url: string) => `${teamId}\n${url}`;
+  const key = (reader: string, url: string) => `${reader}\n${url}`;
   return {
-    get(teamId, url) {
-      const k = key(teamId, url);
+    get(reader, url) {
+      const k = key(reader, url);
       const hit = entries.get(k);
       if (!hit) return undefined;
       if (hit.expires <= now()) {
@@ -45,8 +47,8 @@ export function createUnfurlCache(ttlMs: number, now: () => number): UnfurlCache
       }
       return hit.card;
     },
-    set(teamId, url, card) {
-      const k = key(teamId, url);
+    set(reader, url, card) {
+      const k = key(reader, url);
       entries.delete(k);
       // Maps keep insertion order, so the first key is the oldest entry.
       if (entries.size >= MAX_ENTRIES) {
@@ -63,6 +65,8 @@ export async function loadCard(
   alation: AlationClient,
   ref: CatalogRef,
   url: string,
+  /** The Slack user whose access read it, named on the card. */
+  seenBy?: string,
 ): Promise<Unfurl> {
   const subject = { otype: ref.otype, id: ref.id };
   const [query, flags] = await Promise.all([
@@ -77,6 +81,7 @@ export async function loadCard(
     description: query?.description ?? undefined,
     detail: datasource?.title ? `Data source: ${datasource.title}` : undefined,
     flags: flags.items,
+    ...(seenBy ? { seenBy } : {}),
   });
 }
 
@@ -100,7 +105,6 @@ export function registerUnfurls(app: App, deps: UnfurlDeps): void {
   app.event('link_shared', async ({ event, body, client, context }) => {
     const log = requestContext(context).log;
     const shared = event as unknown as LinkShared;
-    const teamId = body.enterprise_id || body.team_id;
     const wanted = new Map<string, CatalogRef>();
     for (const link of shared.links ?? []) {
       const ref = parseAlationUrl(link.url, deps.alationBaseUrl);
@@ -119,12 +123,13 @@ export function registerUnfurls(app: App, deps: UnfurlDeps): void {
       const alation = await features.requireAlation(owner);
       const unfurls: Record<string, Unfurl> = {};
       for (const [url, ref] of wanted) {
-        let card = deps.cache.get(teamId, url);
+        const reader = `${owner.tenantId}:${owner.userId}`;
+        let card = deps.cache.get(reader, url);
         if (!card) {
-          card = await fresh(alation, ref, url, log);
+          card = await fresh(alation, ref, url, owner.userId, log);
           if (!card) continue;
           // Only fresh cards are stored: a hit must not extend its own lifetime.
-          deps.cache.set(teamId, url, card);
+          deps.cache.set(reader, url, card);
         }
         unfurls[url] = card;
       }
@@ -158,10 +163,11 @@ async function fresh(
   alation: AlationClient,
   ref: CatalogRef,
   url: string,
+  seenBy: string,
   log: Logger,
 ): Promise<Unfurl | undefined> {
   try {
-    return await loadCard(alation, ref, url);
+    return await loadCard(alation, ref, url, seenBy);
   } catch (error) {
     if (isUpstreamError(error) && (error.kind === 'not_found' || error.kind === 'forbidden')) {
       log.info({ otype: ref.otype, id: ref.id, kind: error.kind }, 'link not unfurled');

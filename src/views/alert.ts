@@ -77,6 +77,8 @@ export interface AlertCardInput {
   /** New rows in all, when more than shown (and attached as a CSV). */
   matched?: number;
   muted: boolean;
+  /** Whose Alation access the checks read the query with (the creator), for the context line. */
+  seenBy?: string;
   /** Why checks stopped (the creator must act), when paused. */
   pausedReason?: string;
   snoozedUntil?: Date;
@@ -166,6 +168,8 @@ export function buildAlertCard(input: AlertCardInput): SlackMessage {
       `:double_vertical_bar: Paused, not checked: ${escapeMrkdwn(input.pausedReason)}. Its creator can resume it from \`/alation alert list\`.`,
     );
   }
+  // Everyone here reads the result one person's access allowed (issue 18): say whose.
+  if (input.seenBy) notes.push(`As seen by <@${input.seenBy}> in Alation.`);
   if (notes.length > 0) blocks.push({ type: 'context', elements: notes.map(mrkdwn) });
   blocks.push(cardButtons(input));
   const state =

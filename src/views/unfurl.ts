@@ -15,6 +15,8 @@ export interface UnfurlCardInput {
   /** E.g. the query's data source. */
   detail?: string | undefined;
   flags: TrustFlag[];
+  /** The Slack user whose Alation access read it. */
+  seenBy?: string;
 }
 
 const BADGE: Record<FlagType, { emoji: string; word: string }> = {
@@ -63,6 +65,10 @@ export function buildUnfurlCard(input: UnfurlCardInput): { blocks: KnownBlock[] 
         type: 'mrkdwn',
         text: badges.length > 0 ? badges.join('\n') : 'No trust flags.',
       },
+      // Everyone in the channel sees what one person's access showed (issue 18): say whose.
+      ...(input.seenBy
+        ? [{ type: 'mrkdwn' as const, text: `As seen by <@${input.seenBy}> in Alation.` }]
+        : []),
     ],
   });
   return { blocks };

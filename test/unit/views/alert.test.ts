@@ -89,6 +89,13 @@ describe('buildAlertCard', () => {
     ]);
   });
 
+  it('says whose Alation access it was read with, when given', () => {
+    expect(text(buildAlertCard(input({ seenBy: 'U0ADA' })))).toContain(
+      'As seen by <@U0ADA> in Alation.',
+    );
+    expect(text(buildAlertCard(input()))).not.toContain('As seen by');
+  });
+
   it('counts checks while it stays triggered, with the start in the zone', () => {
     expect(text(buildAlertCard(input({ episode: { ...episode, checks: 3 } })))).toContain(
       '*Still triggered* (3 checks, since Tue 1 Dec 2026, 10:00 UTC+01:00)',
