@@ -1,9 +1,17 @@
 // `/alation chart` (issue 16): the modal offers the result's columns; the saved choice is used by
 // the next share of the query's result.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHART_FINISH_MS } from '../../src/charts/service.ts';
 import { blockAction, slashCommand, viewSubmission } from '../driver.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { openedView, textOf } from '../support/flows.ts';
+
+/**
+ * A share's message waits up to CHART_FINISH_MS for its chart, and the first chart of a process
+ * loads Vega on the pool's thread: on a loaded machine that is seconds, not the default 5.
+ */
+const CHART_WAIT = { timeoutMs: CHART_FINISH_MS + 25_000 };
 
 let t: TestBot;
 let queryId: number;
@@ -72,7 +80,7 @@ describe('/alation chart', () => {
       text: `result ${queryId}`,
       response_url: t.slack.responseUrl(),
     });
-    await t.slack.waitFor('files.completeUploadExternal');
+    await t.slack.waitFor('files.completeUploadExternal', CHART_WAIT);
     const png = [...t.slack.uploads.values()].find((u) => u.filename.endsWith('.png'));
     expect(png?.alt_text).toMatch(
       /^Stacked bar chart of revenue and cost by region, 2 series: revenue and cost, 2 categories, largest EMEA 220/,
@@ -99,7 +107,7 @@ describe('/alation chart', () => {
       text: `result ${queryId}`,
       response_url: t.slack.responseUrl(),
     });
-    const [shared] = await t.slack.waitFor('files.completeUploadExternal');
+    const [shared] = await t.slack.waitFor('files.completeUploadExternal', CHART_WAIT);
     const blocks = (shared?.args.blocks ?? []) as Json[];
     const button = blocks
       .flatMap((b) => (b.elements ?? []) as Json[])

@@ -1,9 +1,17 @@
 // Charts with shared results (issue 16), through HTTP: the PNG goes up with the CSV in the same
 // message, drawn from the same single download.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHART_FINISH_MS } from '../../src/charts/service.ts';
 import { blockAction, messageAction, slashCommand } from '../driver.ts';
 import type { UploadRecord } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+
+/**
+ * A share's message waits up to CHART_FINISH_MS for its chart, and the first chart of a process
+ * loads Vega on the pool's thread: on a loaded machine that is seconds, not the default 5.
+ */
+const CHART_WAIT = { timeoutMs: CHART_FINISH_MS + 25_000 };
 
 let t: TestBot;
 let datasourceId: number;
@@ -28,7 +36,7 @@ function seed(csv: string, rowCount: number, title = 'Daily revenue') {
 /** Shares query `id`'s result and returns what Slack received. */
 async function share(id: number) {
   await slashCommand(t.target, { text: `result ${id}`, response_url: t.slack.responseUrl() });
-  const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+  const [complete] = await t.slack.waitFor('files.completeUploadExternal', CHART_WAIT);
   const uploads = [...t.slack.uploads.values()];
   const files = (complete?.args.files ?? []) as { id: string }[];
   const png = uploads.find((u) => u.filename.endsWith('.png'));
@@ -103,7 +111,7 @@ describe('charts with shared results', () => {
     const csv = `day,revenue\n${Array.from({ length: 5 }, (_, i) => `${day(i)},${100 + i}`).join('\n')}\n`;
     const { query } = seed(csv, 5);
     expect((await press(query.id)).status).toBe(200);
-    const [complete] = await t.slack.waitFor('files.completeUploadExternal');
+    const [complete] = await t.slack.waitFor('files.completeUploadExternal', CHART_WAIT);
     const png = [...t.slack.uploads.values()].find((u) => u.filename.endsWith('.png'));
     expect(png?.bytes?.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
     expect(png?.alt_text).toMatch(/^Line chart of revenue by day/);
