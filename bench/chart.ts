@@ -13,7 +13,8 @@
  * 3. The longest event-loop delay while 20 charts are drawn on the CPU pool, against one drawn
  *    on the event loop's own thread (how much rendering would block acks without the pool).
  * Options: --rounds 5, --ack-rounds 5, --burst 50, --parts 1,2,3, --nice 0 (part 2; -10 as root
- * keeps other work on the machine from disturbing the bot as much).
+ * keeps other work on the machine from disturbing the bot as much), --workers-apart (part 2: the
+ * bot's pool and database threads on the emulators' core, its event loop alone on its own).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     burst: { type: 'string', default: '50' },
     parts: { type: 'string', default: '1,2,3' },
     nice: { type: 'string', default: '0' },
+    'workers-apart': { type: 'boolean', default: false },
   },
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -140,6 +142,7 @@ async function acksWhileCharting(rounds: number, burst: number) {
       csv: chart ? 'chart' : 'plain-series',
       verbose: false,
       nice: Number(values.nice),
+      workersApart: values['workers-apart'],
       root: undefined,
       cpuProf: undefined,
     });

@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,12 @@ export interface BusyOptions {
   compare?: string | undefined;
   /** A directory for V8 CPU profiles of the bot's threads. */
   cpuProf: string | undefined;
+  /**
+   * Moves the bot's worker threads (the CPU pool's and the database's) onto the emulators' core
+   * each round, leaving the event loop its core alone: tells what the bot's main thread costs
+   * from what its own threads take from it when all share one core.
+   */
+  workersApart?: boolean;
   /**
    * A nice value for the bot, the load generator and this process (negative needs root), so
    * other work on the machine disturbs the measurement less; 0 leaves them as they are.
@@ -256,6 +262,18 @@ function mainThreadCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** The bot's worker threads (named WorkerThread) onto core 0, the emulators' (Linux). */
+function pinWorkersApart(pid: number | undefined): void {
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      if (comm === 'WorkerThread') spawnSync('taskset', ['-pc', '0', tid]);
+    }
+  } catch {
+    // No /proc: nothing to move.
+  }
+}
+
 /**
  * Time (ms) the bot's main thread has spent runnable but waiting for a CPU (schedstat's run
  * delay): how much other threads — the bot's own pool, database and GC threads on its core, or
@@ -369,6 +387,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         waitMs: { idle: [], busy: [] },
       });
     for (let r = 0; r < o.warmup + o.rounds; r++) {
+      if (o.workersApart && pinned) for (const bot of bots) pinWorkersApart(bot.child.pid);
       const order = r % 2 === 0 ? bots : [...bots].reverse();
       for (const bot of order) {
         const got = await round(bot, (r + bots.indexOf(bot)) % 2 === 0);
