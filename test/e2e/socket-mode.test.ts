@@ -230,7 +230,11 @@ describe('Socket Mode', () => {
       expect(sent.connection).toBe(first?.id);
     }
     expect(first?.closedBy).toBe('client');
-    await t.slack.waitFor('apps.connections.open', { count: 2, timeoutMs: 20_000 });
+    // And it goes on, on a new link: answered there (stopping mid-reconnect would leave the
+    // socket client's own start() to reject).
+    const help = await socketCommand(t, { text: 'help' }, { timeoutMs: 30_000 });
+    expect(help.connection).not.toBe(first?.id);
+    expectAckedInTime(help);
   });
 
   it('reconnects when Slack recycles the link and answers on the new one', async () => {
