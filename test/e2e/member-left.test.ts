@@ -7,6 +7,7 @@ import { event } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { textOf } from '../support/flows.ts';
+import { createQueryDigest } from '../support/query-digest.ts';
 import { until } from '../support/wait.ts';
 
 let t: TestBot;
@@ -22,23 +23,13 @@ async function setup() {
   await t.connectAlation(other, 8);
   const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
   const query = t.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
-  const digest = await t.features.digests.create(
-    {
-      owner: DEFAULT_OWNER,
-      channelId: CHANNEL,
-      name: 'Morning <!channel> sales',
-      params: {
-        kind: 'query_result',
-        queryId: query.id,
-        attachCsv: false,
-        onlyIfChanged: false,
-        includeChart: false,
-      },
-      cron: '0 9 * * *',
-      tz: 'UTC',
-    },
-    new Date(),
-  );
+  const digest = await createQueryDigest(t, {
+    owner: DEFAULT_OWNER,
+    queryId: query.id,
+    name: 'Morning <!channel> sales',
+    channelId: CHANNEL,
+    since: new Date(),
+  });
   await t.features.digestScheduler().schedule(digest);
   return { digest, other };
 }

@@ -8,6 +8,7 @@ import { jobRunning, jobSucceeded } from '../emulators/alation.ts';
 import { SLACK_DEFAULTS, type SlackCall } from '../emulators/slack.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { beginInstall, finishInstall, install } from '../support/install.ts';
+import { createQueryDigest } from '../support/query-digest.ts';
 
 const bots: TestBot[] = [];
 afterEach(async () => {
@@ -31,23 +32,7 @@ async function digestFor(t: TestBot, owner: Owner, name: string) {
   const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
   const query = t.alation.addQuery({ datasourceId, title: name, content: 'SELECT 1' });
   t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1, executedAt: new Date() });
-  const digest = await t.features.digests.create(
-    {
-      owner,
-      channelId: CHANNEL,
-      name,
-      params: {
-        kind: 'query_result',
-        queryId: query.id,
-        attachCsv: false,
-        onlyIfChanged: false,
-        includeChart: false,
-      },
-      cron: '0 9 * * *',
-      tz: 'UTC',
-    },
-    new Date(Date.now() - 86_400_000),
-  );
+  const digest = await createQueryDigest(t, { owner, queryId: query.id, name, channelId: CHANNEL });
   await t.features.digestScheduler().schedule(digest);
   return digest;
 }

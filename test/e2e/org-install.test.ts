@@ -7,6 +7,7 @@ import { slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { install } from '../support/install.ts';
+import { createQueryDigest } from '../support/query-digest.ts';
 
 let t: TestBot;
 afterEach(() => t.stop());
@@ -53,23 +54,12 @@ describe('an org-wide install', () => {
     const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
     const query = t.alation.addQuery({ datasourceId, title: 'Org sales', content: 'SELECT 1' });
     t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1, executedAt: new Date() });
-    const digest = await t.features.digests.create(
-      {
-        owner,
-        channelId: CHANNEL,
-        name: 'Org sales',
-        params: {
-          kind: 'query_result',
-          queryId: query.id,
-          attachCsv: false,
-          onlyIfChanged: false,
-          includeChart: false,
-        },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date(Date.now() - 86_400_000),
-    );
+    const digest = await createQueryDigest(t, {
+      owner,
+      queryId: query.id,
+      name: 'Org sales',
+      channelId: CHANNEL,
+    });
     await t.features.digestScheduler().runNow(digest.id, 'press-org');
     const [post] = await t.slack.waitFor(
       (c) =>
@@ -95,23 +85,12 @@ describe('an org-wide install', () => {
     const connected = { tenantId: ORG.enterpriseId, userId: SLACK_DEFAULTS.userId };
     await t.connectAlation(connected, 7);
     for (const team of [a, b]) {
-      const digest = await t.features.digests.create(
-        {
-          owner: { ...connected, teamId: team ?? '' },
-          channelId: CHANNEL,
-          name: `Sales made in ${team}`,
-          params: {
-            kind: 'query_result',
-            queryId: query.id,
-            attachCsv: false,
-            onlyIfChanged: false,
-            includeChart: false,
-          },
-          cron: '0 9 * * *',
-          tz: 'UTC',
-        },
-        new Date(Date.now() - 86_400_000),
-      );
+      const digest = await createQueryDigest(t, {
+        owner: { ...connected, teamId: team ?? '' },
+        queryId: query.id,
+        name: `Sales made in ${team}`,
+        channelId: CHANNEL,
+      });
       expect((await t.features.digests.get(digest.id))?.owner.teamId).toBe(team);
       await t.features.digestScheduler().runNow(digest.id, `press-${team}`);
     }

@@ -3,6 +3,7 @@ import { DIGEST_QUEUE } from '../../src/queue/digest-run.ts';
 import { SLACK_DEFAULTS, type SocketEnvelope } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { openedView, textOf } from '../support/flows.ts';
+import { createQueryDigest } from '../support/query-digest.ts';
 import { socketAction, socketCommand, socketEvent, socketSubmission } from '../support/socket.ts';
 import { until } from '../support/wait.ts';
 
@@ -157,23 +158,12 @@ describe('Socket Mode', () => {
       rowCount: 1,
       executedAt: new Date(Date.now() - 3600_000),
     });
-    const digest = await t.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: SLACK_DEFAULTS.channelId,
-        name: 'Morning sales',
-        params: {
-          kind: 'query_result',
-          queryId: query.id,
-          attachCsv: false,
-          onlyIfChanged: false,
-          includeChart: false,
-        },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date('2026-11-23T08:00:00Z'),
-    );
+    const digest = await createQueryDigest(t, {
+      owner: DEFAULT_OWNER,
+      queryId: query.id,
+      name: 'Morning sales',
+      since: new Date('2026-11-23T08:00:00Z'),
+    });
     const slot = '2026-11-24T09:00:00.000Z';
     // What pg-boss's cron enqueues at the slot.
     await t.boss?.send(DIGEST_QUEUE, { digestId: digest.id, slot });

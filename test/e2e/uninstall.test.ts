@@ -9,6 +9,7 @@ import { event } from '../driver.ts';
 import { SLACK_DEFAULTS, type SlackCall } from '../emulators/slack.ts';
 import { startTestBot, type TestBot } from '../support/bot.ts';
 import { install } from '../support/install.ts';
+import { createQueryDigest } from '../support/query-digest.ts';
 import { until } from '../support/wait.ts';
 
 const bots: TestBot[] = [];
@@ -35,23 +36,12 @@ async function setup() {
     const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
     const query = t.alation.addQuery({ datasourceId, title: name, content: 'SELECT 1' });
     t.alation.addResult(query.id, { csv: 'a\n1\n', rowCount: 1, executedAt: new Date() });
-    const digest = await t.features.digests.create(
-      {
-        owner: ownerIn(team),
-        channelId: CHANNEL,
-        name,
-        params: {
-          kind: 'query_result',
-          queryId: query.id,
-          attachCsv: false,
-          onlyIfChanged: false,
-          includeChart: false,
-        },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date(Date.now() - 86_400_000),
-    );
+    const digest = await createQueryDigest(t, {
+      owner: ownerIn(team),
+      queryId: query.id,
+      name,
+      channelId: CHANNEL,
+    });
     await t.features.digestScheduler().schedule(digest);
     digests.push(digest);
   }
