@@ -14,7 +14,10 @@
  *    on the event loop's own thread (how much rendering would block acks without the pool).
  * Options: --rounds 5, --ack-rounds 5, --burst 50, --parts 1,2,3, --nice 0 (part 2; -10 as root
  * keeps other work on the machine from disturbing the bot as much), --workers-apart (part 2: the
- * bot's pool and database threads on the emulators' core, its event loop alone on its own).
+ * bot's pool and database threads on the emulators' core, its event loop alone on its own),
+ * --only chart,plain (part 2: which of the two share kinds), --cpu-prof <dir> (part 2: V8 CPU
+ * profiles of the bot's threads), --compare <checkout> (part 2: another checkout beside this one,
+ * round by round).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -37,6 +40,9 @@ const { values } = parseArgs({
     parts: { type: 'string', default: '1,2,3' },
     nice: { type: 'string', default: '0' },
     'workers-apart': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    compare: { type: 'string' },
+    only: { type: 'string', default: 'chart,plain' },
   },
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -129,7 +135,8 @@ async function relayVsChart(rounds: number) {
  */
 async function acksWhileCharting(rounds: number, burst: number) {
   const { runBusy } = await import('./lib/ack-busy.ts');
-  for (const chart of [true, false]) {
+  const kinds = values.only.split(',');
+  for (const chart of [true, false].filter((c) => kinds.includes(c ? 'chart' : 'plain'))) {
     console.log(
       `2${chart ? 'a' : 'b'}. ack p99 of ${burst} concurrent /alation help while 20 people share a 1 MB result ${chart ? 'drawn as a chart' : 'that no chart suits'}, vs idle`,
     );
@@ -144,7 +151,8 @@ async function acksWhileCharting(rounds: number, burst: number) {
       nice: Number(values.nice),
       workersApart: values['workers-apart'],
       root: undefined,
-      cpuProf: undefined,
+      cpuProf: values['cpu-prof'],
+      compare: values.compare,
     });
   }
 }

@@ -101,7 +101,6 @@ interface Shared {
   slack: Slack;
   alation: Alation;
   sharers: string[];
-  queryId: number;
   pinned: boolean;
 }
 
@@ -246,6 +245,8 @@ interface Tally {
   shareCpuMs: number[];
   /** The main thread's run-queue wait in each phase, ms. */
   waitMs: { idle: number[]; busy: number[] };
+  /** CPU of the bot's threads over all busy phases, by thread name, ms. */
+  threadMs: Map<string, number>;
 }
 
 /**
@@ -261,6 +262,29 @@ function mainThreadCpuMs(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU time (ms, 10 ms ticks) of each of the bot's threads, summed by thread name (MainThread,
+ * WorkerThread, V8Worker, libuv-worker…): who used the bot's core during a phase.
+ */
+function threadCpuByName(pid: number | undefined): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+      byName.set(name, (byName.get(name) ?? 0) + ms);
+    }
+  } catch {
+    // No /proc, or the bot has exited.
+  }
+  return byName;
+}
+
+const cpuDelta = (after: Map<string, number>, before: Map<string, number>) =>
+  new Map([...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)]));
 
 /** The bot's worker threads (named WorkerThread) onto core 0, the emulators' (Linux). */
 function pinWorkersApart(pid: number | undefined): void {
@@ -313,14 +337,21 @@ export async function runBusy(o: BusyOptions): Promise<void> {
   const untilUploaded = kind !== 'plain';
   let burstsPerPhase = 3;
   const source = alation.addDataSource({ title: 'Warehouse' });
-  const query = alation.addQuery({ datasourceId: source.id, title: 'Big', content: 'SELECT 1' });
-  alation.addResult(query.id, { csv: () => chunks, rowCount: csv.rows });
+  // A query of each sharer's own, with a new result every busy phase: a chart is drawn once per
+  // stored result (src/charts/memo.ts), so one query shared by all would draw one chart, not 20.
+  const queries = Array.from({ length: o.sharers }, (_, i) =>
+    alation.addQuery({ datasourceId: source.id, title: `Big ${i}`, content: 'SELECT 1' }),
+  );
+  const freshResults = () => {
+    for (const q of queries) alation.addResult(q.id, { csv: () => chunks, rowCount: csv.rows });
+  };
+  freshResults();
   const sharers = Array.from({ length: o.sharers }, (_, i) => `UBUSY${String(i).padStart(4, '0')}`);
   refreshTokens = sharers.map((userId, i) => {
     slack.addUser({ id: userId, name: `sharer${i}` });
     return alation.addUser({ id: 1000 + i }).refreshToken;
   });
-  const shared: Shared = { slack, alation, sharers, queryId: query.id, pinned };
+  const shared: Shared = { slack, alation, sharers, pinned };
   const builds: [string, string][] = [['this', o.root ?? ROOT]];
   if (o.compare) builds.push(['compare', path.resolve(o.compare)]);
   const bots: Bot[] = [];
@@ -335,6 +366,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
       inFlight: 0,
       cpu: { idle: 0, busy: 0 },
       wait: { idle: 0, busy: 0 },
+      threads: new Map<string, number>(),
     };
     const cpuAt = () => mainThreadCpuMs(bot.child.pid) ?? Number.NaN;
     const waitAt = () => mainThreadWaitMs(bot.child.pid) ?? Number.NaN;
@@ -352,7 +384,11 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         slack.reset();
         const before = cpuAt();
         const waited = waitAt();
-        await Promise.all(sharers.map((userId) => bot.share(userId, query.id)));
+        const threadsBefore = threadCpuByName(bot.child.pid);
+        freshResults();
+        await Promise.all(
+          sharers.map((userId, i) => bot.share(userId, queries[i]?.id ?? Number.NaN)),
+        );
         // The shares are acked; their downloads, previews and uploads run on now.
         await sleep(20);
         got.busy = await bot.burst();
@@ -369,6 +405,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         await sleep(100);
         got.cpu.busy = cpuAt() - before;
         got.wait.busy = waitAt() - waited;
+        got.threads = cpuDelta(threadCpuByName(bot.child.pid), threadsBefore);
       }
       await sleep(100);
     }
@@ -385,6 +422,7 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         inFlightAtBurstEnd: 0,
         shareCpuMs: [],
         waitMs: { idle: [], busy: [] },
+        threadMs: new Map(),
       });
     for (let r = 0; r < o.warmup + o.rounds; r++) {
       if (o.workersApart && pinned) for (const bot of bots) pinWorkersApart(bot.child.pid);
@@ -400,6 +438,8 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         t.shareCpuMs.push(got.cpu.busy - got.cpu.idle);
         t.waitMs.idle.push(got.wait.idle);
         t.waitMs.busy.push(got.wait.busy);
+        for (const [name, ms] of got.threads)
+          t.threadMs.set(name, (t.threadMs.get(name) ?? 0) + ms);
         const idle = p50p99(got.idle);
         const busy = p50p99(got.busy);
         t.ratios.push(busy.p99 / idle.p99);
@@ -470,6 +510,11 @@ export async function runBusy(o: BusyOptions): Promise<void> {
       `main thread runnable but waiting for a CPU: median ${waitIdle.median.toFixed(0)} ms per idle ` +
         `phase, ${waitBusy.median.toFixed(0)} ms per busy phase (95% ${waitBusy.lo.toFixed(0)}–${waitBusy.hi.toFixed(0)})`,
     );
+    const byThread = [...t.threadMs]
+      .filter(([, ms]) => ms > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => `${name} ${(ms / o.rounds).toFixed(0)}`);
+    console.log(`CPU ms per busy phase by the bot's threads: ${byThread.join(', ')}`);
     console.log(
       `event-loop blocks over 200 ms the bot logged: ${bot.blocks.length}` +
         (bot.blocks.length ? `, longest ${Math.max(...bot.blocks).toFixed(0)} ms` : ''),
