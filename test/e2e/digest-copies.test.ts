@@ -187,8 +187,8 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
     // Both replicas queue the whole fan-out, as if both had run the slot.
     if (!a.boss || !b.boss) throw new Error('no pg-boss');
     await Promise.all([
-      enqueueCopies(a.boss, digest.id, slot, 81, 10),
-      enqueueCopies(b.boss, digest.id, slot, 81, 10),
+      enqueueCopies(a.boss, { subject: 'digest', id: digest.id }, slot, 81, 10),
+      enqueueCopies(b.boss, { subject: 'digest', id: digest.id }, slot, 81, 10),
     ]);
     await until(async () => {
       const [row] = await a.db.query<{ n: string }>(

@@ -3,6 +3,7 @@
 // and checked once at once).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { type Header, latestHeader } from '../../alerts/header.ts';
+import { queryAudienceNote } from '../../audience/note.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import { isUpstreamError, NotConnectedError } from '../../client/errors.ts';
 import type { Features } from '../../features.ts';
@@ -63,7 +64,7 @@ function readAlertMetadata(raw: string): Metadata {
   };
 }
 
-function modalFor(meta: Metadata, columnsProblem?: string) {
+function modalFor(meta: Metadata, columnsProblem?: string, audienceNote?: string) {
   // private_metadata holds 3,000 characters: columns are kept only while they fit.
   let carried: Metadata = meta;
   if (JSON.stringify(meta).length > 2_900) {
@@ -76,7 +77,27 @@ function modalFor(meta: Metadata, columnsProblem?: string) {
     ...(columnsProblem ? { columnsProblem } : {}),
     privateMetadata: JSON.stringify(carried),
     editing: meta.alertId !== undefined,
+    audienceNote,
   });
+}
+
+/** A channel alert's audience check (issue 18); none for "only me" or personal alerts. */
+async function alertAudienceNote(
+  features: Features,
+  client: Client,
+  owner: Owner,
+  form: Pick<AlertForm, 'onlyMe' | 'personal' | 'channelId' | 'queryId'>,
+  log: Logger,
+) {
+  if (form.onlyMe || form.personal || !/^\d{1,9}$/.test(form.queryId)) return undefined;
+  return queryAudienceNote(
+    features.audience,
+    client,
+    owner.tenantId,
+    form.channelId,
+    Number(form.queryId),
+    log,
+  );
 }
 
 /** Why a header could not be read, in words for the query field's hint. */
@@ -101,6 +122,13 @@ async function readColumns(
     return { problem: headerProblem(error, queryId) };
   }
 }
+
+const formOfSaved = (a: Alert) => ({
+  onlyMe: a.onlyMe,
+  personal: a.personal,
+  channelId: a.channelId,
+  queryId: String(a.queryId),
+});
 
 type Saved =
   | { kind: 'saved'; alert: Alert; verb: 'Created' | 'Saved' }
@@ -158,6 +186,7 @@ export function newAlertAction(deps: CommandDeps) {
     const input = {
       channelId,
       onlyMe: checked.onlyMe,
+      personal: checked.personal,
       tz,
       name: checked.name,
       queryId: checked.queryId,
@@ -180,6 +209,8 @@ export function newAlertAction(deps: CommandDeps) {
     } else {
       alert = await features.alerts.create({ owner, ...input }, features.now());
     }
+    // A personal alert's creator gets their own copy like everyone else (issue 18).
+    if (alert.personal) await features.alertSubscriptions.subscribe(alert.id, alert.owner);
     try {
       if (alert.status === 'active') {
         await features.alertScheduler().schedule(alert);
@@ -266,11 +297,25 @@ export function newAlertAction(deps: CommandDeps) {
           else delete meta.columns;
           problem = read.problem;
         }
-        await client.views
+        const log = requestContext(context).log;
+        const updated = await client.views
           .update({ view_id: view.id, hash: view.hash, view: modalFor(meta, problem) })
-          .catch((err: unknown) =>
-            requestContext(context).log.debug({ err }, 'alert form refresh skipped'),
-          );
+          .catch((err: unknown) => {
+            // A newer edit won the race (hash mismatch); its own refresh follows.
+            log.debug({ err }, 'alert form refresh skipped');
+            return undefined;
+          });
+        // Then who in the channel can see the query, as each of them (issue 18), before saving.
+        const found = await alertAudienceNote(features, client, owner, meta.form, log);
+        const hash = updated?.view?.hash;
+        if (found && hash) {
+          const note = found.someCannotSee
+            ? `${found.note} Tick *To each subscriber, as themselves* to send each reader their own copy.`
+            : found.note;
+          await client.views
+            .update({ view_id: view.id, hash, view: modalFor(meta, problem, note) })
+            .catch((err: unknown) => log.debug({ err }, 'alert form audience note skipped'));
+        }
       });
 
       app.view(VIEW_ALERT, async ({ ack, body, view, client, context }) => {
@@ -331,10 +376,18 @@ export function newAlertAction(deps: CommandDeps) {
         if (!outcome.ok || outcome.value.kind === 'errors') return;
         const gone =
           'That alert no longer exists, or it is not yours to change. Nothing was saved.';
-        const message =
-          outcome.value.kind === 'saved'
-            ? buildAlertSaved(outcome.value.alert, outcome.value.verb)
-            : { text: gone, blocks: [section(gone)] };
+        let message = { text: gone, blocks: [section(gone)] };
+        if (outcome.value.kind === 'saved') {
+          const { alert, verb } = outcome.value;
+          const found = await alertAudienceNote(features, client, owner, formOfSaved(alert), log);
+          if (found)
+            await features.alerts
+              .setAudienceNote(alert.id, found.note)
+              .catch((err: unknown) => log.warn({ err }, 'could not record an alert’s audience'));
+          message = buildAlertSaved({ ...alert, audienceNote: found?.note ?? null }, verb, {
+            someCannotSee: found?.someCannotSee ?? false,
+          });
+        }
         await tellUser(client, owner.userId, message, meta.responseUrl).catch((err: unknown) =>
           log.warn({ err }, 'could not confirm a saved alert'),
         );
