@@ -42,3 +42,29 @@ export async function queryAudienceNote(
     return undefined;
   }
 }
+
+/**
+ * The check as a form shows it next to the channel while it is being filled in: the finding,
+ * and, when some cannot see the query, how to send each reader their own copy instead.
+ */
+export async function formAudienceNote(
+  audience: Audience,
+  client: AllMiddlewareArgs['client'],
+  tenantId: string,
+  form: { channelId: string; queryId: string },
+  log: Logger,
+): Promise<string | undefined> {
+  if (!/^\d{1,9}$/.test(form.queryId)) return undefined;
+  const found = await queryAudienceNote(
+    audience,
+    client,
+    tenantId,
+    form.channelId,
+    Number(form.queryId),
+    log,
+  );
+  if (!found) return undefined;
+  return found.someCannotSee
+    ? `${found.note} Tick *To each subscriber, as themselves* to send each reader their own copy.`
+    : found.note;
+}

@@ -3,7 +3,7 @@
 // and checked once at once).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { type Header, latestHeader } from '../../alerts/header.ts';
-import { queryAudienceNote } from '../../audience/note.ts';
+import { formAudienceNote, queryAudienceNote } from '../../audience/note.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import { isUpstreamError, NotConnectedError } from '../../client/errors.ts';
 import type { Features } from '../../features.ts';
@@ -81,24 +81,9 @@ function modalFor(meta: Metadata, columnsProblem?: string, audienceNote?: string
   });
 }
 
-/** A channel alert's audience check (issue 18); none for "only me" or personal alerts. */
-async function alertAudienceNote(
-  features: Features,
-  client: Client,
-  owner: Owner,
-  form: Pick<AlertForm, 'onlyMe' | 'personal' | 'channelId' | 'queryId'>,
-  log: Logger,
-) {
-  if (form.onlyMe || form.personal || !/^\d{1,9}$/.test(form.queryId)) return undefined;
-  return queryAudienceNote(
-    features.audience,
-    client,
-    owner.tenantId,
-    form.channelId,
-    Number(form.queryId),
-    log,
-  );
-}
+/** A channel alert is checked (issue 18); "only me" and personal alerts need none. */
+const checksAudience = (form: Pick<AlertForm, 'onlyMe' | 'personal'>) =>
+  !form.onlyMe && !form.personal;
 
 /** Why a header could not be read, in words for the query field's hint. */
 function headerProblem(error: unknown, queryId: string): string {
@@ -122,13 +107,6 @@ async function readColumns(
     return { problem: headerProblem(error, queryId) };
   }
 }
-
-const formOfSaved = (a: Alert) => ({
-  onlyMe: a.onlyMe,
-  personal: a.personal,
-  channelId: a.channelId,
-  queryId: String(a.queryId),
-});
 
 type Saved =
   | { kind: 'saved'; alert: Alert; verb: 'Created' | 'Saved' }
@@ -306,12 +284,11 @@ export function newAlertAction(deps: CommandDeps) {
             return undefined;
           });
         // Then who in the channel can see the query, as each of them (issue 18), before saving.
-        const found = await alertAudienceNote(features, client, owner, meta.form, log);
+        const note = checksAudience(meta.form)
+          ? await formAudienceNote(features.audience, client, owner.tenantId, meta.form, log)
+          : undefined;
         const hash = updated?.view?.hash;
-        if (found && hash) {
-          const note = found.someCannotSee
-            ? `${found.note} Tick *To each subscriber, as themselves* to send each reader their own copy.`
-            : found.note;
+        if (note && hash) {
           await client.views
             .update({ view_id: view.id, hash, view: modalFor(meta, problem, note) })
             .catch((err: unknown) => log.debug({ err }, 'alert form audience note skipped'));
@@ -379,7 +356,16 @@ export function newAlertAction(deps: CommandDeps) {
         let message = { text: gone, blocks: [section(gone)] };
         if (outcome.value.kind === 'saved') {
           const { alert, verb } = outcome.value;
-          const found = await alertAudienceNote(features, client, owner, formOfSaved(alert), log);
+          const found = checksAudience(alert)
+            ? await queryAudienceNote(
+                features.audience,
+                client,
+                owner.tenantId,
+                alert.channelId,
+                alert.queryId,
+                log,
+              )
+            : undefined;
           if (found)
             await features.alerts
               .setAudienceNote(alert.id, found.note)

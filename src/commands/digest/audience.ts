@@ -2,7 +2,7 @@
 // its query, told to the creator with the save and kept for the digest's list entry. Personal
 // digests need none (each copy asks Alation as its reader), nor digests of other kinds.
 import type { AllMiddlewareArgs } from '@slack/bolt';
-import { queryAudienceNote } from '../../audience/note.ts';
+import { formAudienceNote, queryAudienceNote } from '../../audience/note.ts';
 import type { Features } from '../../features.ts';
 import type { Logger } from '../../log.ts';
 import type { Owner } from '../../store/credentials.ts';
@@ -37,7 +37,7 @@ export async function digestAudienceNote(
 }
 
 /** The same check from the form as it is being filled in: shown next to the channel. */
-export async function formAudienceNote(
+export async function digestFormAudienceNote(
   features: Features,
   client: AllMiddlewareArgs['client'],
   owner: Owner,
@@ -45,16 +45,5 @@ export async function formAudienceNote(
   log: Logger,
 ): Promise<string | undefined> {
   if (form.kind !== 'query_result' || form.personal) return undefined;
-  const found = await queryAudienceNote(
-    features.audience,
-    client,
-    owner.tenantId,
-    form.channelId,
-    Number(form.queryId),
-    log,
-  );
-  if (!found) return undefined;
-  return found.someCannotSee
-    ? `${found.note} Tick *To each subscriber, as themselves* to send each reader their own copy.`
-    : found.note;
+  return formAudienceNote(features.audience, client, owner.tenantId, form, log);
 }

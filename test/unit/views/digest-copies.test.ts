@@ -38,24 +38,20 @@ describe('copy subjects', () => {
   });
 
   it('says an alert fired, with Get my own copy and Unsubscribe for it, and no data', () => {
-    const post = buildPersonalChannelPost({
-      subject: { kind: 'alert', id: 'a1' },
-      name: 'Failed orders',
-      queryId: 15,
-      subscribers: 3,
-    });
-    expect(JSON.stringify(post.blocks)).toContain('this alert fired; it went to 3 subscribers');
-    expect(buttons(post.blocks)).toEqual([
-      [ACTION_DIGEST_GET_COPY, 'alert:a1'],
-      [ACTION_DIGEST_UNSUBSCRIBE, 'alert:a1'],
+    const post = (kind: 'alert' | 'digest', subscribers: number) =>
+      buildPersonalChannelPost({
+        subject: { kind, id: 'x1' },
+        name: 'N',
+        queryId: 15,
+        subscribers,
+      });
+    const fired = post('alert', 3);
+    expect(JSON.stringify(fired.blocks)).toContain('this alert fired; it went to 3 subscribers');
+    expect(buttons(fired.blocks)).toEqual([
+      [ACTION_DIGEST_GET_COPY, 'alert:x1'],
+      [ACTION_DIGEST_UNSUBSCRIBE, 'alert:x1'],
     ]);
-    const run = buildPersonalChannelPost({
-      subject: { kind: 'digest', id: 'd1' },
-      name: 'Pipeline',
-      queryId: 15,
-      subscribers: 1,
-    });
-    expect(JSON.stringify(run.blocks)).toContain('this run went to 1 subscriber,');
+    expect(JSON.stringify(post('digest', 1).blocks)).toContain('this run went to 1 subscriber,');
   });
 
   it('lists digest and alert subscriptions, each with its own Unsubscribe', () => {
