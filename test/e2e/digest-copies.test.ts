@@ -22,6 +22,8 @@ import {
   finishedCopies,
   hiddenQuery,
   LOADED,
+  latestAskedBy,
+  manySubscribers,
   press,
   twoReplicas,
 } from '../support/copies.ts';
@@ -68,6 +70,42 @@ async function personalDigest(t: TestBot, published: boolean) {
 const deps = (t: TestBot): DeliveryDeps =>
   digestWorkerDeps(t.features, t.bot.app.client, captureLog().log);
 
+const channelPosts = (t: TestBot) =>
+  t.slack.messages(CHANNEL).filter((m) => m.thread_ts === undefined);
+
+/** A personal alert on a query only Alation users 7 (its author) and 8 see, unless published. */
+async function personalAlert(t: TestBot, published = false) {
+  const query = hiddenQuery(t, 'Failed orders', published);
+  const alert = await t.features.alerts.create(
+    {
+      owner: DEFAULT_OWNER,
+      channelId: CHANNEL,
+      onlyMe: false,
+      personal: true,
+      tz: 'UTC',
+      name: 'Failed orders',
+      queryId: query.id,
+      condition: { kind: 'row_count', op: '>', n: 0 },
+      everyMinutes: 5,
+    },
+    new Date(),
+  );
+  await t.features.alertSubscriptions.subscribe(alert.id, DEFAULT_OWNER);
+  let at = Date.now() - 60 * 60_000;
+  /** A new latest result: with failed orders (the alert fires) or none (it resolves). */
+  const result = (failing: boolean) => {
+    at += 60_000;
+    return t.alation.addResult(query.id, {
+      csv: failing ? 'order_id,status\n4711,failed-EMEA\n' : 'order_id,status\n',
+      executedAt: new Date(at),
+    }).resultId;
+  };
+  return { alert, queryId: query.id, result };
+}
+
+const checkDeps = (t: TestBot): CheckDeps =>
+  alertCheckDeps(t.features, t.bot.app.client, captureLog().log);
+
 describe('personal copies of a digest', () => {
   it('sends Ada the data and Bob the no-access notice, each asked as themselves; Unsubscribe stops Bob’s', async () => {
     const t = await adaBobAndCy(bots);
@@ -96,13 +134,9 @@ describe('personal copies of a digest', () => {
       `You cannot see query ${queryId} in Alation any more; unsubscribe or ask its owner for access`,
     );
     expect(notice).not.toContain('EMEA');
-    // Each copy asked Alation as its subscriber, once.
-    const asked = t.alation.requests
-      .slice(before)
-      .filter((r) => r.path === `/integration/v1/query/${queryId}/result/latest/`)
-      .map((r) => r.userId);
-    expect(asked.filter((u) => u === 8)).toHaveLength(1);
-    expect(asked.filter((u) => u === 9)).toHaveLength(1);
+    // Each copy asked Alation as its subscriber (Ada 8, Bob 9), once.
+    const asked = latestAskedBy(t, queryId, before);
+    expect([8, 9].map((u) => asked.filter((v) => v === u).length)).toEqual([1, 1]);
 
     // Bob unsubscribes from the notice; the next run reaches Ada and the creator only.
     await press(t, BOB, 'digest_unsubscribe', digest.id);
@@ -142,14 +176,10 @@ const postgres = testDatabases().find((d) => d.name === 'postgres');
 describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
   it('posts each subscriber’s copy once, with the fan-out queued on both', async () => {
     const { a, b, schema } = await twoReplicas(postgres, 'pgboss_copies', bots);
-    await a.connectAlation(DEFAULT_OWNER, 7);
     const { digest, resultId } = await personalDigest(a, true);
-    const users = Array.from({ length: 80 }, (_, i) => `U0SUB${String(i).padStart(5, '0')}`);
-    for (const [i, id] of users.entries()) {
-      a.slack.addUser({ id, name: id.toLowerCase() });
-      await a.connectAlation(as(id), 100 + i);
-      await a.features.subscriptions.subscribe(digest.id, as(id));
-    }
+    const users = await manySubscribers(a, 80, (o) =>
+      a.features.subscriptions.subscribe(digest.id, o),
+    );
     const slot = 'manual:replicas';
     await a.features.subscriptions.saveRun(digest.id, slot, {
       message: {
@@ -172,42 +202,6 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
     expect(done(b)).toBeGreaterThan(0);
   }, 120_000);
 });
-
-const channelPosts = (t: TestBot) =>
-  t.slack.messages(CHANNEL).filter((m) => m.thread_ts === undefined);
-
-/** A personal alert on a query only Alation users 7 (its author) and 8 see, unless published. */
-async function personalAlert(t: TestBot, published = false) {
-  const query = hiddenQuery(t, 'Failed orders', published);
-  const alert = await t.features.alerts.create(
-    {
-      owner: DEFAULT_OWNER,
-      channelId: CHANNEL,
-      onlyMe: false,
-      personal: true,
-      tz: 'UTC',
-      name: 'Failed orders',
-      queryId: query.id,
-      condition: { kind: 'row_count', op: '>', n: 0 },
-      everyMinutes: 5,
-    },
-    new Date(),
-  );
-  await t.features.alertSubscriptions.subscribe(alert.id, DEFAULT_OWNER);
-  let at = Date.now() - 60 * 60_000;
-  /** A new latest result: with failed orders (the alert fires) or none (it resolves). */
-  const result = (failing: boolean) => {
-    at += 60_000;
-    return t.alation.addResult(query.id, {
-      csv: failing ? 'order_id,status\n4711,failed-EMEA\n' : 'order_id,status\n',
-      executedAt: new Date(at),
-    }).resultId;
-  };
-  return { alert, queryId: query.id, result };
-}
-
-const checkDeps = (t: TestBot): CheckDeps =>
-  alertCheckDeps(t.features, t.bot.app.client, captureLog().log);
 
 describe('personal alerts', () => {
   it('sends Ada the card and Bob the no-access notice, each asked as themselves; Unsubscribe stops Bob’s', async () => {
@@ -243,13 +237,9 @@ describe('personal alerts', () => {
       `You cannot see query ${queryId} in Alation any more; unsubscribe or ask its owner for access`,
     );
     expect(JSON.stringify(dms(t, BOB).at(-1))).not.toContain('failed-EMEA');
-    // Each copy asked Alation as its subscriber, once.
-    const asked = t.alation.requests
-      .slice(before)
-      .filter((r) => r.path === `/integration/v1/query/${queryId}/result/latest/`)
-      .map((r) => r.userId);
-    expect(asked.filter((u) => u === 8)).toHaveLength(1);
-    expect(asked.filter((u) => u === 9)).toHaveLength(1);
+    // Each copy asked Alation as its subscriber (Ada 8, Bob 9), once.
+    const asked = latestAskedBy(t, queryId, before);
+    expect([8, 9].map((u) => asked.filter((v) => v === u).length)).toEqual([1, 1]);
     // The channel saw two data-free posts and never the data.
     expect(channelPosts(t)).toHaveLength(2);
     expect(JSON.stringify(t.slack.messages(CHANNEL))).not.toContain('failed-EMEA');
@@ -285,17 +275,13 @@ describe('personal alerts', () => {
   }, 90_000);
 });
 
-describe.runIf(postgres)('personal alerts on two replicas on one PostgreSQL', () => {
+describe.runIf(postgres)('a personal alert on two replicas on one PostgreSQL', () => {
   it('posts the channel post once and each subscriber’s copy once, checked on both', async () => {
     const { a, b, schema } = await twoReplicas(postgres, 'pgboss_acopies', bots);
-    await a.connectAlation(DEFAULT_OWNER, 7);
     const { alert, result } = await personalAlert(a, true);
-    const users = Array.from({ length: 60 }, (_, i) => `U0SUB${String(i).padStart(5, '0')}`);
-    for (const [i, id] of users.entries()) {
-      a.slack.addUser({ id, name: id.toLowerCase() });
-      await a.connectAlation(as(id), 100 + i);
-      await a.features.alertSubscriptions.subscribe(alert.id, as(id));
-    }
+    const users = await manySubscribers(a, 60, (o) =>
+      a.features.alertSubscriptions.subscribe(alert.id, o),
+    );
     result(true);
     // Both replicas check the same new result at once: one judges it and fires.
     await Promise.all([checkAlert(checkDeps(a), alert.id), checkAlert(checkDeps(b), alert.id)]);

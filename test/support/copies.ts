@@ -26,7 +26,7 @@ export async function press(t: TestBot, userId: string, actionId: string, value:
   });
 }
 
-/** Two bots on one database and one pg-boss schema; both are stopped by `bots`' owner. */
+/** Two bots on one database and one pg-boss schema, the creator connected (Alation user 7). */
 export async function twoReplicas(
   database: TestDatabase | undefined,
   prefix: string,
@@ -37,6 +37,7 @@ export async function twoReplicas(
   bots.push(a);
   const b = await startTestBot({ jobs: { schema }, reuse: a });
   bots.push(b);
+  await a.connectAlation(DEFAULT_OWNER, 7);
   return { a, b, schema };
 }
 
@@ -108,3 +109,25 @@ export async function expectBobLeft(t: TestBot): Promise<void> {
   await t.slack.waitUntil(() => dms(t, DEFAULT_OWNER.userId).length === 3 || undefined, LOADED);
   if (dms(t, BOB).length !== 1) throw new Error(`Bob got ${dms(t, BOB).length} DMs, not 1`);
 }
+
+/** `n` connected people (Alation users 100…), each subscribed with `subscribe`. */
+export async function manySubscribers(
+  t: TestBot,
+  n: number,
+  subscribe: (owner: Owner) => Promise<unknown>,
+): Promise<string[]> {
+  const users = Array.from({ length: n }, (_, i) => `U0SUB${String(i).padStart(5, '0')}`);
+  for (const [i, id] of users.entries()) {
+    t.slack.addUser({ id, name: id.toLowerCase() });
+    await t.connectAlation(as(id), 100 + i);
+    await subscribe(as(id));
+  }
+  return users;
+}
+
+/** Alation users who asked for the latest result of `queryId` since request `from`, in order. */
+export const latestAskedBy = (t: TestBot, queryId: number, from: number) =>
+  t.alation.requests
+    .slice(from)
+    .filter((r) => r.path === `/integration/v1/query/${queryId}/result/latest/`)
+    .map((r) => r.userId);
