@@ -41,15 +41,20 @@ export async function twoReplicas(
   return { a, b, schema };
 }
 
-/** Until no copy batch is left unfinished in the queue. */
-export async function copiesDrained(t: TestBot, schema: string) {
+/** Until no job of `queue` (the copy batches unless told) is left unfinished. */
+export async function queueDrained(
+  t: TestBot,
+  schema: string,
+  queue: string = DIGEST_COPY_QUEUE,
+  timeoutMs = 60_000,
+) {
   await until(async () => {
     const [row] = await t.db.query<{ n: string }>(
       `SELECT count(*) AS n FROM ${schema}.job WHERE name = $1 AND state <> 'completed'`,
-      [DIGEST_COPY_QUEUE],
+      [queue],
     );
     return Number(row?.n) === 0;
-  }, 60_000);
+  }, timeoutMs);
 }
 
 /** Until `userId`'s copies in `table` have all finished (posted, skipped or failed), `n` of them. */
