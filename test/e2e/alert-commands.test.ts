@@ -257,4 +257,27 @@ describe('/alation alert', () => {
     });
     expect(await t.features.alerts.list(DEFAULT_OWNER.tenantId)).toHaveLength(1);
   });
+
+  it('saves a personal alert: the creator is subscribed and the channel gets no data', async () => {
+    const { t, query } = await setup();
+    const { view, responseUrl } = await openForm(t, `alert new ${query.id}`);
+    const clash = await submit(t, view, { query: String(query.id), onlyMe: true, personal: true });
+    expect(clash.body).toMatchObject({
+      response_action: 'errors',
+      errors: { alert_personal: expect.stringContaining('pick one') },
+    });
+    await submit(t, view, { query: String(query.id), personal: true });
+    await until(async () => t.slack.responsesTo(responseUrl).length > 0, 10_000, 'the answer');
+    expect(text(t.slack.responsesTo(responseUrl))).toContain("a card in each subscriber's DM");
+    const [alert] = await t.features.alerts.list(DEFAULT_OWNER.tenantId);
+    expect(alert?.personal).toBe(true);
+    expect(await t.features.alertSubscriptions.count(alert?.id ?? '')).toBe(1);
+    // The check at once fires it: a data-free post here, the card in the creator's DM.
+    await until(async () => cardsIn(t).length === 1, 20_000, 'the channel post');
+    expect(text(cardsIn(t)[0])).toContain('this alert fired');
+    expect(text(cardsIn(t)[0])).not.toContain('Measured');
+    const dm = t.slack.dmChannel(DEFAULT_OWNER.userId);
+    await until(async () => t.slack.messages(dm).length > 0, 30_000, 'the creator’s copy');
+    expect(text(t.slack.messages(dm))).toContain('Measured *120* against > 100');
+  }, 60_000);
 });

@@ -19,7 +19,8 @@ export interface AlertFormAnswers {
   channel?: string;
   /** To each subscriber, as themselves. */
   personal?: boolean;
-  slashChannel?: string;
+  /** Only me, in a DM. */
+  onlyMe?: boolean;
 }
 
 /** `/alation alert new …`, resolved with the form once Slack opened it. */
@@ -53,7 +54,12 @@ export function alertFormValues(answers: AlertFormAnswers) {
         selected_conversation: answers.channel ?? SLACK_DEFAULTS.channelId,
       },
     },
-    alert_only_me: { value: { type: 'checkboxes', selected_options: [] } },
+    alert_only_me: {
+      value: {
+        type: 'checkboxes',
+        selected_options: answers.onlyMe ? [{ value: 'only_me' }] : [],
+      },
+    },
     alert_personal: {
       value: { type: 'checkboxes', selected_options: answers.personal ? [personal] : [] },
     },
