@@ -70,6 +70,8 @@ export interface Features {
   digestScheduler(): DigestScheduler;
   /** Who gets their own copy of a personal digest (issue 18). */
   subscriptions: SubscriptionStore;
+  /** Who gets their own copy of a personal alert (issue 18). */
+  alertSubscriptions: SubscriptionStore;
   /** Alerts on query results (issue 17). */
   alerts: AlertStore;
   /** Their pg-boss check schedules; throws when background workers are not running. */
@@ -176,6 +178,7 @@ export function createFeatures(deps: FeatureDeps): Features {
     },
     digests: createDigestStore(deps.db),
     subscriptions: createSubscriptionStore(deps.db),
+    alertSubscriptions: createSubscriptionStore(deps.db, 'alert'),
     digestScheduler: () => {
       if (!digestScheduler) throw new Error('background workers are not running');
       return digestScheduler;

@@ -1,5 +1,6 @@
 // An alert's card in Slack: drawn from the alert and what its episode keeps of the last result,
 // and the effects of one check carried out (post once, update in place, remind, resolve).
+import { publishPersonal } from '../digests/personal-copies.ts';
 import type { Alert } from '../store/alerts.ts';
 import { buildAlertCard, buildReminder, buildResolvedReply } from '../views/alert.ts';
 import type { CheckDeps } from './check.ts';
@@ -8,6 +9,8 @@ import { type Measurement, SHOWN_ROWS } from './measure.ts';
 import { shareNewRows } from './new-rows-file.ts';
 
 export interface CardFacts {
+  /** The judged result's slot (its claim in alert_checks): a firing's copies are claimed under it. */
+  slot: string;
   title: string;
   url: string;
   composeUrl: string;
@@ -61,6 +64,51 @@ async function attachNewRows(
   );
 }
 
+/** Blocks a copy leaves out: the card's buttons act on the channel's card, which has no data. */
+const withoutButtons = (message: ReturnType<typeof renderCard>) => ({
+  text: message.text,
+  blocks: message.blocks.filter((b) => b.type !== 'actions'),
+});
+
+/**
+ * A personal alert (issue 18): its channel gets a post with no data and Get my own copy when it
+ * fires, each subscriber the card in a DM (one Alation call each, claimed per subscriber under
+ * the firing's result slot); when it ends, a line in the post's thread. The card is never
+ * updated in the channel, nor reminded there: it would carry the creator's data.
+ */
+async function applyPersonal(
+  deps: CheckDeps,
+  alert: Alert,
+  next: Step,
+  facts: CardFacts,
+  shown: Shown,
+): Promise<Episode | undefined> {
+  let episode = next.episode && { ...next.episode, shown };
+  if (!deps.personal) throw new Error('personal alerts need the copy fan-out');
+  for (const effect of next.effects) {
+    if (effect.kind === 'post_card' && episode) {
+      const message = withoutButtons(renderCard(alert, episode, 'open', facts.now));
+      const target = {
+        subject: { kind: 'alert' as const, id: alert.id },
+        name: alert.name,
+        queryId: alert.queryId,
+        channelId: alert.channelId,
+      };
+      // Posted with this check's client (the alert's workspace), not the one the deps were made with.
+      const publish = { ...deps.personal, slack: deps.slack };
+      const ts = await publishPersonal(publish, target, facts.slot, message, facts.resultId);
+      if (ts) episode = { ...episode, cardTs: ts };
+    } else if (effect.kind === 'resolve' && effect.ended.cardTs) {
+      await deps.slack.chat.postMessage({
+        channel: alert.channelId,
+        thread_ts: effect.ended.cardTs,
+        ...buildResolvedReply(alert.name, effect.lastedMs),
+      });
+    }
+  }
+  return episode;
+}
+
 /** Carries out a step's effects in Slack; returns the episode as it now stands (with its ts). */
 export async function apply(
   deps: CheckDeps,
@@ -78,6 +126,7 @@ export async function apply(
     rows: (m?.rows ?? []).slice(0, SHOWN_ROWS),
     ...(alert.condition.kind === 'new_rows' && m ? { matched: m.newRowCount } : {}),
   };
+  if (alert.personal) return applyPersonal(deps, alert, next, facts, shown);
   let episode = next.episode && { ...next.episode, shown };
   const card = (e: Episode, phase: 'open' | 'resolved') => renderCard(alert, e, phase, facts.now);
   for (const effect of next.effects) {

@@ -6,6 +6,7 @@ import { composeUrl, queryUrl } from '../client/alation/links.ts';
 import type { AlationClient } from '../client/alation.ts';
 import type { CpuPool } from '../cpu/pool.ts';
 import { streamTaskRef } from '../cpu/task.ts';
+import type { PublishDeps } from '../digests/personal-copies.ts';
 import type { Logger } from '../log.ts';
 import { latestResultOf, type ResultState } from '../results/latest.ts';
 import type { Alert, AlertStore, CheckRecord, CheckState } from '../store/alerts.ts';
@@ -38,6 +39,8 @@ export interface CheckDeps {
   log: Logger;
   now(): Date;
   leaseMs?: number;
+  /** Personal alerts' copies (issue 18): their subscriptions and the fan-out queue. */
+  personal?: PublishDeps;
 }
 
 export type CheckOutcome =
@@ -138,6 +141,7 @@ async function checkGroup(deps: CheckDeps, group: Alert[]): Promise<Map<string, 
         outcomes.set(
           alert.id,
           await settleAlert(deps, alert, slot, f, {
+            slot,
             title,
             url,
             composeUrl: compose,
@@ -161,6 +165,7 @@ async function settleAlert(
   slot: string,
   found: Findings,
   facts: {
+    slot: string;
     title: string;
     url: string;
     composeUrl: string;

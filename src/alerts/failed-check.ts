@@ -53,8 +53,9 @@ export async function failedCheck(
     pauseNow ? 1 : PAUSE_AFTER_FAILURES,
   );
   if (after?.status === 'paused') {
-    // The card says so too, so the channel does not wait on an alert that stopped looking.
-    if (after.episode?.cardTs) {
+    // The card says so too, so the channel does not wait on an alert that stopped looking
+    // (a personal alert's channel post has no card to redraw: it would carry the data).
+    if (after.episode?.cardTs && !after.personal) {
       await deps.slack.chat
         .update({
           channel: after.channelId,

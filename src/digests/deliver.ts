@@ -330,7 +330,13 @@ async function runClaimed(
       if (digest.params.kind === 'query_result' && digest.params.personal && deps.personal) {
         // To each subscriber, as themselves: the channel gets no data (personal-copies.ts).
         await built.file?.spooled.remove();
-        await publishPersonal(deps.personal, digest, key, built.message, built.resultId);
+        const target = {
+          subject: { kind: 'digest' as const, id: digest.id },
+          name: digest.name,
+          queryId: digest.params.queryId,
+          channelId: digest.channelId,
+        };
+        await publishPersonal(deps.personal, target, key, built.message, built.resultId);
       } else {
         await post(deps, digest, built);
       }

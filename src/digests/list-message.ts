@@ -31,7 +31,11 @@ export async function listMessage(
     if (first) next.set(d.id, first);
   }
   const list = buildDigestList({ digests, next, now, from, ...(notice ? { notice } : {}) });
-  // Personal digests this person gets a copy of, whoever made them (issue 18).
-  const mine = buildMySubscriptions(await features.subscriptions.mine(owner));
+  // Personal digests and alerts this person gets a copy of, whoever made them (issue 18).
+  const [digestCopies, alertCopies] = await Promise.all([
+    features.subscriptions.mine(owner),
+    features.alertSubscriptions.mine(owner),
+  ]);
+  const mine = buildMySubscriptions([...digestCopies, ...alertCopies]);
   return mine.length > 0 ? { text: list.text, blocks: [...list.blocks, ...mine] } : list;
 }

@@ -1,22 +1,30 @@
-// Personal copies (issue 18): a digest delivered "to each subscriber, as themselves". A run is
-// rendered once; its channel gets a post with Get my own copy (no data), and the subscribers
-// are fanned out in batches (queue/digest-copies.ts) that any replica may work. Each copy asks
-// Alation as its subscriber whether they can see the query (one call each), then sends the
-// run's message or a no-access notice in a DM. Each (slot, subscriber) is claimed first, so a
-// copy posts once across replicas, retries and restarts.
+// Personal copies (issue 18): a digest or an alert delivered "to each subscriber, as
+// themselves". A digest's run (an alert's firing) is rendered once; its channel gets a post with
+// Get my own copy (no data), and the subscribers are fanned out in batches
+// (queue/digest-copies.ts) that any replica may work. Each copy asks Alation as its subscriber
+// whether they can see the query (one call each), then sends the message or a no-access notice
+// in a DM. Each (slot, subscriber) is claimed first, so a copy posts once across replicas,
+// retries and restarts. A digest's slot is its scheduled run; an alert's, the judged result
+// that fired it (its claim in alert_checks).
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { AlationClient } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
+import type { AlertStore } from '../store/alerts.ts';
 import type { CredentialStore, Owner } from '../store/credentials.ts';
-import type { Subscription, SubscriptionStore } from '../store/digest-subscriptions.ts';
-import type { Digest, DigestStore } from '../store/digests.ts';
+import type {
+  CopySubjectKind,
+  Subscription,
+  SubscriptionStore,
+} from '../store/digest-subscriptions.ts';
+import type { DigestStore } from '../store/digests.ts';
 import {
   buildCopyReconnectDm,
   buildNoAccessNotice,
   buildOtherResultNotice,
   buildPersonalChannelPost,
   buildPersonalCopy,
+  type CopySubjectRef,
 } from '../views/digest-copies.ts';
 import type { SlackMessage } from '../views/help.ts';
 
@@ -36,7 +44,8 @@ const COPIES_AT_ONCE = 8;
 const COPY_LEASE_MS = 60_000;
 
 export interface CopyRef {
-  digestId: string;
+  subject: CopySubjectKind;
+  id: string;
   slot: string;
   offset: number;
   limit: number;
@@ -46,7 +55,15 @@ export interface PublishDeps {
   subscriptions: SubscriptionStore;
   slack: Client;
   /** Queues the fan-out of a run: `total` subscribers in batches of `COPY_BATCH`. */
-  enqueueCopies(digestId: string, slot: string, total: number): Promise<void>;
+  enqueueCopies(subjectId: string, slot: string, total: number): Promise<void>;
+}
+
+/** A personal digest or alert, as its copies need it. */
+export interface CopySubject {
+  subject: CopySubjectRef;
+  name: string;
+  queryId: number;
+  channelId: string;
 }
 
 /** The message a copy carries: no file goes with it, so no line saying one is attached. */
@@ -59,35 +76,41 @@ function withoutFileLine(message: SlackMessage): SlackMessage {
   };
 }
 
-/** The channel's post for a run of a personal digest, and the run's fan-out. */
+/**
+ * The channel's post for a run of a personal digest (or a firing of a personal alert), and its
+ * fan-out. Returns the channel post's ts.
+ */
 export async function publishPersonal(
   deps: PublishDeps,
-  digest: Digest,
+  target: CopySubject,
   slot: string,
   message: SlackMessage,
   /** The stored result the message shows; undefined when the query had none to show. */
   resultId: number | undefined,
-): Promise<void> {
-  if (digest.params.kind !== 'query_result') throw new Error('personal copies need a query');
+): Promise<string | undefined> {
+  const id = target.subject.id;
   const run: SavedRun = { message: withoutFileLine(message), resultId: resultId ?? null };
-  await deps.subscriptions.saveRun(digest.id, slot, run);
-  const total = await deps.subscriptions.count(digest.id);
-  await deps.slack.chat.postMessage({
-    channel: digest.channelId,
+  await deps.subscriptions.saveRun(id, slot, run);
+  const total = await deps.subscriptions.count(id);
+  const posted = await deps.slack.chat.postMessage({
+    channel: target.channelId,
     ...buildPersonalChannelPost({
-      digestId: digest.id,
-      name: digest.name,
-      queryId: digest.params.queryId,
+      subject: target.subject,
+      name: target.name,
+      queryId: target.queryId,
       subscribers: total,
     }),
     unfurl_links: false,
   });
-  if (total > 0) await deps.enqueueCopies(digest.id, slot, total);
+  if (total > 0) await deps.enqueueCopies(id, slot, total);
+  return posted.ts;
 }
 
 export interface CopyDeps {
   digests: Pick<DigestStore, 'get'>;
+  alerts: Pick<AlertStore, 'get'>;
   subscriptions: SubscriptionStore;
+  alertSubscriptions: SubscriptionStore;
   credentials: Pick<CredentialStore, 'load'>;
   alationFor(owner: Owner): AlationClient;
   slack: Client;
@@ -119,17 +142,16 @@ export async function deliverCopyBatch(deps: CopyDeps, ref: CopyRef): Promise<Ba
     again: 0,
     failed: 0,
   };
-  const digest = await deps.digests.get(ref.digestId);
-  const run = digest && ((await deps.subscriptions.run(ref.digestId, ref.slot)) as SavedRun);
-  if (!digest || !run?.message || digest.params.kind !== 'query_result') return outcome;
-  const queryId = digest.params.queryId;
-  const subs = await deps.subscriptions.page(ref.digestId, ref.offset, ref.limit);
-  const log = deps.log.child({ digestId: ref.digestId, slot: ref.slot });
+  const found = await subjectOf(deps, ref);
+  const run = found && ((await found.store.run(ref.id, ref.slot)) as SavedRun);
+  if (!found || !run?.message) return outcome;
+  const subs = await found.store.page(ref.id, ref.offset, ref.limit);
+  const log = deps.log.child({ [`${ref.subject}Id`]: ref.id, slot: ref.slot });
   let next = 0;
   const worker = async () => {
     while (next < subs.length) {
       const sub = subs[next++] as Subscription;
-      const result = await deliverCopy(deps, digest, queryId, run, ref, sub, log);
+      const result = await deliverCopy(deps, found, run, ref, sub, log);
       outcome[result]++;
     }
   };
@@ -139,29 +161,49 @@ export async function deliverCopyBatch(deps: CopyDeps, ref: CopyRef): Promise<Ba
   return outcome;
 }
 
+interface Found {
+  target: Omit<CopySubject, 'channelId'>;
+  store: SubscriptionStore;
+}
+
+/** The personal digest or alert a batch is for, and its subscriptions; none once it is not. */
+async function subjectOf(deps: CopyDeps, ref: CopyRef): Promise<Found | undefined> {
+  if (ref.subject === 'alert') {
+    const alert = await deps.alerts.get(ref.id);
+    if (!alert?.personal) return undefined;
+    const target = { subject: { kind: 'alert' as const, id: alert.id }, name: alert.name };
+    return { target: { ...target, queryId: alert.queryId }, store: deps.alertSubscriptions };
+  }
+  const digest = await deps.digests.get(ref.id);
+  if (digest?.params.kind !== 'query_result') return undefined;
+  const target = { subject: { kind: 'digest' as const, id: digest.id }, name: digest.name };
+  return { target: { ...target, queryId: digest.params.queryId }, store: deps.subscriptions };
+}
+
 async function deliverCopy(
   deps: CopyDeps,
-  digest: Digest,
-  queryId: number,
+  found: Found,
   run: SavedRun,
   ref: CopyRef,
   sub: Subscription,
   log: Logger,
 ): Promise<CopyResult> {
+  const { target, store } = found;
+  const { subject, name, queryId } = target;
   const key = `${ref.slot}#${sub.owner.userId}`;
   const claimedAt = deps.now();
-  const claims = deps.subscriptions.claims;
-  const claim = await claims.claim(digest.id, key, claimedAt, deps.leaseMs ?? COPY_LEASE_MS);
+  const claims = store.claims;
+  const claim = await claims.claim(subject.id, key, claimedAt, deps.leaseMs ?? COPY_LEASE_MS);
   if (claim.state !== 'claimed') return 'taken';
   const finish = (status: string, detail: string | null) =>
-    claims.finish(digest.id, key, status, deps.now(), detail);
+    claims.finish(subject.id, key, status, deps.now(), detail);
   const dm = (body: SlackMessage) =>
     deps.slack.chat.postMessage({ channel: sub.owner.userId, ...body, unfurl_links: false });
   try {
     const loaded = await deps.credentials.load(sub.owner, 'alation');
     if (loaded.state !== 'connected') {
       const reason = loaded.state === 'reconnect' ? loaded.reason : undefined;
-      await tellReconnectOnce(deps, digest, sub, reason);
+      await tellReconnectOnce(deps, found, sub, reason);
       await finish('skipped', 'not_connected');
       return 'notConnected';
     }
@@ -175,7 +217,7 @@ async function deliverCopy(
       visible = run.resultId === null || theirs === run.resultId;
     } catch (error) {
       if (error instanceof NotConnectedError) {
-        await tellReconnectOnce(deps, digest, sub, error.reason);
+        await tellReconnectOnce(deps, found, sub, error.reason);
         await finish('skipped', 'not_connected');
         return 'notConnected';
       }
@@ -183,19 +225,19 @@ async function deliverCopy(
         throw error;
       visible = false;
     }
-    if (sub.reconnectToldAt) await deps.subscriptions.clearReconnectTold(digest.id, sub.owner);
+    if (sub.reconnectToldAt) await store.clearReconnectTold(subject.id, sub.owner);
     if (visible) {
-      await dm(buildPersonalCopy({ digestId: digest.id, queryId, message: run.message }));
+      await dm(buildPersonalCopy({ subject, queryId, message: run.message }));
       await finish('posted', null);
       return 'posted';
     }
     if (theirs !== null) {
       // They see another result of the query (an older one, say): not this run's data.
-      await dm(buildOtherResultNotice({ digestId: digest.id, name: digest.name, queryId }));
+      await dm(buildOtherResultNotice({ subject, name, queryId }));
       await finish('posted', 'other_result');
       return 'noAccess';
     }
-    await dm(buildNoAccessNotice({ digestId: digest.id, name: digest.name, queryId }));
+    await dm(buildNoAccessNotice({ subject, name, queryId }));
     await finish('posted', 'no_access');
     return 'noAccess';
   } catch (error) {
@@ -208,7 +250,7 @@ async function deliverCopy(
     }
     const logged = isUpstreamError(error) ? { upstream: error.toLog() } : { err: error };
     log.warn(logged, 'personal copy failed; trying again later');
-    await claims.release(digest.id, key, claimedAt).catch(() => {});
+    await claims.release(subject.id, key, claimedAt).catch(() => {});
     return 'again';
   }
 }
@@ -216,13 +258,13 @@ async function deliverCopy(
 /** One Reconnect DM per subscriber until a copy reaches them again, not one per run. */
 async function tellReconnectOnce(
   deps: CopyDeps,
-  digest: Digest,
+  { target, store }: Found,
   sub: Subscription,
   reason: string | undefined,
 ): Promise<void> {
-  if (!(await deps.subscriptions.markReconnectTold(digest.id, sub.owner, deps.now()))) return;
+  if (!(await store.markReconnectTold(target.subject.id, sub.owner, deps.now()))) return;
   await deps.slack.chat.postMessage({
     channel: sub.owner.userId,
-    ...buildCopyReconnectDm({ name: digest.name, reason }),
+    ...buildCopyReconnectDm({ name: target.name, reason }),
   });
 }

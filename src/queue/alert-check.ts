@@ -9,6 +9,7 @@ import { type CheckDeps, checkAlerts } from '../alerts/check.ts';
 import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import type { Alert, AlertStore } from '../store/alerts.ts';
+import { enqueueCopies } from './digest-copies.ts';
 
 export const ALERT_QUEUE = 'alert-check';
 export const ALERT_TICK_QUEUE = 'alert-tick';
@@ -42,6 +43,8 @@ export interface AlertScheduler {
   unschedule(alertId: string): Promise<void>;
   /** A check now (just saved or resumed), besides the tick. */
   checkNow(alertId: string): Promise<void>;
+  /** Queues a personal alert's copies of one firing (issue 18), in batches any replica works. */
+  enqueueCopies(alertId: string, slot: string, total: number): Promise<void>;
 }
 
 export function createAlertScheduler(boss: PgBoss): AlertScheduler {
@@ -53,6 +56,8 @@ export function createAlertScheduler(boss: PgBoss): AlertScheduler {
     async checkNow(alertId) {
       await boss.send(ALERT_QUEUE, { alertIds: [alertId] } satisfies CheckData);
     },
+    enqueueCopies: (alertId, slot, total) =>
+      enqueueCopies(boss, { subject: 'alert', id: alertId }, slot, total),
   };
 }
 
@@ -115,7 +120,16 @@ export async function startAlertWorker(
 
 /** What the worker needs, from the process's Features (one call site: queue/workers.ts). */
 export function alertCheckDeps(
-  features: Pick<Features, 'alerts' | 'alationFor' | 'alationBaseUrl' | 'cpu' | 'now'>,
+  features: Pick<
+    Features,
+    | 'alerts'
+    | 'alationFor'
+    | 'alationBaseUrl'
+    | 'cpu'
+    | 'now'
+    | 'alertSubscriptions'
+    | 'alertScheduler'
+  >,
   slack: AllMiddlewareArgs['client'],
   log: Logger,
 ): CheckDeps {
@@ -127,5 +141,11 @@ export function alertCheckDeps(
     slack,
     log: log.child({ component: 'alerts' }),
     now: features.now,
+    personal: {
+      subscriptions: features.alertSubscriptions,
+      slack,
+      enqueueCopies: (alertId, slot, total) =>
+        features.alertScheduler().enqueueCopies(alertId, slot, total),
+    },
   };
 }

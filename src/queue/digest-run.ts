@@ -75,7 +75,8 @@ export function createDigestScheduler(boss: PgBoss): DigestScheduler {
     async runNow(digestId, pressId) {
       await boss.send(DIGEST_QUEUE, { digestId, manual: pressId } satisfies RunData);
     },
-    enqueueCopies: (digestId, slot, total) => enqueueCopies(boss, digestId, slot, total),
+    enqueueCopies: (digestId, slot, total) =>
+      enqueueCopies(boss, { subject: 'digest', id: digestId }, slot, total),
   };
 }
 

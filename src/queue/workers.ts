@@ -1,6 +1,7 @@
 // The background workers a bot runs once storage is up, started the same way by src/run.ts and
 // by the test bot, so the tests exercise the production wiring.
 import type { PgBoss } from 'pg-boss';
+import type { CopyRef } from '../digests/personal-copies.ts';
 import type { Features } from '../features.ts';
 import { requestDeps } from '../flag-requests/notify.ts';
 import { startFlagRequestWorker } from '../flag-requests/timers.ts';
@@ -58,7 +59,12 @@ export async function startWorkers(
   });
   await startDigestCopyWorker(boss, {
     ...copyWorkerDeps(features, slack, log),
-    ...(perJob ? { clientFor: perJob.forDigest } : {}),
+    ...(perJob
+      ? {
+          clientFor: (ref: CopyRef) =>
+            ref.subject === 'alert' ? perJob.forAlert(ref.id) : perJob.forDigest(ref.id),
+        }
+      : {}),
     ...polling,
   });
   await startFlagRequestWorker(boss, requestDeps(features, slack, log), {

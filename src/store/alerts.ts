@@ -19,6 +19,10 @@ export interface Alert {
   owner: Owner;
   channelId: string;
   onlyMe: boolean;
+  /** To each subscriber, as themselves (issue 18): the channel gets no data, each a DM. */
+  personal: boolean;
+  /** What the audience check found when saved into a channel (issue 18), or null. */
+  audienceNote: string | null;
   /** The creator's Slack time zone when saved, for the card's times. */
   tz: string;
   name: string;
@@ -44,6 +48,7 @@ export interface AlertInput {
   owner: Owner;
   channelId: string;
   onlyMe: boolean;
+  personal?: boolean;
   tz: string;
   name: string;
   queryId: number;
@@ -74,6 +79,7 @@ export interface AlertStore extends Pick<SlotClaims, 'claim' | 'renew' | 'releas
   listActive(): Promise<Alert[]>;
   setStatus(id: string, status: AlertStatus, reason: string | null): Promise<Alert | undefined>;
   snooze(id: string, until: Date | null, by?: string | null): Promise<Alert | undefined>;
+  setAudienceNote(id: string, note: string | null): Promise<void>;
   /** Writes the episode only if it is still the one read (`expectedStartedAt`): no lost update. */
   setEpisode(
     id: string,
@@ -101,6 +107,8 @@ interface Row {
   user_id: string;
   channel_id: string;
   only_me: boolean;
+  personal?: boolean | null;
+  audience_note?: string | null;
   tz: string;
   name: string;
   query_id: number;
@@ -133,6 +141,8 @@ function toAlert(r: Row): Alert {
     },
     channelId: r.channel_id,
     onlyMe: r.only_me,
+    personal: r.personal === true,
+    audienceNote: r.audience_note ?? null,
     tz: r.tz,
     name: r.name,
     queryId: r.query_id,
@@ -168,8 +178,8 @@ export function createAlertStore(db: Queryable): AlertStore {
     async create(input, now) {
       const row = await one(
         `INSERT INTO alerts (id, tenant_id, user_id, channel_id, only_me, name, query_id, condition,
-           every_minutes, tz, status, created_at, updated_at, team_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 'active', $10, $10, $12) RETURNING *`,
+           every_minutes, tz, status, created_at, updated_at, team_id, personal)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, 'active', $10, $10, $12, $13) RETURNING *`,
         [
           randomUUID(),
           input.owner.tenantId,
@@ -183,6 +193,7 @@ export function createAlertStore(db: Queryable): AlertStore {
           now,
           input.tz,
           input.owner.teamId ?? null,
+          input.personal === true,
         ],
       );
       if (!row) throw new Error('INSERT … RETURNING gave no row');
@@ -193,7 +204,7 @@ export function createAlertStore(db: Queryable): AlertStore {
     update: (id, input) =>
       one(
         `UPDATE alerts SET channel_id = $2, only_me = $3, name = $4, query_id = $5, condition = $6,
-           every_minutes = $7, tz = $8,
+           every_minutes = $7, tz = $8, personal = $9, audience_note = NULL,
            last_result = CASE WHEN query_id = $5 AND condition = $6::jsonb THEN last_result END,
            last_fingerprint = CASE WHEN query_id = $5 AND condition = $6::jsonb THEN last_fingerprint END,
            updated_at = now()
@@ -207,6 +218,7 @@ export function createAlertStore(db: Queryable): AlertStore {
           JSON.stringify(input.condition),
           input.everyMinutes,
           input.tz,
+          input.personal === true,
         ],
       ),
     async remove(id) {
@@ -237,6 +249,9 @@ export function createAlertStore(db: Queryable): AlertStore {
         'UPDATE alerts SET snoozed_until = $2, snoozed_by = $3, updated_at = now() WHERE id = $1 RETURNING *',
         [id, until, until === null ? null : by],
       ),
+    async setAudienceNote(id, note) {
+      await db.query('UPDATE alerts SET audience_note = $2 WHERE id = $1', [id, note]);
+    },
     async setEpisode(id, episode, expectedStartedAt) {
       const rows = await db.query(
         `UPDATE alerts SET episode = $2, updated_at = now()

@@ -33,7 +33,7 @@ export interface SlotClaims {
 
 export interface ClaimTable {
   /** A table with (<owner>, slot, status, claimed_at, finished_at, detail) and that primary key. */
-  table: 'digest_deliveries' | 'alert_checks' | 'digest_copies';
+  table: 'digest_deliveries' | 'alert_checks' | 'digest_copies' | 'alert_copies';
   owner: 'digest_id' | 'alert_id';
 }
 

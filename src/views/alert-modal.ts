@@ -2,7 +2,7 @@
 // and the columns of the query's latest result come in as data. Changing the kind, or pressing
 // Enter in the query field, re-renders it (columns are read from the latest result's header).
 import type { KnownBlock, View } from '@slack/types';
-import { option, plainText, selectInput, textInput } from './blocks.ts';
+import { context, option, plainText, selectInput, textInput } from './blocks.ts';
 
 export const VIEW_ALERT = 'alert_modal';
 export const ACTION_ALERT_REFRESH = 'alert_refresh';
@@ -10,6 +10,8 @@ export const BLOCK_ALERT_NAME = 'alert_name';
 export const BLOCK_ALERT_QUERY = 'alert_query';
 export const BLOCK_ALERT_CHANNEL = 'alert_channel';
 export const BLOCK_ALERT_ONLY_ME = 'alert_only_me';
+export const BLOCK_ALERT_PERSONAL = 'alert_personal';
+export const OPTION_ALERT_PERSONAL = 'personal';
 export const BLOCK_ALERT_KIND = 'alert_kind';
 export const BLOCK_ALERT_COLUMN = 'alert_column';
 export const BLOCK_ALERT_REDUCER = 'alert_reducer';
@@ -26,6 +28,8 @@ export interface AlertForm {
   queryId: string;
   channelId: string;
   onlyMe: boolean;
+  /** To each subscriber, as themselves (issue 18). */
+  personal: boolean;
   kind: AlertKindChoice;
   column: string;
   reducer: string;
@@ -42,6 +46,11 @@ export interface AlertModalInput {
   columnsProblem?: string;
   privateMetadata: string;
   editing: boolean;
+  /**
+   * What the audience check found for the channel and query (issue 18), bot-written mrkdwn;
+   * shown under the channel before saving.
+   */
+  audienceNote?: string | undefined;
 }
 
 const KINDS: [AlertKindChoice, string][] = [
@@ -138,8 +147,11 @@ function conditionFields(input: AlertModalInput): KnownBlock[] {
   }
 }
 
+const PERSONAL_LABEL = 'To each subscriber, as themselves';
+
 export function buildAlertModal(input: AlertModalInput): View {
   const { form } = input;
+  const personal = option(OPTION_ALERT_PERSONAL, PERSONAL_LABEL);
   const queryHint = input.columnsProblem
     ? input.columnsProblem.slice(0, 150)
     : input.columns
@@ -179,11 +191,29 @@ export function buildAlertModal(input: AlertModalInput): View {
         block_id: BLOCK_ALERT_CHANNEL,
         label: plainText('Post the card in'),
         optional: true,
+        // Picking one re-renders the form, and the audience check's finding follows.
+        dispatch_action: true,
         element: {
           type: 'conversations_select',
-          action_id: INPUT,
+          action_id: ACTION_ALERT_REFRESH,
           filter: { include: ['public', 'private'], exclude_bot_users: true },
           ...(form.channelId ? { initial_conversation: form.channelId } : {}),
+        },
+      },
+      ...(input.audienceNote ? [context(`:eyes: ${input.audienceNote}`)] : []),
+      {
+        type: 'input',
+        block_id: BLOCK_ALERT_PERSONAL,
+        label: plainText('Deliver'),
+        optional: true,
+        hint: plainText(
+          'The channel gets a post with no data and Get my own copy; each subscriber gets the card in a DM, read with their own Alation access.',
+        ),
+        element: {
+          type: 'checkboxes',
+          action_id: INPUT,
+          options: [personal],
+          ...(form.personal ? { initial_options: [personal] } : {}),
         },
       },
       {

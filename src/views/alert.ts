@@ -273,6 +273,10 @@ export interface ListedAlert {
   condition: Condition;
   channelId: string;
   onlyMe: boolean;
+  /** To each subscriber, as themselves (issue 18). */
+  personal?: boolean;
+  /** What the audience check found when it was saved into a channel (bot-written mrkdwn). */
+  audienceNote?: string | null;
   status: 'active' | 'muted' | 'paused';
   pausedReason: string | null;
   lastState: string | null;
@@ -283,6 +287,13 @@ export interface ListedAlert {
 }
 
 export const MAX_ALERTS_LISTED = 15;
+
+const whereOf = (a: ListedAlert) =>
+  a.onlyMe
+    ? 'your DM'
+    : a.personal
+      ? `each subscriber's DM (from <#${a.channelId}>)`
+      : `<#${a.channelId}>`;
 
 const STATES: Record<string, string> = {
   clear: ':large_green_circle: Clear',
@@ -317,7 +328,7 @@ export function buildAlertList(input: {
       : '';
   blocks.push(section(`*Your alerts* (${input.alerts.length}${more})`));
   for (const a of shown) {
-    const where = a.onlyMe ? 'your DM' : `<#${a.channelId}>`;
+    const where = whereOf(a);
     const state =
       a.status === 'paused'
         ? `:double_vertical_bar: *Paused*${a.pausedReason ? `: ${escapeMrkdwn(a.pausedReason)}` : ''}`
@@ -337,7 +348,7 @@ export function buildAlertList(input: {
     blocks.push({ type: 'divider' });
     blocks.push(
       section(
-        `*${escapeMrkdwn(a.name)}* · query ${a.queryId} → ${where}\nWhen ${conditionInWords(a.condition)} · every ${a.everyMinutes === 60 ? 'hour' : `${a.everyMinutes} min`}\n${state} · ${last}${value}${snoozed}`,
+        `*${escapeMrkdwn(a.name)}* · query ${a.queryId} → ${where}\nWhen ${conditionInWords(a.condition)} · every ${a.everyMinutes === 60 ? 'hour' : `${a.everyMinutes} min`}\n${state} · ${last}${value}${snoozed}${a.audienceNote ? `\n:eyes: ${a.audienceNote}` : ''}`,
       ),
     );
     blocks.push({
@@ -371,15 +382,23 @@ export function buildAlertList(input: {
   return { text: `Your alerts (${input.alerts.length})`, blocks };
 }
 
-/** The creator's confirmation once an alert is saved. */
-export function buildAlertSaved(alert: ListedAlert, verb: 'Created' | 'Saved'): SlackMessage {
-  const where = alert.onlyMe ? 'your DM' : `<#${alert.channelId}>`;
+/** The creator's confirmation once an alert is saved, with what the audience check found. */
+export function buildAlertSaved(
+  alert: ListedAlert,
+  verb: 'Created' | 'Saved',
+  audience: { someCannotSee: boolean } = { someCannotSee: false },
+): SlackMessage {
+  const where = whereOf(alert);
   const every =
     alert.everyMinutes === 60
       ? 'hour'
       : alert.everyMinutes === 1
         ? 'minute'
         : `${alert.everyMinutes} minutes`;
-  const text = `:rotating_light: ${verb} alert *${escapeMrkdwn(alert.name)}* on query ${alert.queryId}: a card in ${where} when ${conditionInWords(alert.condition)}, checked every ${every}. Manage it with \`/alation alert list\`.`;
+  const saved = `:rotating_light: ${verb} alert *${escapeMrkdwn(alert.name)}* on query ${alert.queryId}: a card in ${where} when ${conditionInWords(alert.condition)}, checked every ${every}. Manage it with \`/alation alert list\`.`;
+  const seen = alert.audienceNote
+    ? `\n:eyes: ${alert.audienceNote}${audience.someCannotSee ? ' Each card shows them what you see; edit it and tick *To each subscriber, as themselves* to send each reader their own copy instead.' : ''}`
+    : '';
+  const text = saved + seen;
   return { text, blocks: [section(text)] };
 }

@@ -45,6 +45,15 @@ export function audienceSentence(f: AudienceSummary): string {
   return sentence;
 }
 
+/** The finding either way: who cannot see it, or that everyone connected can (and of how many). */
+export function findingSentence(f: AudienceSummary): string {
+  if (someCannotSee(f)) return audienceSentence(f);
+  const partial = f.complete
+    ? ''
+    : ` (of the first ${members(f.checked)} checked: the channel has more)`;
+  return `Everyone in <#${f.channelId}> who has connected Alation can see ${objectWords(f.object)}${partial}.`;
+}
+
 /** The context line of a post read with one person's access. */
 export function seenByLine(f: AudienceSummary | undefined, viewerUserId: string): string {
   const seen = `as seen by <@${viewerUserId}> in Alation`;

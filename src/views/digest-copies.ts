@@ -1,6 +1,6 @@
-// Personal copies of a digest (issue 18): the channel's post that offers a copy, the copy each
-// subscriber gets in a DM, the notice for one who cannot see the query any more, the one
-// Reconnect DM, and "My subscriptions" with Unsubscribe (digest list and App Home).
+// Personal copies of a digest or an alert (issue 18): the channel's post that offers a copy, the
+// copy each subscriber gets in a DM, the notice for one who cannot see the query any more, the
+// one Reconnect DM, and "My subscriptions" with Unsubscribe (digest list and App Home).
 import type { KnownBlock } from '@slack/types';
 import { context, escapeMrkdwn, plainText, section } from './blocks.ts';
 import { buildConnectPrompt } from './connect.ts';
@@ -11,34 +11,57 @@ export const ACTION_DIGEST_UNSUBSCRIBE = 'digest_unsubscribe';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function button(actionId: string, label: string, digestId: string, primary = false) {
+/** What a copy is of: a digest or an alert, by id. */
+export interface CopySubjectRef {
+  kind: 'digest' | 'alert';
+  id: string;
+}
+
+/** What the buttons carry: a digest's id as before, an alert's as `alert:<id>`. */
+export function copyValue(subject: CopySubjectRef): string {
+  return subject.kind === 'alert' ? `alert:${subject.id}` : subject.id;
+}
+
+export function parseCopyValue(value: string): CopySubjectRef {
+  return value.startsWith('alert:')
+    ? { kind: 'alert', id: value.slice('alert:'.length) }
+    : { kind: 'digest', id: value };
+}
+
+function button(actionId: string, label: string, subject: CopySubjectRef, primary = false) {
   return {
     type: 'button' as const,
     action_id: actionId,
     text: plainText(label),
-    value: digestId,
+    value: copyValue(subject),
     ...(primary ? { style: 'primary' as const } : {}),
   };
 }
 
-/** Each run, in the digest's channel: no data, only who got a copy and how to get one. */
+/** Each run or firing, in the channel: no data, only who got a copy and how to get one. */
 export function buildPersonalChannelPost(input: {
-  digestId: string;
+  subject: CopySubjectRef;
   name: string;
   queryId: number;
   subscribers: number;
 }): SlackMessage {
-  const text = `*${escapeMrkdwn(input.name)}*: this run went to ${count(input.subscribers)} ${input.subscribers === 1 ? 'subscriber' : 'subscribers'}, each in a DM as they see query ${input.queryId} in Alation.`;
+  const what = input.subject.kind === 'alert' ? 'this alert fired; it went' : 'this run went';
+  const text = `*${escapeMrkdwn(input.name)}*: ${what} to ${count(input.subscribers)} ${input.subscribers === 1 ? 'subscriber' : 'subscribers'}, each in a DM as they see query ${input.queryId} in Alation.`;
   return {
     text: `${escapeMrkdwn(input.name)}: sent to each subscriber as themselves`,
     blocks: [
-      section(`:mailbox_with_mail: ${text}`),
+      section(
+        `${input.subject.kind === 'alert' ? ':rotating_light:' : ':mailbox_with_mail:'} ${text}`,
+      ),
       context(
         'Press *Get my own copy* for yours: it is read with your own Alation access, so you see exactly what Alation shows you.',
       ),
       {
         type: 'actions',
-        elements: [button(ACTION_DIGEST_GET_COPY, 'Get my own copy', input.digestId, true)],
+        elements: [
+          button(ACTION_DIGEST_GET_COPY, 'Get my own copy', input.subject, true),
+          button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.subject),
+        ],
       },
     ],
   };
@@ -46,7 +69,7 @@ export function buildPersonalChannelPost(input: {
 
 /** The DM copy: the run's message, then whose eyes it is shown through and Unsubscribe. */
 export function buildPersonalCopy(input: {
-  digestId: string;
+  subject: CopySubjectRef;
   queryId: number;
   /** The run's message as rendered (its text already escaped where it came from outside). */
   message: SlackMessage;
@@ -60,7 +83,7 @@ export function buildPersonalCopy(input: {
       ),
       {
         type: 'actions',
-        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.digestId)],
+        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.subject)],
       },
     ],
   };
@@ -68,7 +91,7 @@ export function buildPersonalCopy(input: {
 
 /** Instead of data, for a subscriber Alation no longer lets see the query. */
 export function buildNoAccessNotice(input: {
-  digestId: string;
+  subject: CopySubjectRef;
   name: string;
   queryId: number;
 }): SlackMessage {
@@ -79,7 +102,7 @@ export function buildNoAccessNotice(input: {
       section(`:lock: *${escapeMrkdwn(input.name)}*: ${text}`),
       {
         type: 'actions',
-        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.digestId)],
+        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.subject)],
       },
     ],
   };
@@ -87,7 +110,7 @@ export function buildNoAccessNotice(input: {
 
 /** Alation shows this subscriber another result of the query than the one the run shows. */
 export function buildOtherResultNotice(input: {
-  digestId: string;
+  subject: CopySubjectRef;
   name: string;
   queryId: number;
 }): SlackMessage {
@@ -98,7 +121,7 @@ export function buildOtherResultNotice(input: {
       section(`:lock: *${escapeMrkdwn(input.name)}*: ${text}`),
       {
         type: 'actions',
-        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.digestId)],
+        elements: [button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', input.subject)],
       },
     ],
   };
@@ -122,7 +145,8 @@ export function buildCopyReconnectDm(input: {
 }
 
 export interface MySubscriptionRow {
-  digestId: string;
+  subject: CopySubjectRef['kind'];
+  id: string;
   name: string;
   channelId: string;
 }
@@ -137,8 +161,11 @@ export function buildMySubscriptions(subs: readonly MySubscriptionRow[]): KnownB
   for (const s of subs.slice(0, 20)) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*${escapeMrkdwn(s.name)}* (from <#${s.channelId}>)` },
-      accessory: button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', s.digestId),
+      text: {
+        type: 'mrkdwn',
+        text: `*${escapeMrkdwn(s.name)}* (${s.subject === 'alert' ? 'alert' : 'digest'} from <#${s.channelId}>)`,
+      },
+      accessory: button(ACTION_DIGEST_UNSUBSCRIBE, 'Unsubscribe', { kind: s.subject, id: s.id }),
     });
   }
   return blocks;
@@ -146,13 +173,15 @@ export function buildMySubscriptions(subs: readonly MySubscriptionRow[]): KnownB
 
 /** The answer to Get my own copy. */
 export function buildSubscribedNotice(input: {
+  subject?: CopySubjectRef['kind'];
   name: string;
   already: boolean;
   connected: boolean;
 }): string {
+  const each = input.subject === 'alert' ? 'each time it fires' : 'each run';
   const head = input.already
     ? `You already get your own copy of *${escapeMrkdwn(input.name)}*.`
-    : `You will get your own copy of *${escapeMrkdwn(input.name)}* in a DM each run, read with your own Alation access.`;
+    : `You will get your own copy of *${escapeMrkdwn(input.name)}* in a DM ${each}, read with your own Alation access.`;
   const tail = input.connected
     ? ' Unsubscribe any time from the copy or `/alation digest list`.'
     : ' Connect Alation first (`/alation login`): until then no copy can be read for you.';
@@ -160,7 +189,11 @@ export function buildSubscribedNotice(input: {
 }
 
 /** The answer to Unsubscribe. */
-export function buildUnsubscribedNotice(name: string | undefined, was: boolean): string {
-  const what = name ? `*${escapeMrkdwn(name)}*` : 'that digest';
+export function buildUnsubscribedNotice(
+  name: string | undefined,
+  was: boolean,
+  subject: CopySubjectRef['kind'] = 'digest',
+): string {
+  const what = name ? `*${escapeMrkdwn(name)}*` : `that ${subject}`;
   return was ? `Unsubscribed: no more copies of ${what}.` : `You were not subscribed to ${what}.`;
 }

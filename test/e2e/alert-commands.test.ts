@@ -2,10 +2,15 @@
 // checks the query and column as the creator on save, schedules and checks at once; the card's
 // Acknowledge and Snooze say who pressed them; only the creator may mute or delete.
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockAction, event, slashCommand, viewSubmission } from '../driver.ts';
+import { blockAction, event, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import {
+  alertFormValues,
+  type Json,
+  openAlertForm,
+  submitAlertForm,
+} from '../support/alert-form.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
-import { selectedOption, textInput } from '../support/digest-form.ts';
 import { until } from '../support/wait.ts';
 
 const CHANNEL = SLACK_DEFAULTS.channelId;
@@ -13,8 +18,6 @@ const bots: TestBot[] = [];
 afterEach(async () => {
   for (const bot of bots.splice(0).reverse()) await bot.stop();
 });
-
-type Json = Record<string, unknown> & { id: string };
 
 async function setup() {
   const t = await startTestBot({ jobs: {} });
@@ -29,40 +32,9 @@ async function setup() {
   return { t, query };
 }
 
-async function openForm(t: TestBot, text: string): Promise<{ view: Json; responseUrl: string }> {
-  const before = t.slack.callsTo('views.open').length;
-  const responseUrl = t.slack.responseUrl();
-  await slashCommand(t.target, { text, response_url: responseUrl });
-  const [call] = (await t.slack.waitFor('views.open', { count: before + 1 })).slice(-1);
-  const view = (call?.response as { view?: Json } | undefined)?.view;
-  if (!view) throw new Error('no view opened');
-  return { view, responseUrl };
-}
-
-function values(answers: {
-  query: string;
-  kind?: string;
-  column?: string;
-  op?: string;
-  threshold?: string;
-  name?: string;
-}) {
-  return {
-    alert_query: { alert_refresh: textInput(answers.query) },
-    alert_name: { value: textInput(answers.name ?? 'Big orders') },
-    alert_kind: { alert_refresh: selectedOption(answers.kind ?? 'column') },
-    alert_column: { value: selectedOption(answers.column ?? 'amount') },
-    alert_reducer: { value: selectedOption('max') },
-    alert_op: { value: selectedOption(answers.op ?? '>') },
-    alert_threshold: { value: textInput(answers.threshold ?? '100') },
-    alert_channel: { value: { type: 'conversations_select', selected_conversation: CHANNEL } },
-    alert_only_me: { value: { type: 'checkboxes', selected_options: [] } },
-    alert_every: { value: selectedOption('5') },
-  };
-}
-
-const submit = (t: TestBot, view: Json, answers: Parameters<typeof values>[0]) =>
-  viewSubmission(t.target, { view: { ...view, state: { values: values(answers) } as never } });
+const openForm = (t: TestBot, text: string) => openAlertForm(t, text);
+const values = alertFormValues;
+const submit = submitAlertForm;
 
 const cardsIn = (t: TestBot) => t.slack.messages(CHANNEL).filter((m) => m.thread_ts === undefined);
 const text = (v: unknown) => JSON.stringify(v);
@@ -285,4 +257,27 @@ describe('/alation alert', () => {
     });
     expect(await t.features.alerts.list(DEFAULT_OWNER.tenantId)).toHaveLength(1);
   });
+
+  it('saves a personal alert: the creator is subscribed and the channel gets no data', async () => {
+    const { t, query } = await setup();
+    const { view, responseUrl } = await openForm(t, `alert new ${query.id}`);
+    const clash = await submit(t, view, { query: String(query.id), onlyMe: true, personal: true });
+    expect(clash.body).toMatchObject({
+      response_action: 'errors',
+      errors: { alert_personal: expect.stringContaining('pick one') },
+    });
+    await submit(t, view, { query: String(query.id), personal: true });
+    await until(async () => t.slack.responsesTo(responseUrl).length > 0, 10_000, 'the answer');
+    expect(text(t.slack.responsesTo(responseUrl))).toContain("a card in each subscriber's DM");
+    const [alert] = await t.features.alerts.list(DEFAULT_OWNER.tenantId);
+    expect(alert?.personal).toBe(true);
+    expect(await t.features.alertSubscriptions.count(alert?.id ?? '')).toBe(1);
+    // The check at once fires it: a data-free post here, the card in the creator's DM.
+    await until(async () => cardsIn(t).length === 1, 20_000, 'the channel post');
+    expect(text(cardsIn(t)[0])).toContain('this alert fired');
+    expect(text(cardsIn(t)[0])).not.toContain('Measured');
+    const dm = t.slack.dmChannel(DEFAULT_OWNER.userId);
+    await until(async () => t.slack.messages(dm).length > 0, 30_000, 'the creator’s copy');
+    expect(text(t.slack.messages(dm))).toContain('Measured *120* against > 100');
+  }, 60_000);
 });

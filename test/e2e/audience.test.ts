@@ -5,6 +5,7 @@ import type { AudienceConfig } from '../../src/config.ts';
 import { listMessage } from '../../src/digests/list-message.ts';
 import { blockAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import { alertFormValues, openAlertForm, submitAlertForm } from '../support/alert-form.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { digestFormValues, openDigestForm, submitDigestForm } from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
@@ -230,4 +231,75 @@ describe('audience check in the digest form', () => {
     );
     expect(shown).toContain('To each subscriber, as themselves');
   });
+});
+
+describe('audience check in the alert form', () => {
+  const answers = (queryId: number) => ({
+    query: String(queryId),
+    channel: SALES,
+    column: 'total',
+    threshold: '100',
+  });
+  const sentence = (queryId: number) =>
+    `1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation, 1 has not connected.`;
+
+  async function pickChannel(view: Record<string, unknown>, queryId: number) {
+    await blockAction(t.target, {
+      actions: [
+        {
+          action_id: 'alert_refresh',
+          block_id: 'alert_channel',
+          type: 'conversations_select',
+          selected_conversation: SALES,
+        },
+      ],
+      view: { ...view, state: { values: alertFormValues(answers(queryId)) } } as never,
+    });
+  }
+
+  it('shows the finding next to the channel before save, in the confirmation and on the list entry', async () => {
+    const queryId = await setup(undefined, false, true);
+    const { view, responseUrl } = await openAlertForm(t, `alert new ${queryId}`, SALES);
+    const updates = t.slack.callsTo('views.update').length;
+    await pickChannel(view, queryId);
+    // The form first re-renders at once, then again with the finding once the check is done.
+    const calls = await t.slack.waitFor('views.update', { count: updates + 2 });
+    const shown = JSON.stringify(calls.at(-1)?.args.view);
+    expect(shown).toContain(sentence(queryId));
+    expect(shown).toContain('To each subscriber, as themselves');
+    expect(shown.indexOf(sentence(queryId))).toBeGreaterThan(shown.indexOf('alert_channel'));
+
+    await submitAlertForm(t, view, answers(queryId));
+    await t.slack.waitUntil(() => t.slack.responsesTo(responseUrl).length > 0 || undefined, {
+      timeoutMs: 20_000,
+    });
+    const saved = textOf(await nextResponse(t, responseUrl));
+    expect(saved).toContain('Created alert *Big orders*');
+    expect(saved).toContain(sentence(queryId));
+
+    const listed = t.slack.responseUrl();
+    await slashCommand(t.target, { text: 'alert list', response_url: listed });
+    expect(JSON.stringify(await nextResponse(t, listed))).toContain(sentence(queryId));
+  }, 60_000);
+
+  it('says everyone connected can see it when they can', async () => {
+    const queryId = await setup(undefined, true, true);
+    const { view } = await openAlertForm(t, `alert new ${queryId}`, SALES);
+    const updates = t.slack.callsTo('views.update').length;
+    await pickChannel(view, queryId);
+    const calls = await t.slack.waitFor('views.update', { count: updates + 2 });
+    expect(JSON.stringify(calls.at(-1)?.args.view)).toContain(
+      `Everyone in <#${SALES}> who has connected Alation can see query ${queryId}.`,
+    );
+  }, 60_000);
+
+  it('AUDIENCE_CHECK=off shows nothing and asks nobody', async () => {
+    const queryId = await setup({ policy: 'off', maxMembers: 500 }, false, true);
+    const { view } = await openAlertForm(t, `alert new ${queryId}`, SALES);
+    const updates = t.slack.callsTo('views.update').length;
+    await pickChannel(view, queryId);
+    const [call] = (await t.slack.waitFor('views.update', { count: updates + 1 })).slice(-1);
+    expect(JSON.stringify(call?.args.view)).not.toContain('can see query');
+    expect(t.slack.callsTo('conversations.members')).toHaveLength(0);
+  }, 60_000);
 });

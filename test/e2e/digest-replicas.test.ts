@@ -4,10 +4,10 @@ import { nextSlots } from '../../src/digests/slots.ts';
 import { DIGEST_QUEUE, digestWorkerDeps } from '../../src/queue/digest-run.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { queueDrained } from '../support/copies.ts';
 import { testDatabases } from '../support/databases.ts';
 import { textOf } from '../support/flows.ts';
 import { captureLog } from '../support/log.ts';
-import { until } from '../support/wait.ts';
 
 const bots: TestBot[] = [];
 afterEach(async () => {
@@ -168,13 +168,7 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
     await a.slack.waitUntil(() => a.slack.messages(CHANNEL).length >= 200 || undefined, {
       timeoutMs: 60_000,
     });
-    await until(async () => {
-      const [row] = await a.db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${schema}.job WHERE name = $1 AND state <> 'completed'`,
-        [DIGEST_QUEUE],
-      );
-      return Number(row?.n) === 0;
-    }, 30_000);
+    await queueDrained(a, schema, DIGEST_QUEUE, 30_000);
     expect(a.slack.messages(CHANNEL)).toHaveLength(200);
     const [claims] = await a.db.query<{ n: string }>(
       `SELECT count(*) AS n FROM digest_deliveries WHERE status = 'posted'`,

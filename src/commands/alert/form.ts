@@ -13,9 +13,11 @@ import {
   BLOCK_ALERT_NAME,
   BLOCK_ALERT_ONLY_ME,
   BLOCK_ALERT_OP,
+  BLOCK_ALERT_PERSONAL,
   BLOCK_ALERT_QUERY,
   BLOCK_ALERT_REDUCER,
   BLOCK_ALERT_THRESHOLD,
+  OPTION_ALERT_PERSONAL,
 } from '../../views/alert-modal.ts';
 
 export function emptyAlertForm(channelId: string, queryId = ''): AlertForm {
@@ -24,6 +26,7 @@ export function emptyAlertForm(channelId: string, queryId = ''): AlertForm {
     queryId,
     channelId,
     onlyMe: false,
+    personal: false,
     kind: 'rows',
     column: '',
     reducer: 'first',
@@ -40,6 +43,7 @@ export function formOfAlert(alert: Alert): AlertForm {
     ...base,
     name: alert.name,
     onlyMe: alert.onlyMe,
+    personal: alert.personal,
     every: String(alert.everyMinutes),
   };
   switch (c.kind) {
@@ -81,6 +85,7 @@ export function readAlertForm(state: AlertViewState, fallback: AlertForm): Alert
   };
   const kind = text(BLOCK_ALERT_KIND, fallback.kind);
   const only = first(BLOCK_ALERT_ONLY_ME);
+  const personal = first(BLOCK_ALERT_PERSONAL);
   const channel = first(BLOCK_ALERT_CHANNEL);
   return {
     name: text(BLOCK_ALERT_NAME, fallback.name),
@@ -89,6 +94,9 @@ export function readAlertForm(state: AlertViewState, fallback: AlertForm): Alert
     onlyMe: only
       ? (only.selected_options ?? []).some((o) => o.value === 'only_me')
       : fallback.onlyMe,
+    personal: personal
+      ? (personal.selected_options ?? []).some((o) => o.value === OPTION_ALERT_PERSONAL)
+      : fallback.personal,
     kind: KINDS.includes(kind as AlertKindChoice) ? (kind as AlertKindChoice) : fallback.kind,
     column: text(BLOCK_ALERT_COLUMN, fallback.column),
     reducer: text(BLOCK_ALERT_REDUCER, fallback.reducer),
@@ -109,6 +117,7 @@ export const alertMetadataSchema = z.object({
       queryId: field(z.string()),
       channelId: field(z.string()),
       onlyMe: field(z.boolean()),
+      personal: field(z.boolean()),
       kind: field(z.enum(KINDS)),
       column: field(z.string()),
       reducer: field(z.string()),
@@ -125,6 +134,8 @@ export interface CheckedAlert {
   /** Undefined with onlyMe: the creator's DM. */
   channelId: string | undefined;
   onlyMe: boolean;
+  /** To each subscriber, as themselves: only with a channel. */
+  personal: boolean;
   condition: Condition;
   everyMinutes: CheckEvery;
 }
@@ -149,6 +160,10 @@ export function checkAlertForm(form: AlertForm): FormCheck {
     errors[BLOCK_ALERT_NAME] = 'Give the alert a name people will recognise on its card.';
   if (!form.onlyMe && !form.channelId) {
     errors[BLOCK_ALERT_CHANNEL] = 'Pick a channel for the card, or tick “Only me, in a DM”.';
+  }
+  if (form.onlyMe && form.personal) {
+    errors[BLOCK_ALERT_PERSONAL] =
+      'Copies to each subscriber go out from a channel: pick one and untick “Only me, in a DM”.';
   }
   const threshold = cellNumber(form.threshold);
   let condition: Condition | undefined;
@@ -201,6 +216,7 @@ export function checkAlertForm(form: AlertForm): FormCheck {
       queryId,
       channelId: form.onlyMe ? undefined : form.channelId,
       onlyMe: form.onlyMe,
+      personal: form.personal && !form.onlyMe,
       condition,
       everyMinutes: every,
     },

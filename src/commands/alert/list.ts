@@ -70,7 +70,8 @@ export function listAlertsAction(deps: CommandDeps, edit: ReturnType<typeof newA
   async function redrawCard(features: Features, client: Client, alertId: string, log: Logger) {
     const alert = await features.alerts.get(alertId);
     const episode = alert?.episode;
-    if (!alert || !episode?.cardTs) return;
+    // A personal alert's channel post carries no data, so it is never redrawn as a card.
+    if (!alert || !episode?.cardTs || alert.personal) return;
     await client.chat
       .update({
         channel: alert.channelId,

@@ -3,6 +3,7 @@
 // and checked once at once).
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import { type Header, latestHeader } from '../../alerts/header.ts';
+import { formAudienceNote, queryAudienceNote } from '../../audience/note.ts';
 import { ownerOf } from '../../auth/owner.ts';
 import { isUpstreamError, NotConnectedError } from '../../client/errors.ts';
 import type { Features } from '../../features.ts';
@@ -63,7 +64,7 @@ function readAlertMetadata(raw: string): Metadata {
   };
 }
 
-function modalFor(meta: Metadata, columnsProblem?: string) {
+function modalFor(meta: Metadata, columnsProblem?: string, audienceNote?: string) {
   // private_metadata holds 3,000 characters: columns are kept only while they fit.
   let carried: Metadata = meta;
   if (JSON.stringify(meta).length > 2_900) {
@@ -76,8 +77,13 @@ function modalFor(meta: Metadata, columnsProblem?: string) {
     ...(columnsProblem ? { columnsProblem } : {}),
     privateMetadata: JSON.stringify(carried),
     editing: meta.alertId !== undefined,
+    audienceNote,
   });
 }
+
+/** A channel alert is checked (issue 18); "only me" and personal alerts need none. */
+const checksAudience = (form: Pick<AlertForm, 'onlyMe' | 'personal'>) =>
+  !form.onlyMe && !form.personal;
 
 /** Why a header could not be read, in words for the query field's hint. */
 function headerProblem(error: unknown, queryId: string): string {
@@ -158,6 +164,7 @@ export function newAlertAction(deps: CommandDeps) {
     const input = {
       channelId,
       onlyMe: checked.onlyMe,
+      personal: checked.personal,
       tz,
       name: checked.name,
       queryId: checked.queryId,
@@ -180,6 +187,8 @@ export function newAlertAction(deps: CommandDeps) {
     } else {
       alert = await features.alerts.create({ owner, ...input }, features.now());
     }
+    // A personal alert's creator gets their own copy like everyone else (issue 18).
+    if (alert.personal) await features.alertSubscriptions.subscribe(alert.id, alert.owner);
     try {
       if (alert.status === 'active') {
         await features.alertScheduler().schedule(alert);
@@ -266,11 +275,24 @@ export function newAlertAction(deps: CommandDeps) {
           else delete meta.columns;
           problem = read.problem;
         }
-        await client.views
+        const log = requestContext(context).log;
+        const updated = await client.views
           .update({ view_id: view.id, hash: view.hash, view: modalFor(meta, problem) })
-          .catch((err: unknown) =>
-            requestContext(context).log.debug({ err }, 'alert form refresh skipped'),
-          );
+          .catch((err: unknown) => {
+            // A newer edit won the race (hash mismatch); its own refresh follows.
+            log.debug({ err }, 'alert form refresh skipped');
+            return undefined;
+          });
+        // Then who in the channel can see the query, as each of them (issue 18), before saving.
+        const note = checksAudience(meta.form)
+          ? await formAudienceNote(features.audience, client, owner.tenantId, meta.form, log)
+          : undefined;
+        const hash = updated?.view?.hash;
+        if (note && hash) {
+          await client.views
+            .update({ view_id: view.id, hash, view: modalFor(meta, problem, note) })
+            .catch((err: unknown) => log.debug({ err }, 'alert form audience note skipped'));
+        }
       });
 
       app.view(VIEW_ALERT, async ({ ack, body, view, client, context }) => {
@@ -331,10 +353,27 @@ export function newAlertAction(deps: CommandDeps) {
         if (!outcome.ok || outcome.value.kind === 'errors') return;
         const gone =
           'That alert no longer exists, or it is not yours to change. Nothing was saved.';
-        const message =
-          outcome.value.kind === 'saved'
-            ? buildAlertSaved(outcome.value.alert, outcome.value.verb)
-            : { text: gone, blocks: [section(gone)] };
+        let message = { text: gone, blocks: [section(gone)] };
+        if (outcome.value.kind === 'saved') {
+          const { alert, verb } = outcome.value;
+          const found = checksAudience(alert)
+            ? await queryAudienceNote(
+                features.audience,
+                client,
+                owner.tenantId,
+                alert.channelId,
+                alert.queryId,
+                log,
+              )
+            : undefined;
+          if (found)
+            await features.alerts
+              .setAudienceNote(alert.id, found.note)
+              .catch((err: unknown) => log.warn({ err }, 'could not record an alert’s audience'));
+          message = buildAlertSaved({ ...alert, audienceNote: found?.note ?? null }, verb, {
+            someCannotSee: found?.someCannotSee ?? false,
+          });
+        }
         await tellUser(client, owner.userId, message, meta.responseUrl).catch((err: unknown) =>
           log.warn({ err }, 'could not confirm a saved alert'),
         );

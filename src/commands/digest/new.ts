@@ -26,7 +26,7 @@ import {
 } from '../../views/digest-modal.ts';
 import { inZone } from '../../views/time.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
-import { digestAudienceNote, formAudienceNote } from './audience.ts';
+import { digestAudienceNote, digestFormAudienceNote } from './audience.ts';
 import {
   checkDigestForm,
   type DigestViewState,
@@ -215,7 +215,7 @@ export function newDigestAction(deps: CommandDeps) {
             return undefined;
           });
         // Then who in the channel can see the query, as each of them (issue 18), before saving.
-        const note = await formAudienceNote(features, client, ownerOf(body), meta.form, log);
+        const note = await digestFormAudienceNote(features, client, ownerOf(body), meta.form, log);
         const hash = updated?.view?.hash;
         if (note && hash) {
           await client.views

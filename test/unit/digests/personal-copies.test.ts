@@ -24,7 +24,7 @@ function setup(latest: Record<string, number | null | 'forbidden'>) {
       run: async () => RUN,
       page: async () =>
         Object.keys(latest).map((userId) => ({
-          digestId: 'd1',
+          subjectId: 'd1',
           owner: { tenantId: 'T1', userId },
           reconnectToldAt: null,
         })),
@@ -76,7 +76,8 @@ describe('deliverCopyBatch', () => {
       UDEE: null,
     });
     const outcome = await deliverCopyBatch(deps, {
-      digestId: 'd1',
+      subject: 'digest',
+      id: 'd1',
       slot: '2026-12-02T09:00:00.000Z',
       offset: 0,
       limit: 50,

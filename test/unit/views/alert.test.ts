@@ -6,6 +6,8 @@ import {
   ACTION_ALERT_SNOOZE,
   type AlertCardInput,
   buildAlertCard,
+  buildAlertList,
+  buildAlertSaved,
   buildReminder,
   buildResolvedReply,
   conditionInWords,
@@ -164,6 +166,46 @@ describe('thread replies', () => {
     );
     expect(buildReminder('Revenue floor', { ...episode, checks: 4 }, NOW).text).toContain(
       'still triggered (4 checks, started 3 hours ago)',
+    );
+  });
+});
+
+describe('a personal alert and the audience check on the list and the confirmation', () => {
+  const listed = {
+    id: 'a1',
+    name: 'Failed orders',
+    queryId: 15,
+    condition: { kind: 'row_count' as const, op: '>' as const, n: 0 },
+    channelId: 'C1',
+    onlyMe: false,
+    status: 'active' as const,
+    pausedReason: null,
+    lastState: null,
+    lastCheckedAt: null,
+    lastValue: null,
+    snoozedUntil: null,
+    everyMinutes: 5,
+  };
+  const note = '1 of 4 members of <#C1> cannot see query 15 in Alation, 1 has not connected.';
+
+  it('shows the finding on the list entry and in the confirmation', () => {
+    const list = buildAlertList({
+      alerts: [{ ...listed, audienceNote: note }],
+      now: NOW,
+      zone: 'UTC',
+    });
+    expect(JSON.stringify(list.blocks)).toContain(`:eyes: ${note}`);
+    const saved = buildAlertSaved({ ...listed, audienceNote: note }, 'Created', {
+      someCannotSee: true,
+    });
+    expect(saved.text).toContain(`:eyes: ${note}`);
+    expect(saved.text).toContain('To each subscriber, as themselves');
+    expect(buildAlertSaved(listed, 'Created').text).not.toContain(':eyes:');
+  });
+
+  it('says a personal alert goes to each subscriber’s DM', () => {
+    expect(buildAlertSaved({ ...listed, personal: true }, 'Created').text).toContain(
+      "a card in each subscriber's DM (from <#C1>)",
     );
   });
 });

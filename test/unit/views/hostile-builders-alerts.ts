@@ -63,6 +63,9 @@ const listed = (h: string): alert.ListedAlert[] =>
       condition,
       channelId: 'C1',
       onlyMe: status === 'muted',
+      personal: status === 'paused',
+      // Bot-written: the audience check's sentence, counts and a channel link only.
+      audienceNote: '1 of 4 members of <#C1> cannot see query 7 in Alation, 1 has not connected.',
       status,
       pausedReason: h,
       lastState: status === 'active' ? h : 'triggered',
@@ -78,6 +81,7 @@ const form = (h: string, kind: alertModal.AlertKindChoice): alertModal.AlertForm
   queryId: h,
   channelId: 'C1',
   onlyMe: false,
+  personal: kind === 'changed',
   kind,
   column: h,
   reducer: h,
@@ -101,6 +105,7 @@ export const ALERT_BUILDERS: Record<string, Record<string, Builder>> = {
           columnsProblem: h,
           privateMetadata: '{}',
           editing: true,
+          audienceNote: `Everyone in <#C1> who has connected Alation can see query 7.`,
         }),
       ]),
   },
@@ -109,7 +114,8 @@ export const ALERT_BUILDERS: Record<string, Record<string, Builder>> = {
       alert.buildAlertList({ alerts: listed(h), now: NOW, zone: h, notice: 'Done.' }),
       alert.buildAlertList({ alerts: [], now: NOW, zone: h }),
     ],
-    buildAlertSaved: (h) => listed(h).map((a) => alert.buildAlertSaved(a, 'Created')),
+    buildAlertSaved: (h) =>
+      listed(h).map((a) => alert.buildAlertSaved(a, 'Created', { someCannotSee: true })),
     buildAlertCard: cards,
     buildResolvedReply: (h) => alert.buildResolvedReply(h, 3_600_000),
     buildAlertPausedDm: (h) => [

@@ -24,23 +24,32 @@ export const AUDIENCE_BUILDERS: Record<string, Record<string, Builder>> = {
   },
   'digest-copies.ts': {
     buildPersonalChannelPost: (h) =>
-      copies.buildPersonalChannelPost({ digestId: h, name: h, queryId: 15, subscribers: 12 }),
+      copies.buildPersonalChannelPost({
+        subject: { kind: 'alert', id: h },
+        name: h,
+        queryId: 15,
+        subscribers: 12,
+      }),
     // The run's message was rendered (and escaped) by the digest's own builders.
     buildPersonalCopy: (h) =>
       copies.buildPersonalCopy({
-        digestId: h,
+        subject: { kind: 'digest', id: h },
         queryId: 15,
         message: {
           text: escapeMrkdwn(h),
           blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(h) } }],
         },
       }),
-    buildNoAccessNotice: (h) => copies.buildNoAccessNotice({ digestId: h, name: h, queryId: 15 }),
+    buildNoAccessNotice: (h) =>
+      copies.buildNoAccessNotice({ subject: { kind: 'alert', id: h }, name: h, queryId: 15 }),
     buildOtherResultNotice: (h) =>
-      copies.buildOtherResultNotice({ digestId: h, name: h, queryId: 15 }),
+      copies.buildOtherResultNotice({ subject: { kind: 'alert', id: h }, name: h, queryId: 15 }),
     buildCopyReconnectDm: (h) => copies.buildCopyReconnectDm({ name: h, reason: h }),
     buildMySubscriptions: (h) =>
-      copies.buildMySubscriptions([{ digestId: h, name: h, channelId: 'C1' }]),
+      copies.buildMySubscriptions([
+        { subject: 'digest', id: h, name: h, channelId: 'C1' },
+        { subject: 'alert', id: h, name: h, channelId: 'C1' },
+      ]),
     buildSubscribedNotice: (h) =>
       copies.buildSubscribedNotice({ name: h, already: false, connected: false }),
     buildUnsubscribedNotice: (h) => copies.buildUnsubscribedNotice(h, true),
