@@ -5,7 +5,8 @@ import type { Features } from '../features.ts';
 import { requestDeps } from '../flag-requests/notify.ts';
 import { startFlagRequestWorker } from '../flag-requests/timers.ts';
 import type { Logger } from '../log.ts';
-import type { SlackClients } from '../slack/clients.ts';
+import type { SlackClient, SlackClients } from '../slack/clients.ts';
+import type { Owner } from '../store/credentials.ts';
 import { alertCheckDeps, startAlertWorker } from './alert-check.ts';
 import { copyWorkerDeps, startDigestCopyWorker } from './digest-copies.ts';
 import { digestWorkerDeps, startDigestWorker } from './digest-run.ts';
@@ -51,14 +52,21 @@ export async function startWorkers(
     ...(perJob ? { clientFor: perJob.forWatch } : {}),
     ...polling,
   });
+  // A digest's posts (its channel post, a personal digest's DMs) take slots of its workspace's
+  // budget, shared with every replica; other methods (file uploads) go straight through.
+  const pacedForDigest = async (digestId: string): Promise<SlackClient | undefined> => {
+    const client = perJob ? await perJob.forDigest(digestId) : slack;
+    const digest = client && (await features.digests.get(digestId));
+    return digest ? features.slackPosts.paced(client, workspaceOf(digest.owner)) : client;
+  };
   await startDigestWorker(boss, {
     ...digestWorkerDeps(features, slack, log),
-    ...(perJob ? { clientFor: perJob.forDigest } : {}),
+    clientFor: pacedForDigest,
     ...polling,
   });
   await startDigestCopyWorker(boss, {
     ...copyWorkerDeps(features, slack, log),
-    ...(perJob ? { clientFor: perJob.forDigest } : {}),
+    clientFor: pacedForDigest,
     ...polling,
   });
   await startFlagRequestWorker(boss, requestDeps(features, slack, log), {
@@ -70,4 +78,9 @@ export async function startWorkers(
     ...(perJob ? { clientFor: perJob.forAlert } : {}),
   });
   await startLifecycleWorkers(boss, features, clients, log, polling);
+}
+
+/** Slack's rate limits are per workspace: the one an owner's work posts into, else its org. */
+export function workspaceOf(owner: Owner): string {
+  return owner.teamId ?? owner.tenantId;
 }
