@@ -191,7 +191,7 @@ export interface Config {
   audience: AudienceConfig;
   /**
    * SLACK_POSTS_PER_MINUTE: background chat.postMessage calls a minute per workspace, shared by
-   * every replica (digests, personal copies); interactive replies are not counted.
+   * every replica (digests, personal copies, alert cards); interactive replies are not counted.
    */
   slackPostsPerMinute: number;
 }

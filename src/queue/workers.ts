@@ -52,13 +52,26 @@ export async function startWorkers(
     ...(perJob ? { clientFor: perJob.forWatch } : {}),
     ...polling,
   });
-  // A digest's posts (its channel post, a personal digest's DMs) take slots of its workspace's
-  // budget, shared with every replica; other methods (file uploads) go straight through.
-  const pacedForDigest = async (digestId: string): Promise<SlackClient | undefined> => {
-    const client = perJob ? await perJob.forDigest(digestId) : slack;
-    const digest = client && (await features.digests.get(digestId));
-    return digest ? features.slackPosts.paced(client, workspaceOf(digest.owner)) : client;
-  };
+  // Digest and alert posts (a channel post, a personal digest's DMs, an alert card) take slots of
+  // their workspace's budget, shared with every replica; other methods (uploads) go straight on.
+  const paced =
+    (
+      resolve: ((id: string) => Promise<SlackClient | undefined>) | undefined,
+      ownerOf: (id: string) => Promise<Owner | undefined>,
+    ) =>
+    async (id: string): Promise<SlackClient | undefined> => {
+      const client = resolve ? await resolve(id) : slack;
+      const owner = client && (await ownerOf(id));
+      return owner ? features.slackPosts.paced(client, workspaceOf(owner)) : client;
+    };
+  const pacedForDigest = paced(
+    perJob?.forDigest,
+    async (id) => (await features.digests.get(id))?.owner,
+  );
+  const pacedForAlert = paced(
+    perJob?.forAlert,
+    async (id) => (await features.alerts.get(id))?.owner,
+  );
   await startDigestWorker(boss, {
     ...digestWorkerDeps(features, slack, log),
     clientFor: pacedForDigest,
@@ -75,7 +88,7 @@ export async function startWorkers(
   });
   await startAlertWorker(boss, alertCheckDeps(features, slack, log), {
     ...polling,
-    ...(perJob ? { clientFor: perJob.forAlert } : {}),
+    clientFor: pacedForAlert,
   });
   await startLifecycleWorkers(boss, features, clients, log, polling);
 }
