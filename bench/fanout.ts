@@ -6,7 +6,11 @@
  * Alation calls per subscriber per run, 429s, and the process's peak RSS.
  * The rate is tier 3's 50 calls scaled from a minute to `--window` ms (default 1,000), so a run
  * takes seconds, not 20 minutes; `--rate 0` lifts it to show what the instances do unhindered.
- * Options: --subscribers 1000 --latency 50 --rate 50 --window 1000. Needs TEST_DATABASE_URL.
+ * The bots pace their posts with the budget both instances share (SLACK_POSTS_PER_MINUTE), by
+ * default at 90% of the emulator's rate, as an operator sets it below Slack's; `--pace` (posts
+ * a minute) overrides it. Without a Slack limit they are paced at 600,000 a minute (no limit).
+ * Options: --subscribers 1000 --latency 50 --rate 50 --window 1000 --pace <per minute>.
+ * Needs TEST_DATABASE_URL.
  */
 import { parseArgs } from 'node:util';
 import { DIGEST_QUEUE } from '../src/queue/digest-run.ts';
@@ -20,12 +24,16 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '50' },
     rate: { type: 'string', default: '50' },
     window: { type: 'string', default: '1000' },
+    pace: { type: 'string' },
   },
 });
 const COUNT = Number(values.subscribers);
 const LATENCY_MS = Number(values.latency);
 const RATE = Number(values.rate);
 const WINDOW_MS = Number(values.window);
+/** The bots' shared budget, posts a minute, for a Slack rate of `rate` per window. */
+const paceFor = (rate: number) =>
+  values.pace ? Number(values.pace) : rate > 0 ? (0.9 * rate * 60_000) / WINDOW_MS : 600_000;
 
 interface Run {
   seconds: number;
@@ -36,9 +44,12 @@ interface Run {
 
 async function fanOut(label: string, database: TestDatabase, instances: 1 | 2, rate: number) {
   const schema = `pgboss_fanout_${Date.now().toString(36)}`;
-  const first = await startTestBot({ database, jobs: { schema } });
+  const slackPostsPerMinute = paceFor(rate);
+  const first = await startTestBot({ database, jobs: { schema }, slackPostsPerMinute });
   const bots: TestBot[] = [first];
-  if (instances === 2) bots.push(await startTestBot({ jobs: { schema }, reuse: first }));
+  if (instances === 2) {
+    bots.push(await startTestBot({ jobs: { schema }, reuse: first, slackPostsPerMinute }));
+  }
   try {
     await first.connectAlation(DEFAULT_OWNER, 7);
     const datasourceId = first.alation.addDataSource({ title: 'Warehouse' }).id;
@@ -117,7 +128,7 @@ if (!postgres) {
   process.exit(0);
 }
 console.log(
-  `one personal digest to ${COUNT} subscribers, ${LATENCY_MS} ms Alation latency, chat.postMessage ${RATE > 0 ? `limited to ${RATE} per ${WINDOW_MS} ms per workspace and 1 per channel` : 'unlimited'}`,
+  `one personal digest to ${COUNT} subscribers, ${LATENCY_MS} ms Alation latency, chat.postMessage ${RATE > 0 ? `limited to ${RATE} per ${WINDOW_MS} ms per workspace and 1 per channel; bots paced at ${paceFor(RATE).toFixed(0)} a minute, shared` : 'unlimited'}`,
 );
 const rates = RATE > 0 ? [RATE, 0] : [0];
 for (const rate of rates) {

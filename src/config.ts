@@ -133,6 +133,15 @@ const schema = z.object({
       .min(1, { error: 'must be a whole number of members between 1 and 10000, e.g. 500' })
       .max(10000, { error: 'must be a whole number of members between 1 and 10000, e.g. 500' }),
   ).default(500),
+  // Slack's documented rate for posting is 1 message a second (per channel), with a workspace
+  // limit it does not publish (README, "Rate limits"); fan-outs of DMs to many people meet the
+  // workspace limit, so background posts share this budget per workspace across replicas.
+  SLACK_POSTS_PER_MINUTE: optional(
+    z.coerce
+      .number({ error: 'must be a number of posts a minute between 1 and 6000, e.g. 60' })
+      .min(1, { error: 'must be a number of posts a minute between 1 and 6000, e.g. 60' })
+      .max(6000, { error: 'must be a number of posts a minute between 1 and 6000, e.g. 60' }),
+  ).default(60),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -180,6 +189,11 @@ export interface Config {
   flagRequests: { remindAfterMs: number; expireAfterMs: number };
   /** AUDIENCE_CHECK and AUDIENCE_CHECK_MAX_MEMBERS (issue 18). */
   audience: AudienceConfig;
+  /**
+   * SLACK_POSTS_PER_MINUTE: background chat.postMessage calls a minute per workspace, shared by
+   * every replica (digests, personal copies, alert cards); interactive replies are not counted.
+   */
+  slackPostsPerMinute: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -351,6 +365,7 @@ function toConfig(env: Parsed): Config {
       expireAfterMs: env.FLAG_REQUEST_EXPIRE_DAYS * DAY_MS,
     },
     audience: { policy: env.AUDIENCE_CHECK, maxMembers: env.AUDIENCE_CHECK_MAX_MEMBERS },
+    slackPostsPerMinute: env.SLACK_POSTS_PER_MINUTE,
   };
 }
 

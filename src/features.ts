@@ -17,10 +17,11 @@ import type { AudienceConfig, Config } from './config.ts';
 import { type CpuPool, createCpuPool } from './cpu/pool.ts';
 import { createFlagRequestScheduler, type FlagRequestScheduler } from './flag-requests/timers.ts';
 import { OAUTH_CALLBACK_PATH } from './http/oauth-callback.ts';
-import type { Logger } from './log.ts';
+import { boltLogger, type Logger } from './log.ts';
 import { type AlertScheduler, createAlertScheduler } from './queue/alert-check.ts';
 import { createDigestScheduler, type DigestScheduler } from './queue/digest-run.ts';
 import { createWatchScheduler, type WatchScheduler } from './queue/job-watch.ts';
+import { createPostPacer, DEFAULT_POSTS_PER_MINUTE, type PostPacer } from './slack/paced-posts.ts';
 import { type AlertStore, createAlertStore } from './store/alerts.ts';
 import { type ChartChoiceStore, createChartChoiceStore } from './store/chart-choices.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
@@ -36,6 +37,7 @@ import {
 import { createInstallStates, type InstallStates } from './store/install-states.ts';
 import { createInstallationStore, type InstallationStore } from './store/installations.ts';
 import type { Keyring } from './store/keyring.ts';
+import { createPostBudget } from './store/post-budget.ts';
 import { createPrefStore, type PrefStore } from './store/prefs.ts';
 import { createSeenEventStore, type SeenEventStore } from './store/seen-events.ts';
 import { createTenantLifecycle, type TenantLifecycle } from './store/tenant-lifecycle.ts';
@@ -60,6 +62,11 @@ export interface Features {
   modeHttp: Http;
   /** Keeps each Mode token under Mode's rate, for every client in this process. */
   modePacer: Pacer;
+  /**
+   * Paces background chat.postMessage calls per workspace with a budget every replica shares
+   * (SLACK_POSTS_PER_MINUTE); interactive replies never wait on it.
+   */
+  slackPosts: PostPacer;
   /** Job status cards being kept up to date (issue: job watching). */
   watches: WatchStore;
   /** Queues polls; throws when background workers are not running (no pg-boss). */
@@ -107,6 +114,8 @@ export interface FeatureDeps {
   config: Pick<Config, 'alationBaseUrl' | 'modeBaseUrl' | 'publicUrl' | 'alationOAuth'> & {
     /** AUDIENCE_CHECK; ask with 500 members when left out. */
     audience?: AudienceConfig;
+    /** SLACK_POSTS_PER_MINUTE; Slack's 1 a second when left out. */
+    slackPostsPerMinute?: number;
   };
   db: Db;
   keyring: Keyring;
@@ -171,6 +180,12 @@ export function createFeatures(deps: FeatureDeps): Features {
     alationBaseUrl: config.alationBaseUrl,
     modeHttp,
     modePacer: createPacer(MODE_RATE),
+    slackPosts: createPostPacer({
+      budget: createPostBudget(deps.db),
+      perMinute: config.slackPostsPerMinute ?? DEFAULT_POSTS_PER_MINUTE,
+      logger: boltLogger(log),
+      log: log.child({ component: 'slack-posts' }),
+    }),
     watches: createWatchStore(deps.db),
     watchScheduler: () => {
       if (!scheduler) throw new Error('background workers are not running');

@@ -6,7 +6,8 @@ import type { Features } from '../features.ts';
 import { requestDeps } from '../flag-requests/notify.ts';
 import { startFlagRequestWorker } from '../flag-requests/timers.ts';
 import type { Logger } from '../log.ts';
-import type { SlackClients } from '../slack/clients.ts';
+import type { SlackClient, SlackClients } from '../slack/clients.ts';
+import type { Owner } from '../store/credentials.ts';
 import { alertCheckDeps, startAlertWorker } from './alert-check.ts';
 import { copyWorkerDeps, startDigestCopyWorker } from './digest-copies.ts';
 import { digestWorkerDeps, startDigestWorker } from './digest-run.ts';
@@ -52,19 +53,35 @@ export async function startWorkers(
     ...(perJob ? { clientFor: perJob.forWatch } : {}),
     ...polling,
   });
+  // Digest and alert posts (a channel post, a personal digest's DMs, an alert card) take slots of
+  // their workspace's budget, shared with every replica; other methods (uploads) go straight on.
+  const paced =
+    (
+      resolve: ((id: string) => Promise<SlackClient | undefined>) | undefined,
+      ownerOf: (id: string) => Promise<Owner | undefined>,
+    ) =>
+    async (id: string): Promise<SlackClient | undefined> => {
+      const client = resolve ? await resolve(id) : slack;
+      const owner = client && (await ownerOf(id));
+      return owner ? features.slackPosts.paced(client, workspaceOf(owner)) : client;
+    };
+  const pacedForDigest = paced(
+    perJob?.forDigest,
+    async (id) => (await features.digests.get(id))?.owner,
+  );
+  const pacedForAlert = paced(
+    perJob?.forAlert,
+    async (id) => (await features.alerts.get(id))?.owner,
+  );
   await startDigestWorker(boss, {
     ...digestWorkerDeps(features, slack, log),
-    ...(perJob ? { clientFor: perJob.forDigest } : {}),
+    clientFor: pacedForDigest,
     ...polling,
   });
   await startDigestCopyWorker(boss, {
     ...copyWorkerDeps(features, slack, log),
-    ...(perJob
-      ? {
-          clientFor: (ref: CopyRef) =>
-            ref.subject === 'alert' ? perJob.forAlert(ref.id) : perJob.forDigest(ref.id),
-        }
-      : {}),
+    clientFor: (ref: CopyRef) =>
+      ref.subject === 'alert' ? pacedForAlert(ref.id) : pacedForDigest(ref.id),
     ...polling,
   });
   await startFlagRequestWorker(boss, requestDeps(features, slack, log), {
@@ -73,7 +90,12 @@ export async function startWorkers(
   });
   await startAlertWorker(boss, alertCheckDeps(features, slack, log), {
     ...polling,
-    ...(perJob ? { clientFor: perJob.forAlert } : {}),
+    clientFor: pacedForAlert,
   });
   await startLifecycleWorkers(boss, features, clients, log, polling);
+}
+
+/** Slack's rate limits are per workspace: the one an owner's work posts into, else its org. */
+export function workspaceOf(owner: Owner): string {
+  return owner.teamId ?? owner.tenantId;
 }

@@ -76,6 +76,11 @@ export interface TestBotOptions {
     /** pg-boss's clock: a TestClock drives its cron, polling and timers by hand. */
     clock?: Clock;
   };
+  /**
+   * Background chat.postMessage calls a minute per workspace, shared by the bots on one database
+   * (SLACK_POSTS_PER_MINUTE); tests other than the pacer's run at 60,000 so pacing costs them nothing.
+   */
+  slackPostsPerMinute?: number;
   /** The app's own clock (features.now), e.g. the same instant as a pg-boss TestClock. */
   now?: () => Date;
   /**
@@ -209,7 +214,11 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     : undefined;
   const boss = jobs?.boss;
   const ready = createFeatures({
-    config: { ...config, publicUrl: origin },
+    config: {
+      ...config,
+      publicUrl: origin,
+      slackPostsPerMinute: options.slackPostsPerMinute ?? 60_000,
+    },
     db,
     keyring,
     log,

@@ -32,8 +32,23 @@ describe('loadConfig', () => {
         logLevel: 'info',
         flagRequests: { remindAfterMs: 2 * 86_400_000, expireAfterMs: 14 * 86_400_000 },
         audience: { policy: 'ask', maxMembers: 500 },
+        slackPostsPerMinute: 60,
       },
     });
+  });
+
+  it('reads SLACK_POSTS_PER_MINUTE, and says what is expected when it is wrong', () => {
+    const read = loadConfig({ ...valid, SLACK_POSTS_PER_MINUTE: '2700' });
+    if (!read.ok) throw new Error(read.problems.join('\n'));
+    expect(read.config.slackPostsPerMinute).toBe(2700);
+    for (const bad of ['0', 'fast', '10000']) {
+      const wrong = loadConfig({ ...valid, SLACK_POSTS_PER_MINUTE: bad });
+      expect(wrong.ok).toBe(false);
+      if (wrong.ok) return;
+      expect(wrong.problems.join('\n')).toContain(
+        'SLACK_POSTS_PER_MINUTE must be a number of posts a minute between 1 and 6000',
+      );
+    }
   });
 
   it('reads AUDIENCE_CHECK and its member cap, and names the choices when one is wrong', () => {
