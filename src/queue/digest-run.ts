@@ -152,6 +152,7 @@ export function digestWorkerDeps(
     | 'charts'
     | 'chartChoices'
     | 'subscriptions'
+    | 'slackUsers'
   >,
   slack: DeliveryDeps['slack'],
   log: Logger,
@@ -170,6 +171,7 @@ export function digestWorkerDeps(
     now: features.now,
     unschedule: (digestId) => features.digestScheduler().unschedule(digestId),
     charts: { charts: features.charts, chartChoices: features.chartChoices },
+    users: features.slackUsers,
     personal: {
       subscriptions: features.subscriptions,
       slack,
