@@ -8,7 +8,6 @@ import { latestResultOf } from '../results/latest.ts';
 import { relayCsv } from '../results/relay.ts';
 import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
-import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import {
   buildAudienceChoice,
@@ -104,7 +103,7 @@ export function shareResult(deps: CommandDeps) {
       const alation = await features.requireAlation(owner);
       const [{ query, state }, zone] = await Promise.all([
         latestResultOf(alation, queryId),
-        userTimeZone(client, owner.userId),
+        features.slackUsers.timeZone(client, owner.tenantId, owner.userId),
       ]);
       // The sharer just read the query: their own answer is known.
       features.audience.remember(owner, { kind: 'query', id: queryId }, 'can');

@@ -14,6 +14,8 @@ export interface SlackPerson {
   reads: boolean;
   /** The name Slack shows: display name, else real name, else user name (raw, unescaped). */
   name: string | undefined;
+  /** Their Slack time zone (IANA name). */
+  tz: string | undefined;
 }
 
 export interface SlackUsers {
@@ -21,6 +23,8 @@ export interface SlackUsers {
   lookup(client: Client, tenantId: string, userId: string): Promise<SlackPerson | undefined>;
   /** Who a post was read as, named without a mention (a mention would notify them). */
   viewer(client: Client, tenantId: string, userId: string): Promise<Viewer>;
+  /** Their Slack time zone, or undefined if Slack will not say. */
+  timeZone(client: Client, tenantId: string, userId: string): Promise<string | undefined>;
 }
 
 export interface SlackUsersDeps {
@@ -37,6 +41,7 @@ interface UserInfo {
   real_name?: string;
   is_bot?: boolean;
   deleted?: boolean;
+  tz?: string;
   profile?: { display_name?: string; real_name?: string };
 }
 
@@ -53,6 +58,7 @@ export function personOf(userId: string, user: UserInfo | undefined): SlackPerso
       user?.real_name,
       user?.name,
     ),
+    tz: user?.tz || undefined,
   };
 }
 
@@ -96,6 +102,9 @@ export function createSlackUsers(deps: SlackUsersDeps): SlackUsers {
     async viewer(client, tenantId, userId) {
       const person = await lookup(client, tenantId, userId);
       return { userId, ...(person?.name ? { name: person.name } : {}) };
+    },
+    async timeZone(client, tenantId, userId) {
+      return (await lookup(client, tenantId, userId))?.tz;
     },
   };
 }

@@ -4,18 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AudienceConfig } from '../../src/config.ts';
 import { listMessage } from '../../src/digests/list-message.ts';
 import { blockAction, slashCommand } from '../driver.ts';
-import { SLACK_DEFAULTS } from '../emulators/slack.ts';
+import { ADA, BOB, clickIn, SALES, SHARER, seedSales } from '../support/audience.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { digestFormValues, openDigestForm, submitDigestForm } from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
 
 const CSV = 'region,total\nEMEA,1200\n';
-const SALES = 'C0SALES001';
-const ADA = 'U0ADA00001';
-const BOB = 'U0BOB00001';
-const CY = 'U0CY000001';
-const SHARER = SLACK_DEFAULTS.userId;
 
 let t: TestBot;
 afterEach(() => t.stop());
@@ -26,21 +21,7 @@ afterEach(() => t.stop());
  */
 async function setup(audience?: AudienceConfig, published = false, jobs = false) {
   t = await startTestBot({ ...(audience ? { audience } : {}), ...(jobs ? { jobs: {} } : {}) });
-  for (const [id, name] of [
-    [ADA, 'ada'],
-    [BOB, 'bob'],
-    [CY, 'cy'],
-  ] as const) {
-    t.slack.addUser({ id, name });
-  }
-  t.slack.addChannel({
-    id: SALES,
-    name: 'sales',
-    members: [SHARER, ADA, BOB, CY, SLACK_DEFAULTS.botUserId],
-  });
-  await t.connectAlation(DEFAULT_OWNER, 7);
-  await t.connectAlation({ tenantId: DEFAULT_OWNER.tenantId, userId: ADA }, 8);
-  await t.connectAlation({ tenantId: DEFAULT_OWNER.tenantId, userId: BOB }, 9);
+  await seedSales(t);
   const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
   const query = t.alation.addQuery({
     datasourceId,
@@ -65,24 +46,7 @@ async function share(queryId: number) {
   return responseUrl;
 }
 
-type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
-function buttonValueOf(body: Record<string, unknown>, actionId: string): string {
-  for (const block of (body.blocks as Block[] | undefined) ?? []) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found?.value) return found.value;
-  }
-  throw new Error(`no ${actionId} button`);
-}
-
-async function click(body: Record<string, unknown>, actionId: string) {
-  const responseUrl = t.slack.responseUrl();
-  await blockAction(t.target, {
-    actions: [{ action_id: actionId, value: buttonValueOf(body, actionId) }],
-    channel: { id: SALES, name: 'sales' },
-    response_url: responseUrl,
-  });
-  return responseUrl;
-}
+const click = (body: Record<string, unknown>, actionId: string) => clickIn(t, body, actionId);
 
 /** The share's upload finishing; generous, for a loaded machine. */
 const uploaded = () => t.slack.waitFor('files.completeUploadExternal', { timeoutMs: 30_000 });
@@ -151,7 +115,7 @@ describe('audience check on /alation result', () => {
     });
     expect(complete?.args.channel_id).toBe(SALES);
     const text = textOf(t.slack.messages(SALES).at(-1));
-    expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
+    expect(text).toContain('as seen by alice in Alation');
     expect(text).toContain('1 of 4 members here may not be able to see this query');
     expect(csvReadsBy()).toEqual([7]);
   });
@@ -163,7 +127,7 @@ describe('audience check on /alation result', () => {
     expect(complete?.args.channel_id).toBe(SALES);
     const text = textOf(t.slack.messages(SALES).at(-1));
     expect(text).toContain('Everyone here who has connected Alation can see this query');
-    expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
+    expect(text).toContain('as seen by alice in Alation');
   });
 
   it('AUDIENCE_CHECK=warn posts, then tells the sharer privately who cannot see it', async () => {

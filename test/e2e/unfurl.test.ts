@@ -158,11 +158,12 @@ describe('link unfurls', () => {
     const url = `${t.alation.url}/table/12/`;
     await paste([url]);
     const first = await unfurlsOf(1);
-    expect(textOf(first[url])).toContain(`As seen by <@${DEFAULT_OWNER.userId}> in Alation.`);
+    // Named, not mentioned: a mention would notify the poster.
+    expect(textOf(first[url])).toContain('As seen by alice in Alation.');
     await paste([url], bob.userId);
     const second = await unfurlsOf(2);
     // Not Ada's card from the cache: Bob's own read, named as his.
     expect(dataRequests().map((r) => r.userId)).toEqual([7, 9]);
-    expect(textOf(second[url])).toContain(`As seen by <@${bob.userId}> in Alation.`);
+    expect(textOf(second[url])).toContain('As seen by bobby in Alation.');
   });
 });

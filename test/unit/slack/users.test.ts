@@ -31,6 +31,7 @@ describe('createSlackUsers', () => {
       id: 'UADA',
       reads: true,
       name: 'ada',
+      tz: undefined,
     });
     await users.lookup(client, 'T1', 'UADA');
     now = 599_999;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  announceActions,
+  buildAudienceChoice,
+  SHARE_ACTIONS,
+  seenByLine,
+} from '../../../src/views/audience.ts';
+
+const finding = {
+  channelId: 'C1',
+  object: { kind: 'query' as const, id: 15 },
+  checked: 4,
+  complete: true,
+  canSee: ['U1', 'U2'],
+  cannotSee: ['U3'],
+  notConnected: ['U4'],
+  unknown: [],
+};
+
+const actionIds = (m: ReturnType<typeof buildAudienceChoice>) =>
+  m.blocks.flatMap((b) =>
+    b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [],
+  );
+
+describe('seenByLine', () => {
+  it('names the viewer without a mention, escaped', () => {
+    const line = seenByLine(undefined, { userId: 'U0ADA', name: 'Ada <@U0BOB> & <!here>' });
+    expect(line).toBe('As seen by Ada &lt;@U0BOB&gt; &amp; &lt;!here&gt; in Alation.');
+    expect(line).not.toMatch(/<[@!#]/);
+  });
+
+  it('falls back to the Slack id as text when Slack gave no name', () => {
+    expect(seenByLine(undefined, { userId: 'U0ADA' })).toBe(
+      'As seen by Slack user U0ADA in Alation.',
+    );
+  });
+
+  it('says what the check found, then whose eyes', () => {
+    expect(seenByLine(finding, { userId: 'U0ADA', name: 'ada' })).toBe(
+      '1 of 4 members here may not be able to see this query in Alation · as seen by ada in Alation.',
+    );
+    expect(seenByLine({ ...finding, cannotSee: [] }, { userId: 'U0ADA', name: 'ada' })).toBe(
+      'Everyone here who has connected Alation can see this query · as seen by ada in Alation.',
+    );
+  });
+});
+
+describe('buildAudienceChoice', () => {
+  it('carries the buttons of the kind of post it is about', () => {
+    expect(actionIds(buildAudienceChoice({ finding, title: 'T', value: 'v' }))).toEqual([
+      SHARE_ACTIONS.anyway,
+      SHARE_ACTIONS.each,
+      SHARE_ACTIONS.cancel,
+    ]);
+    const flag = announceActions('flag');
+    expect(
+      actionIds(buildAudienceChoice({ finding, title: 'T', value: 'v', actions: flag })),
+    ).toEqual([flag.anyway, flag.each, flag.cancel]);
+    expect(new Set([...Object.values(flag), ...Object.values(announceActions('query'))]).size).toBe(
+      6,
+    );
+  });
+});
