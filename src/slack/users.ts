@@ -19,7 +19,10 @@ export interface SlackPerson {
 }
 
 export interface SlackUsers {
-  /** The person, or undefined when Slack will not describe them (not kept: asked again). */
+  /**
+   * The person (not a reader when Slack says there is no such user), or undefined when Slack
+   * did not answer (not kept: asked again).
+   */
   lookup(client: Client, tenantId: string, userId: string): Promise<SlackPerson | undefined>;
   /** Who a post was read as, named without a mention (a mention would notify them). */
   viewer(client: Client, tenantId: string, userId: string): Promise<Viewer>;
@@ -44,6 +47,9 @@ interface UserInfo {
   tz?: string;
   profile?: { display_name?: string; real_name?: string };
 }
+
+/** users.info errors that say who the user is not: nobody who reads the channel. */
+const GONE = new Set(['user_not_found', 'user_not_visible']);
 
 const firstName = (...names: (string | undefined)[]) =>
   names.map((n) => n?.trim()).find((n): n is string => Boolean(n));
@@ -72,8 +78,12 @@ export function createSlackUsers(deps: SlackUsersDeps): SlackUsers {
     try {
       const res = await client.users.info({ user: userId });
       return personOf(userId, res.user as UserInfo | undefined);
-    } catch {
-      return undefined;
+    } catch (error) {
+      // Slack's definite "no such person" is an answer too (kept); anything else is asked again.
+      const code = (error as { data?: { error?: string } }).data?.error;
+      return code && GONE.has(code)
+        ? { id: userId, reads: false, name: undefined, tz: undefined }
+        : undefined;
     }
   }
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AudienceConfig } from '../../src/config.ts';
 import { listMessage } from '../../src/digests/list-message.ts';
 import { blockAction, slashCommand } from '../driver.ts';
+import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { ADA, BOB, clickIn, SALES, SHARER, seedSales } from '../support/audience.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { digestFormValues, openDigestForm, submitDigestForm } from '../support/digest-form.ts';
@@ -193,5 +194,36 @@ describe('audience check in the digest form', () => {
       `1 of 4 members of <#${SALES}> cannot see query ${queryId} in Alation, 1 has not connected.`,
     );
     expect(shown).toContain('To each subscriber, as themselves');
+  });
+});
+
+describe('users.info answers kept ten minutes', () => {
+  it('a second share into a 500-member channel within ten minutes asks Slack about nobody', async () => {
+    let now = new Date('2026-12-01T09:00:00Z');
+    t = await startTestBot({ now: () => now });
+    const members = Array.from({ length: 498 }, (_, i) => `U0M${String(i).padStart(7, '0')}`);
+    for (const id of members) t.slack.addUser({ id, name: id.toLowerCase() });
+    t.slack.addChannel({
+      id: SALES,
+      name: 'sales',
+      members: [SHARER, ...members, SLACK_DEFAULTS.botUserId],
+    });
+    await t.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+    const queryId = t.alation.addQuery({ datasourceId, title: 'Pipeline', content: 'SELECT 1' }).id;
+    t.alation.addResult(queryId, { csv: CSV, rowCount: 1 });
+    const shared = async (count: number) => {
+      await share(queryId);
+      await t.slack.waitFor('files.completeUploadExternal', { count, timeoutMs: 30_000 });
+      return t.slack.callsTo('users.info').length;
+    };
+    const first = await shared(1);
+    expect(first).toBeGreaterThanOrEqual(500);
+    // The same channel again, nine minutes later: every answer is still kept.
+    now = new Date(now.getTime() + 9 * 60_000);
+    expect(await shared(2)).toBe(first);
+    // Past ten minutes Slack is asked again.
+    now = new Date(now.getTime() + 2 * 60_000);
+    expect((await shared(3)) - first).toBeGreaterThanOrEqual(500);
   });
 });

@@ -7,7 +7,9 @@ function fakeClient() {
     users: {
       info: async ({ user }: { user: string }) => {
         asked.push(user);
-        if (user === 'UGONE') throw new Error('user_not_found');
+        if (user === 'UGONE')
+          throw Object.assign(new Error('x'), { data: { error: 'user_not_found' } });
+        if (user === 'UDOWN') throw new Error('socket hang up');
         return {
           user: {
             id: user,
@@ -45,14 +47,16 @@ describe('createSlackUsers', () => {
     expect(asked).toEqual(['UADA', 'UADA', 'UADA']);
   });
 
-  it('asks once for look-ups at the same time, and does not keep a failure', async () => {
+  it('asks once for look-ups at the same time; keeps "no such user", not a failure', async () => {
     const { client, asked } = fakeClient();
     const users = createSlackUsers({ now: () => new Date(0), keepMs: 600_000 });
     await Promise.all([users.lookup(client, 'T1', 'UBOB'), users.lookup(client, 'T1', 'UBOB')]);
     expect(asked).toEqual(['UBOB']);
-    expect(await users.lookup(client, 'T1', 'UGONE')).toBeUndefined();
-    expect(await users.lookup(client, 'T1', 'UGONE')).toBeUndefined();
-    expect(asked).toEqual(['UBOB', 'UGONE', 'UGONE']);
+    expect((await users.lookup(client, 'T1', 'UGONE'))?.reads).toBe(false);
+    expect((await users.lookup(client, 'T1', 'UGONE'))?.reads).toBe(false);
+    expect(await users.lookup(client, 'T1', 'UDOWN')).toBeUndefined();
+    expect(await users.lookup(client, 'T1', 'UDOWN')).toBeUndefined();
+    expect(asked).toEqual(['UBOB', 'UGONE', 'UDOWN', 'UDOWN']);
   });
 
   it('drops the oldest answer past maxEntries', async () => {
@@ -70,7 +74,7 @@ describe('createSlackUsers', () => {
       userId: 'UBOB',
       name: 'Real Name',
     });
-    expect(await users.viewer(client, 'T1', 'UGONE')).toEqual({ userId: 'UGONE' });
+    expect(await users.viewer(client, 'T1', 'UDOWN')).toEqual({ userId: 'UDOWN' });
   });
 });
 
