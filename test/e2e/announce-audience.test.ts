@@ -70,6 +70,34 @@ async function createQuery(datasourceId: number) {
 /** The query the form created: the emulator's newest. */
 const createdQueryId = () => Number([...t.alation.state.queries.values()].at(-1)?.id);
 
+/** `/alation flag add <otype> <id>` in #sales, submitted with `type` (and `reason`). */
+async function submitFlag(
+  subject: { otype: string; id: number },
+  type: 'WARNING' | 'ENDORSEMENT',
+  reason?: string,
+) {
+  const { view, responseUrl } = await openModal(`flag add ${subject.otype} ${subject.id}`);
+  await viewSubmission(t.target, {
+    view: {
+      ...view,
+      state: {
+        values: {
+          flag_otype: input(subject.otype),
+          flag_subject_id: input(String(subject.id)),
+          flag_type: {
+            flag_type_choice: {
+              type: 'radio_buttons',
+              selected_option: { value: type, text: { type: 'plain_text', text: type } },
+            },
+          },
+          ...(reason === undefined ? {} : { flag_reason: input(reason) }),
+        },
+      } as never,
+    },
+  });
+  return { responseUrl };
+}
+
 /** A warning on an unpublished query only the sharer (author) and Ada (admin) can see. */
 async function addFlag(datasourceId: number) {
   const queryId = t.alation.addQuery({
@@ -79,25 +107,11 @@ async function addFlag(datasourceId: number) {
     published: false,
     authorId: 7,
   }).id;
-  const { view, responseUrl } = await openModal(`flag add query ${queryId}`);
-  await viewSubmission(t.target, {
-    view: {
-      ...view,
-      state: {
-        values: {
-          flag_otype: input('query'),
-          flag_subject_id: input(String(queryId)),
-          flag_type: {
-            flag_type_choice: {
-              type: 'radio_buttons',
-              selected_option: { value: 'WARNING', text: { type: 'plain_text', text: 'Warning' } },
-            },
-          },
-          flag_reason: input('Counts reps twice since the reorg'),
-        },
-      } as never,
-    },
-  });
+  const { responseUrl } = await submitFlag(
+    { otype: 'query', id: queryId },
+    'WARNING',
+    'Counts reps twice since the reorg',
+  );
   return { queryId, responseUrl };
 }
 
@@ -105,6 +119,21 @@ const inChannel = (url: string) =>
   t.slack.responsesTo(url).filter((r) => (r.body as Json).response_type === 'in_channel');
 const postsIn = (channel: string) =>
   t.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === channel);
+
+/** The first post through `url` that everyone in the channel sees. */
+async function firstInChannel(url: string): Promise<string> {
+  const [posted] = await t.slack.waitUntil(() => {
+    const found = inChannel(url);
+    return found.length > 0 ? found : undefined;
+  });
+  return textOf(posted?.body);
+}
+
+/** Presses Share anyway on the choice sent to `responseUrl`; returns what it announced. */
+async function shareAnyway(responseUrl: string, kind: 'query' | 'flag') {
+  const choice = await nextResponse(t, responseUrl);
+  return firstInChannel(await clickIn(t, choice, `audience_announce_${kind}_anyway`));
+}
 
 /** Presses Send it only to those who can and waits for its summary. */
 async function sendEach(choice: Json, kind: 'query' | 'flag') {
@@ -160,30 +189,11 @@ describe('audience check on a new query’s announcement', () => {
     expect(reads).toEqual([7, 8]);
   });
 
-  it('“Share anyway” announces it in the channel, saying whose access it was read with', async () => {
-    const ds = await start();
-    const { responseUrl } = await createQuery(ds);
-    const choice = await nextResponse(t, responseUrl);
-    const clicked = await clickIn(t, choice, 'audience_announce_query_anyway');
-    const [posted] = await t.slack.waitUntil(() => {
-      const found = inChannel(clicked);
-      return found.length > 0 ? found : undefined;
-    });
-    const text = textOf(posted?.body);
-    expect(text).toContain('Churn by region');
-    expect(text).toContain('1 of 4 members here may not be able to see this query');
-    expect(text).toContain('as seen by alice in Alation');
-  });
-
   it('AUDIENCE_CHECK=warn announces, then tells the creator privately', async () => {
     const ds = await start({ policy: 'warn', maxMembers: 500 });
     const { responseUrl } = await createQuery(ds);
     const queryId = createdQueryId();
-    const [announced] = await t.slack.waitUntil(() => {
-      const found = inChannel(responseUrl);
-      return found.length > 0 ? found : undefined;
-    });
-    expect(textOf(announced?.body)).toContain('Churn by region');
+    expect(await firstInChannel(responseUrl)).toContain('Churn by region');
     const warning = await nextResponse(t, responseUrl, 2);
     expect(warning.response_type).toBe('ephemeral');
     expect(textOf(warning)).toContain(`Shared. ${COUNTS(queryId).slice(0, -1)}`);
@@ -192,11 +202,7 @@ describe('audience check on a new query’s announcement', () => {
   it('AUDIENCE_CHECK=off announces as before, reading no members', async () => {
     const ds = await start({ policy: 'off', maxMembers: 500 });
     const { responseUrl } = await createQuery(ds);
-    const [announced] = await t.slack.waitUntil(() => {
-      const found = inChannel(responseUrl);
-      return found.length > 0 ? found : undefined;
-    });
-    expect(textOf(announced?.body)).not.toContain('as seen by');
+    expect(await firstInChannel(responseUrl)).not.toContain('as seen by');
     expect(t.slack.callsTo('conversations.members')).toEqual([]);
   });
 });
@@ -229,49 +235,24 @@ describe('audience check on a trust flag’s announcement', () => {
     expect(queryReads.map((r) => r.userId).sort()).toEqual([7, 8]);
   });
 
-  it('“Share anyway” announces the flag in the channel', async () => {
-    const ds = await start();
-    const { responseUrl } = await addFlag(ds);
-    const choice = await nextResponse(t, responseUrl);
-    const clicked = await clickIn(t, choice, 'audience_announce_flag_anyway');
-    const [posted] = await t.slack.waitUntil(() => {
-      const found = inChannel(clicked);
-      return found.length > 0 ? found : undefined;
-    });
-    const text = textOf(posted?.body);
-    expect(text).toContain('Counts reps twice since the reorg');
-    expect(text).toContain('as seen by alice in Alation');
-  });
-
   it('a flag on a table is announced unchecked: Alation has no way to ask about a table', async () => {
     const ds = await start();
     const table = t.alation.addTable({ datasourceId: ds, schema: 'public', name: 'orders' }).id;
-    const { view, responseUrl } = await openModal(`flag add table ${table}`);
-    await viewSubmission(t.target, {
-      view: {
-        ...view,
-        state: {
-          values: {
-            flag_otype: input('table'),
-            flag_subject_id: input(String(table)),
-            flag_type: {
-              flag_type_choice: {
-                type: 'radio_buttons',
-                selected_option: {
-                  value: 'ENDORSEMENT',
-                  text: { type: 'plain_text', text: 'Endorsement' },
-                },
-              },
-            },
-          },
-        } as never,
-      },
-    });
-    const [announced] = await t.slack.waitUntil(() => {
-      const found = inChannel(responseUrl);
-      return found.length > 0 ? found : undefined;
-    });
-    expect(textOf(announced?.body)).toContain(`table ${table}`);
+    const { responseUrl } = await submitFlag({ otype: 'table', id: table }, 'ENDORSEMENT');
+    expect(await firstInChannel(responseUrl)).toContain(`table ${table}`);
     expect(t.slack.callsTo('conversations.members')).toEqual([]);
+  });
+});
+
+describe('“Share anyway” on an announcement', () => {
+  it.each([
+    { kind: 'query' as const, make: createQuery, shows: 'SELECT region, churn' },
+    { kind: 'flag' as const, make: addFlag, shows: 'Counts reps twice since the reorg' },
+  ])('announces the $kind in the channel, saying whose access read it', async (c) => {
+    const { responseUrl } = await c.make(await start());
+    const text = await shareAnyway(responseUrl, c.kind);
+    expect(text).toContain(c.shows);
+    expect(text).toContain('1 of 4 members here may not be able to see this query');
+    expect(text).toContain('as seen by alice in Alation');
   });
 });
