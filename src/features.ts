@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import { type Audience, createAudience } from './audience/check.ts';
+import { AUDIENCE_CACHE_MS, type Audience, createAudience } from './audience/check.ts';
 import { alationSession } from './auth/alation-session.ts';
 import { createOAuthStates, type OAuthStates } from './auth/oauth-states.ts';
 import { type Charts, createCharts } from './charts/service.ts';
@@ -22,6 +22,7 @@ import { type AlertScheduler, createAlertScheduler } from './queue/alert-check.t
 import { createDigestScheduler, type DigestScheduler } from './queue/digest-run.ts';
 import { createWatchScheduler, type WatchScheduler } from './queue/job-watch.ts';
 import { createPostPacer, DEFAULT_POSTS_PER_MINUTE, type PostPacer } from './slack/paced-posts.ts';
+import { createSlackUsers, type SlackUsers } from './slack/users.ts';
 import { type AlertStore, createAlertStore } from './store/alerts.ts';
 import { type ChartChoiceStore, createChartChoiceStore } from './store/chart-choices.ts';
 import { type CredentialStore, createCredentialStore, type Owner } from './store/credentials.ts';
@@ -99,6 +100,8 @@ export interface Features {
   chartChoices: ChartChoiceStore;
   /** Who in a channel can see what is posted there, each asked as themselves (issue 18). */
   audience: Audience;
+  /** users.info answers, kept per (workspace, user) as long as the audience answers. */
+  slackUsers: SlackUsers;
   /** Slack installations, sealed, when the app is distributed by OAuth (issue 19). */
   installations: InstallationStore;
   /** One-time "Add to Slack" states. */
@@ -134,6 +137,7 @@ export function createFeatures(deps: FeatureDeps): Features {
   const { config, log } = deps;
   const now = deps.now ?? (() => new Date());
   const credentials = createCredentialStore(deps.db, deps.keyring, log);
+  const slackUsers = createSlackUsers({ now, keepMs: AUDIENCE_CACHE_MS });
   // One pooled connection set per upstream, shared by every user's client.
   const timeouts = deps.timeouts ?? {};
   const alationHttp = createHttp({
@@ -217,8 +221,10 @@ export function createFeatures(deps: FeatureDeps): Features {
       config: config.audience ?? { policy: 'ask', maxMembers: 500 },
       credentials,
       alationFor,
+      users: slackUsers,
       now,
     }),
+    slackUsers,
     installations: createInstallationStore(deps.db, deps.keyring, now),
     installStates: createInstallStates(deps.db),
     lifecycle: createTenantLifecycle(deps.db),

@@ -8,6 +8,7 @@ import type { AlationClient } from '../client/alation.ts';
 import { ForbiddenError, NotConnectedError, NotFoundError } from '../client/errors.ts';
 import type { AudienceConfig } from '../config.ts';
 import { channelPeople } from '../slack/channel-members.ts';
+import type { SlackUsers } from '../slack/users.ts';
 import type { CredentialStore, Owner } from '../store/credentials.ts';
 
 type Client = AllMiddlewareArgs['client'];
@@ -42,6 +43,8 @@ export interface AudienceDeps {
   config: AudienceConfig;
   credentials: Pick<CredentialStore, 'load'>;
   alationFor(owner: Owner): AlationClient;
+  /** users.info, cached: who of the members are people rather than bots. */
+  users: Pick<SlackUsers, 'lookup'>;
   now(): Date;
 }
 
@@ -60,6 +63,21 @@ export interface Audience {
   canSee(owner: Owner, object: AudienceObject): Promise<Visibility>;
   /** What a read just made as `owner` showed (the sharer's own), so it is not asked again. */
   remember(owner: Owner, object: AudienceObject, answer: 'can' | 'cannot'): void;
+}
+
+/**
+ * What a check can ask about a catalog object, or undefined when Alation offers no way to ask.
+ * The documented APIs (../shared/api) have one read per object that a member can be asked as
+ * themselves and that answers 403/404 to someone who may not see it: a query's details,
+ * `GET /integration/v1/query/<id>/`. Tables, schemas, data sources, columns and the rest have
+ * none (the table sync is a POST for admins; a trust flag's own read is not documented to refuse
+ * anyone who cannot see its subject), so posts about them are not checked.
+ */
+export function audienceObjectOf(subject: {
+  otype: string;
+  id: number;
+}): AudienceObject | undefined {
+  return subject.otype === 'query' ? { kind: 'query', id: subject.id } : undefined;
 }
 
 /** DMs and group DMs are not channels an audience check is about. */
@@ -105,7 +123,12 @@ export function createAudience(deps: AudienceDeps): Audience {
       keep(keyOf(owner, object), answer, deps.now().getTime());
     },
     async check(client, tenantId, channelId, object) {
-      const { people, complete } = await channelPeople(client, channelId, deps.config.maxMembers);
+      const { people, complete } = await channelPeople(
+        client,
+        channelId,
+        deps.config.maxMembers,
+        (userId) => deps.users.lookup(client, tenantId, userId),
+      );
       const answers = new Array<Visibility>(people.length);
       let next = 0;
       const worker = async () => {

@@ -95,7 +95,12 @@ export function jobCommand(deps: CommandDeps, options: { deadlineMs?: number } =
           jobStatus: job.status,
           msg: job.msg ?? null,
           result: job.result,
-          watch: { ...watch, ownerUserId: owner.userId },
+          watch: {
+            ...watch,
+            ownerUserId: owner.userId,
+            ownerName: (await features.slackUsers.viewer(client, owner.tenantId, owner.userId))
+              .name,
+          },
           now,
         });
         await client.chat.update({
@@ -141,7 +146,14 @@ export function jobCommand(deps: CommandDeps, options: { deadlineMs?: number } =
           jobStatus: watch.jobStatus ?? 'running',
           msg: watch.jobMsg,
           result: watch.jobResult,
-          watch: { ...watch, status: 'stopped', ownerUserId: watch.owner.userId },
+          watch: {
+            ...watch,
+            status: 'stopped',
+            ownerUserId: watch.owner.userId,
+            ownerName: (
+              await features.slackUsers.viewer(client, watch.owner.tenantId, watch.owner.userId)
+            ).name,
+          },
           now: features.now(),
         });
         await client.chat

@@ -1,30 +1,33 @@
 import type { AllMiddlewareArgs, App, RespondFn } from '@slack/bolt';
-import { isChannel } from '../audience/check.ts';
 import { ownerOf } from '../auth/owner.ts';
 import { queryChartTap } from '../charts/service.ts';
 import { composeUrl, queryLinkedIn, queryUrl } from '../client/alation/links.ts';
-import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { latestResultOf } from '../results/latest.ts';
 import { relayCsv } from '../results/relay.ts';
 import { buttonValue } from '../slack/button-value.ts';
 import { reportFailure } from '../slack/failure.ts';
-import { userTimeZone } from '../slack/reply.ts';
 import type { Owner } from '../store/credentials.ts';
 import {
   buildAudienceChoice,
   buildAudienceWarning,
+  SHARE_ACTIONS,
   seenByLine,
-  someCannotSee,
 } from '../views/audience.ts';
 import { echo } from '../views/blocks.ts';
 import { withChartButton } from '../views/chart.ts';
 import { csvFileName } from '../views/files.ts';
 import { ACTION_QUERY_LATEST_RESULT } from '../views/query.ts';
 import { buildNoResultMessage, buildResultMessage, type ResultContext } from '../views/result.ts';
+import {
+  type AudienceDelivery,
+  type AudienceMode,
+  audienceGate,
+  quiet,
+  registerAudienceChoice,
+} from './audience-choice.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { registerAudienceChoice } from './result-audience.ts';
 import { parseQueryId } from './sql.ts';
 
 /** Message shortcut "Share latest result here" (manifest.yml). */
@@ -68,11 +71,7 @@ export interface ShareInput {
   channelId: string;
   threadTs: string | undefined;
   queryId: number;
-  /**
-   * check: the audience check decides (AUDIENCE_CHECK); anyway: the sharer chose to share
-   * although some cannot see it; private: a DM to one person, read with their own access.
-   */
-  audience?: 'check' | 'anyway' | 'private';
+  audience?: AudienceMode;
 }
 
 /** The share a choice's buttons carry back: query, channel and thread. */
@@ -104,7 +103,7 @@ export function shareResult(deps: CommandDeps) {
       const alation = await features.requireAlation(owner);
       const [{ query, state }, zone] = await Promise.all([
         latestResultOf(alation, queryId),
-        userTimeZone(client, owner.userId),
+        features.slackUsers.timeZone(client, owner.tenantId, owner.userId),
       ]);
       // The sharer just read the query: their own answer is known.
       features.audience.remember(owner, { kind: 'query', id: queryId }, 'can');
@@ -125,12 +124,15 @@ export function shareResult(deps: CommandDeps) {
         return false;
       }
       const mode = input.audience ?? 'check';
-      const policy = features.audience.config.policy;
-      const finding =
-        mode !== 'private' && policy !== 'off' && isChannel(channelId)
-          ? await audienceOf(features.audience, client, owner, channelId, queryId, log)
-          : undefined;
-      if (finding && mode === 'check' && policy === 'ask' && someCannotSee(finding)) {
+      const { finding, ask, warnAfter } = await audienceGate(features, {
+        client,
+        owner,
+        channelId,
+        object: { kind: 'query', id: queryId },
+        log,
+        mode,
+      });
+      if (finding && ask) {
         await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -143,7 +145,12 @@ export function shareResult(deps: CommandDeps) {
         log.info({ queryId, cannotSee: finding.cannotSee.length }, 'asked before sharing');
         return false;
       }
-      if (mode !== 'private') ctx.seenBy = seenByLine(finding, owner.userId);
+      if (mode !== 'private') {
+        ctx.seenBy = seenByLine(
+          finding,
+          await features.slackUsers.viewer(client, owner.tenantId, owner.userId),
+        );
+      }
       const csv = await alation.queries.resultCsv(state.resultId);
       const filename = csvFileName(ctx.title, queryId, state.resultId);
       const target = {
@@ -180,7 +187,7 @@ export function shareResult(deps: CommandDeps) {
         return false;
       }
       log.info({ queryId, resultId: state.resultId }, 'shared a query result');
-      if (finding && policy === 'warn' && someCannotSee(finding)) {
+      if (finding && warnAfter) {
         await respond({
           response_type: 'ephemeral',
           replace_original: false,
@@ -193,26 +200,6 @@ export function shareResult(deps: CommandDeps) {
       return false;
     }
   };
-}
-
-/** The check, or none when Slack will not list the channel (the share then says why). */
-async function audienceOf(
-  audience: Features['audience'],
-  client: AllMiddlewareArgs['client'],
-  owner: Owner,
-  channelId: string,
-  queryId: number,
-  log: Logger,
-) {
-  try {
-    return await audience.check(client, owner.tenantId, channelId, { kind: 'query', id: queryId });
-  } catch (error) {
-    log.warn(
-      { slackError: (error as { data?: { error?: string } }).data?.error },
-      'audience check could not read the channel',
-    );
-    return undefined;
-  }
 }
 
 export function resultCommand(deps: CommandDeps): Command {
@@ -267,7 +254,7 @@ export function resultCommand(deps: CommandDeps): Command {
           queryId,
         });
       });
-      registerAudienceChoice(app, deps, share);
+      registerAudienceChoice(app, deps, shareDelivery(share));
       app.action(
         ACTION_QUERY_LATEST_RESULT,
         async ({ ack, body, action, client, respond, context }) => {
@@ -287,5 +274,34 @@ export function resultCommand(deps: CommandDeps): Command {
         },
       );
     },
+  };
+}
+
+/** The share choice's buttons: repeat the share, anyway or into each reader's DM. */
+function shareDelivery(
+  share: (input: ShareInput) => Promise<boolean>,
+): AudienceDelivery<Pick<ShareInput, 'queryId' | 'channelId' | 'threadTs'>> {
+  return {
+    actions: SHARE_ACTIONS,
+    parse: parseShareValue,
+    about: (t) => ({
+      channelId: t.channelId,
+      object: { kind: 'query', id: t.queryId },
+      words: `the latest result of query ${t.queryId}`,
+    }),
+    cancelled: 'Cancelled: nothing was shared.',
+    post: (t, { client, respond, log, owner }) =>
+      share({ ...t, client, respond, log, owner, audience: 'anyway' }),
+    sendTo: (t, { client, log, owner, channelId }) =>
+      share({
+        client,
+        respond: quiet,
+        log,
+        owner,
+        channelId,
+        threadTs: undefined,
+        queryId: t.queryId,
+        audience: 'private',
+      }),
   };
 }

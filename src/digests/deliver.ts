@@ -7,6 +7,7 @@ import type { AlationClient } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { uploadFile } from '../slack/upload.ts';
+import type { SlackUsers } from '../slack/users.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { DeliveryResult, Digest, DigestStore } from '../store/digests.ts';
 import { seenByLine } from '../views/audience.ts';
@@ -45,6 +46,8 @@ export interface DeliveryDeps {
   charts?: ChartSource | undefined;
   /** Personal digests' fan-out (issue 18); without it they post in their channel as before. */
   personal?: PublishDeps | undefined;
+  /** Names the creator in the "as seen by" line (users.info, cached); their id without it. */
+  users?: Pick<SlackUsers, 'viewer'> | undefined;
 }
 
 /** A scheduled instant, or a Run now press (its own id, so two presses post twice). */
@@ -119,18 +122,24 @@ function build(ctx: BuildContext): Promise<Built> {
 const MAX_BLOCKS = 50;
 
 /** Whose Alation access a channel post was read with (issue 18), when there is room for it. */
-function withSeenBy(digest: Digest, built: Extract<Built, { post: true }>) {
+async function withSeenBy(
+  deps: DeliveryDeps,
+  digest: Digest,
+  built: Extract<Built, { post: true }>,
+) {
   const { blocks } = built.message;
   if (blocks.length >= MAX_BLOCKS) return built;
+  const { tenantId, userId } = digest.owner;
+  const viewer = deps.users ? await deps.users.viewer(deps.slack, tenantId, userId) : { userId };
   const line = {
     type: 'context' as const,
-    elements: [mrkdwn(seenByLine(undefined, digest.owner.userId))],
+    elements: [mrkdwn(seenByLine(undefined, viewer))],
   };
   return { ...built, message: { ...built.message, blocks: [...blocks, line] } };
 }
 
 async function post(deps: DeliveryDeps, digest: Digest, shown: Extract<Built, { post: true }>) {
-  const built = withSeenBy(digest, shown);
+  const built = await withSeenBy(deps, digest, shown);
   if (built.file) {
     const { spooled, filename, title } = built.file;
     try {

@@ -10,6 +10,7 @@ import type { Features } from '../features.ts';
 import type { Logger } from '../log.ts';
 import { requestContext } from '../middleware/request-context.ts';
 import { reportFailure } from '../slack/failure.ts';
+import type { Viewer } from '../views/audience.ts';
 import { buildUnfurlCard } from '../views/unfurl.ts';
 
 type Client = AllMiddlewareArgs['client'];
@@ -66,7 +67,7 @@ export async function loadCard(
   ref: CatalogRef,
   url: string,
   /** The Slack user whose access read it, named on the card. */
-  seenBy?: string,
+  seenBy?: Viewer,
 ): Promise<Unfurl> {
   const subject = { otype: ref.otype, id: ref.id };
   const [query, flags] = await Promise.all([
@@ -122,11 +123,13 @@ export function registerUnfurls(app: App, deps: UnfurlDeps): void {
       // Checked before the cache: a card is never shown for someone who has not connected.
       const alation = await features.requireAlation(owner);
       const unfurls: Record<string, Unfurl> = {};
+      let viewer: Viewer | undefined;
       for (const [url, ref] of wanted) {
         const reader = `${owner.tenantId}:${owner.userId}`;
         let card = deps.cache.get(reader, url);
         if (!card) {
-          card = await fresh(alation, ref, url, owner.userId, log);
+          viewer ??= await features.slackUsers.viewer(client, owner.tenantId, owner.userId);
+          card = await fresh(alation, ref, url, viewer, log);
           if (!card) continue;
           // Only fresh cards are stored: a hit must not extend its own lifetime.
           deps.cache.set(reader, url, card);
@@ -163,7 +166,7 @@ async function fresh(
   alation: AlationClient,
   ref: CatalogRef,
   url: string,
-  seenBy: string,
+  seenBy: Viewer,
   log: Logger,
 ): Promise<Unfurl | undefined> {
   try {

@@ -153,6 +153,7 @@ export function digestWorkerDeps(
     | 'charts'
     | 'chartChoices'
     | 'subscriptions'
+    | 'slackUsers'
   >,
   slack: DeliveryDeps['slack'],
   log: Logger,
@@ -171,6 +172,7 @@ export function digestWorkerDeps(
     now: features.now,
     unschedule: (digestId) => features.digestScheduler().unschedule(digestId),
     charts: { charts: features.charts, chartChoices: features.chartChoices },
+    users: features.slackUsers,
     personal: {
       subscriptions: features.subscriptions,
       slack,

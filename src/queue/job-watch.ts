@@ -4,6 +4,7 @@ import type { AlationClient, JobStatus } from '../client/alation.ts';
 import { isUpstreamError, NotConnectedError } from '../client/errors.ts';
 import type { Logger } from '../log.ts';
 import { tellUser } from '../slack/reply.ts';
+import type { SlackUsers } from '../slack/users.ts';
 import type { Owner } from '../store/credentials.ts';
 import type { JobRef, Watch, WatchStatus, WatchStore } from '../store/watches.ts';
 import { buildConnectPrompt } from '../views/connect.ts';
@@ -68,6 +69,8 @@ export interface JobWatchWorkerDeps {
   pollingIntervalSeconds?: number;
   /** The client of the watch's workspace (OAuth installs); without it `slack` serves all. */
   clientFor?: (watchId: string) => Promise<JobWatchWorkerDeps['slack'] | undefined>;
+  /** Names the owner in the card's "as seen by" line (users.info, cached). */
+  users?: Pick<SlackUsers, 'viewer'>;
 }
 
 export function fetchJob(alation: AlationClient, ref: JobRef): Promise<JobStatus> {
@@ -81,12 +84,14 @@ async function updateCard(
   status: WatchStatus,
   seen: { status: string; msg: string | null; result: JobStatus['result'] },
 ): Promise<void> {
+  const { tenantId, userId } = watch.owner;
+  const viewer = await deps.users?.viewer(deps.slack, tenantId, userId);
   const card = buildJobCard({
     ref: watch.ref,
     jobStatus: seen.status,
     msg: seen.msg,
     result: seen.result,
-    watch: { ...watch, status, ownerUserId: watch.owner.userId },
+    watch: { ...watch, status, ownerUserId: userId, ownerName: viewer?.name },
     now: deps.now(),
   });
   await deps.slack.chat

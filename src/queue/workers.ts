@@ -47,6 +47,7 @@ export async function startWorkers(
     scheduler: features.watchScheduler(),
     alationFor: features.alationFor,
     slack,
+    users: features.slackUsers,
     log,
     now: features.now,
     ...(options.jobWatchDelays ? { delays: options.jobWatchDelays } : {}),

@@ -2,6 +2,7 @@
 // channels:read and groups:read scopes the bot already has). Shared by the audience check
 // (who will read what is posted) and flag requests (which stewards' channels a person is in).
 import type { AllMiddlewareArgs } from '@slack/bolt';
+import type { SlackPerson } from './users.ts';
 
 type Client = AllMiddlewareArgs['client'];
 
@@ -57,12 +58,14 @@ export interface ChannelPeople {
 
 /**
  * The people in a channel, at most `max` of them: members read page by page, each looked up
- * with users.info so bots (this one included) and deactivated accounts are left out.
+ * (users.info, through `lookup`'s cache) so bots (this one included) and deactivated accounts
+ * are left out.
  */
 export async function channelPeople(
   client: Client,
   channel: string,
   max: number,
+  lookup: (userId: string) => Promise<SlackPerson | undefined>,
 ): Promise<ChannelPeople> {
   const ids: string[] = [];
   let over = false;
@@ -86,12 +89,8 @@ export async function channelPeople(
   const worker = async () => {
     while (next < ids.length) {
       const i = next++;
-      try {
-        const res = await client.users.info({ user: ids[i] as string });
-        kept[i] = !(res.user?.is_bot || res.user?.deleted || res.user?.id === 'USLACKBOT');
-      } catch {
-        kept[i] = false; // Not a user Slack will describe: not someone who reads the channel.
-      }
+      // Not a user Slack will describe: not someone who reads the channel.
+      kept[i] = (await lookup(ids[i] as string))?.reads ?? false;
     }
   };
   await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, ids.length) }, worker));

@@ -2,12 +2,53 @@
 // some members of the channel cannot see the object, the warning under AUDIENCE_CHECK=warn, and
 // the context line a post carries to say whose Alation access it was read with.
 import type { KnownBlock } from '@slack/types';
-import { context, escapeMrkdwn, plainText, section } from './blocks.ts';
+import { context, escapeMrkdwn, escapeWithin, plainText, section } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
 export const ACTION_AUDIENCE_SHARE_ANYWAY = 'audience_share_anyway';
 export const ACTION_AUDIENCE_SEND_EACH = 'audience_send_each';
 export const ACTION_AUDIENCE_CANCEL = 'audience_cancel';
+
+/** The three buttons of one kind of post's choice: each kind is handled by its own feature. */
+export interface AudienceActions {
+  anyway: string;
+  each: string;
+  cancel: string;
+}
+
+/** Shared query results (and the Share latest result here shortcut). */
+export const SHARE_ACTIONS: AudienceActions = {
+  anyway: ACTION_AUDIENCE_SHARE_ANYWAY,
+  each: ACTION_AUDIENCE_SEND_EACH,
+  cancel: ACTION_AUDIENCE_CANCEL,
+};
+
+/** Announcements that carry catalog data: a new query, a trust flag on a query. */
+export function announceActions(kind: 'query' | 'flag'): AudienceActions {
+  return {
+    anyway: `audience_announce_${kind}_anyway`,
+    each: `audience_announce_${kind}_each`,
+    cancel: `audience_announce_${kind}_cancel`,
+  };
+}
+
+/**
+ * Whose Alation access a post was read with: their Slack id and, when Slack said, the name it
+ * shows for them (raw; escaped here).
+ */
+export interface Viewer {
+  userId: string;
+  name?: string | undefined;
+}
+
+/**
+ * The viewer in words, never as a mention: `<@U…>` notifies the person on every post (a digest
+ * would ping its creator every run), and Slack has no mention that does not notify.
+ */
+function viewerWords(viewer: Viewer): string {
+  const name = viewer.name?.replace(/\s+/g, ' ').trim();
+  return name ? escapeWithin(name, 80) : `Slack user ${escapeMrkdwn(viewer.userId)}`;
+}
 
 /** What a check found; counts of Slack user ids, never names. */
 export interface AudienceSummary {
@@ -54,10 +95,14 @@ export function findingSentence(f: AudienceSummary): string {
   return `Everyone in <#${f.channelId}> who has connected Alation can see ${objectWords(f.object)}${partial}.`;
 }
 
-/** The context line of a post read with one person's access. */
-export function seenByLine(f: AudienceSummary | undefined, viewerUserId: string): string {
-  const seen = `as seen by <@${viewerUserId}> in Alation`;
-  if (!f) return `Read ${seen}.`;
+/**
+ * The context line of a post read with one person's access (shares, digests, job and alert
+ * cards, unfurls, announcements): the one builder of "as seen by … in Alation".
+ */
+export function seenByLine(f: AudienceSummary | undefined, viewer: Viewer): string {
+  const who = viewerWords(viewer);
+  if (!f) return `As seen by ${who} in Alation.`;
+  const seen = `as seen by ${who} in Alation`;
   if (!someCannotSee(f)) {
     const all = `Everyone here who has connected Alation can see this ${f.object.kind}`;
     return `${all}${f.complete ? '' : ` (of the first ${members(f.checked)} checked)`} · ${seen}.`;
@@ -71,11 +116,14 @@ export interface AudienceChoiceInput {
   title: string;
   /** What the buttons carry back: the share to repeat. */
   value: string;
+  /** Whose buttons: shares' unless told. */
+  actions?: AudienceActions;
 }
 
 /** The private choice before sharing into a channel where some cannot see the object. */
 export function buildAudienceChoice(input: AudienceChoiceInput): SlackMessage {
   const f = input.finding;
+  const actions = input.actions ?? SHARE_ACTIONS;
   const sentence = audienceSentence(f);
   const canCount = f.canSee.length;
   const blocks: KnownBlock[] = [
@@ -88,20 +136,20 @@ export function buildAudienceChoice(input: AudienceChoiceInput): SlackMessage {
       elements: [
         {
           type: 'button',
-          action_id: ACTION_AUDIENCE_SHARE_ANYWAY,
+          action_id: actions.anyway,
           text: plainText('Share anyway'),
           value: input.value,
         },
         {
           type: 'button',
-          action_id: ACTION_AUDIENCE_SEND_EACH,
+          action_id: actions.each,
           text: plainText('Send it only to those who can'),
           style: 'primary',
           value: input.value,
         },
         {
           type: 'button',
-          action_id: ACTION_AUDIENCE_CANCEL,
+          action_id: actions.cancel,
           text: plainText('Cancel'),
           value: input.value,
         },

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { JobResult, JobState } from '../client/alation.ts';
 import type { JobRef, WatchStatus } from '../store/watches.ts';
+import { seenByLine } from './audience.ts';
 import { escapeMrkdwn, escapeWithin, mrkdwn } from './blocks.ts';
 import type { SlackMessage } from './help.ts';
 
@@ -13,7 +14,15 @@ export interface JobCardInput {
   msg: string | null;
   result: JobResult;
   /** Absent when the card is a one-off answer with no watch behind it. */
-  watch?: { id: string; status: WatchStatus; startedAt: Date; deadline: Date; ownerUserId: string };
+  watch?: {
+    id: string;
+    status: WatchStatus;
+    startedAt: Date;
+    deadline: Date;
+    ownerUserId: string;
+    /** The name Slack shows for the owner, for the "as seen by" line. */
+    ownerName?: string | undefined;
+  };
   now: Date;
 }
 
@@ -114,7 +123,9 @@ export function buildJobCard(input: JobCardInput): SlackMessage {
     }
   }
   // Whose Alation access the card was read with (issue 18).
-  if (watch) context.push(`As seen by <@${watch.ownerUserId}> in Alation.`);
+  if (watch) {
+    context.push(seenByLine(undefined, { userId: watch.ownerUserId, name: watch.ownerName }));
+  }
   if (context.length > 0) blocks.push({ type: 'context', elements: context.map(mrkdwn) });
   if (watch && buttons.length > 0) {
     blocks.push({

@@ -3,6 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CatalogRef } from '../client/alation/links.ts';
 import type { FlagType, TrustFlag } from '../client/alation.ts';
+import { seenByLine, type Viewer } from './audience.ts';
 import { escapeWithin } from './blocks.ts';
 import { subjectWords } from './flag.ts';
 
@@ -16,7 +17,7 @@ export interface UnfurlCardInput {
   detail?: string | undefined;
   flags: TrustFlag[];
   /** The Slack user whose Alation access read it. */
-  seenBy?: string;
+  seenBy?: Viewer;
 }
 
 const BADGE: Record<FlagType, { emoji: string; word: string }> = {
@@ -67,7 +68,7 @@ export function buildUnfurlCard(input: UnfurlCardInput): { blocks: KnownBlock[] 
       },
       // Everyone in the channel sees what one person's access showed (issue 18): say whose.
       ...(input.seenBy
-        ? [{ type: 'mrkdwn' as const, text: `As seen by <@${input.seenBy}> in Alation.` }]
+        ? [{ type: 'mrkdwn' as const, text: seenByLine(undefined, input.seenBy) }]
         : []),
     ],
   });

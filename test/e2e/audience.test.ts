@@ -6,17 +6,13 @@ import { listMessage } from '../../src/digests/list-message.ts';
 import { blockAction, slashCommand } from '../driver.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { alertFormValues, openAlertForm, submitAlertForm } from '../support/alert-form.ts';
+import { ADA, BOB, clickIn, SALES, SHARER, seedSales } from '../support/audience.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { digestFormValues, openDigestForm, submitDigestForm } from '../support/digest-form.ts';
 import { textOf } from '../support/flows.ts';
 import { nextResponse } from '../support/respond.ts';
 
 const CSV = 'region,total\nEMEA,1200\n';
-const SALES = 'C0SALES001';
-const ADA = 'U0ADA00001';
-const BOB = 'U0BOB00001';
-const CY = 'U0CY000001';
-const SHARER = SLACK_DEFAULTS.userId;
 
 let t: TestBot;
 afterEach(() => t.stop());
@@ -27,21 +23,7 @@ afterEach(() => t.stop());
  */
 async function setup(audience?: AudienceConfig, published = false, jobs = false) {
   t = await startTestBot({ ...(audience ? { audience } : {}), ...(jobs ? { jobs: {} } : {}) });
-  for (const [id, name] of [
-    [ADA, 'ada'],
-    [BOB, 'bob'],
-    [CY, 'cy'],
-  ] as const) {
-    t.slack.addUser({ id, name });
-  }
-  t.slack.addChannel({
-    id: SALES,
-    name: 'sales',
-    members: [SHARER, ADA, BOB, CY, SLACK_DEFAULTS.botUserId],
-  });
-  await t.connectAlation(DEFAULT_OWNER, 7);
-  await t.connectAlation({ tenantId: DEFAULT_OWNER.tenantId, userId: ADA }, 8);
-  await t.connectAlation({ tenantId: DEFAULT_OWNER.tenantId, userId: BOB }, 9);
+  await seedSales(t);
   const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
   const query = t.alation.addQuery({
     datasourceId,
@@ -66,24 +48,7 @@ async function share(queryId: number) {
   return responseUrl;
 }
 
-type Block = { type: string; elements?: { action_id?: string; value?: string }[] };
-function buttonValueOf(body: Record<string, unknown>, actionId: string): string {
-  for (const block of (body.blocks as Block[] | undefined) ?? []) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found?.value) return found.value;
-  }
-  throw new Error(`no ${actionId} button`);
-}
-
-async function click(body: Record<string, unknown>, actionId: string) {
-  const responseUrl = t.slack.responseUrl();
-  await blockAction(t.target, {
-    actions: [{ action_id: actionId, value: buttonValueOf(body, actionId) }],
-    channel: { id: SALES, name: 'sales' },
-    response_url: responseUrl,
-  });
-  return responseUrl;
-}
+const click = (body: Record<string, unknown>, actionId: string) => clickIn(t, body, actionId);
 
 /** The share's upload finishing; generous, for a loaded machine. */
 const uploaded = () => t.slack.waitFor('files.completeUploadExternal', { timeoutMs: 30_000 });
@@ -152,7 +117,7 @@ describe('audience check on /alation result', () => {
     });
     expect(complete?.args.channel_id).toBe(SALES);
     const text = textOf(t.slack.messages(SALES).at(-1));
-    expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
+    expect(text).toContain('as seen by alice in Alation');
     expect(text).toContain('1 of 4 members here may not be able to see this query');
     expect(csvReadsBy()).toEqual([7]);
   });
@@ -164,7 +129,7 @@ describe('audience check on /alation result', () => {
     expect(complete?.args.channel_id).toBe(SALES);
     const text = textOf(t.slack.messages(SALES).at(-1));
     expect(text).toContain('Everyone here who has connected Alation can see this query');
-    expect(text).toContain(`as seen by <@${SHARER}> in Alation`);
+    expect(text).toContain('as seen by alice in Alation');
   });
 
   it('AUDIENCE_CHECK=warn posts, then tells the sharer privately who cannot see it', async () => {
@@ -302,4 +267,35 @@ describe('audience check in the alert form', () => {
     expect(JSON.stringify(call?.args.view)).not.toContain('can see query');
     expect(t.slack.callsTo('conversations.members')).toHaveLength(0);
   }, 60_000);
+});
+
+describe('users.info answers kept ten minutes', () => {
+  it('a second share into a 500-member channel within ten minutes asks Slack about nobody', async () => {
+    let now = new Date('2026-12-01T09:00:00Z');
+    t = await startTestBot({ now: () => now });
+    const members = Array.from({ length: 498 }, (_, i) => `U0M${String(i).padStart(7, '0')}`);
+    for (const id of members) t.slack.addUser({ id, name: id.toLowerCase() });
+    t.slack.addChannel({
+      id: SALES,
+      name: 'sales',
+      members: [SHARER, ...members, SLACK_DEFAULTS.botUserId],
+    });
+    await t.connectAlation(DEFAULT_OWNER, 7);
+    const datasourceId = t.alation.addDataSource({ title: 'Warehouse' }).id;
+    const queryId = t.alation.addQuery({ datasourceId, title: 'Pipeline', content: 'SELECT 1' }).id;
+    t.alation.addResult(queryId, { csv: CSV, rowCount: 1 });
+    const shared = async (count: number) => {
+      await share(queryId);
+      await t.slack.waitFor('files.completeUploadExternal', { count, timeoutMs: 30_000 });
+      return t.slack.callsTo('users.info').length;
+    };
+    const first = await shared(1);
+    expect(first).toBeGreaterThanOrEqual(500);
+    // The same channel again, nine minutes later: every answer is still kept.
+    now = new Date(now.getTime() + 9 * 60_000);
+    expect(await shared(2)).toBe(first);
+    // Past ten minutes Slack is asked again.
+    now = new Date(now.getTime() + 2 * 60_000);
+    expect((await shared(3)) - first).toBeGreaterThanOrEqual(500);
+  });
 });

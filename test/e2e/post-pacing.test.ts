@@ -74,8 +74,8 @@ describe.runIf(postgres)('two replicas fanning out under Slack’s rate', () => 
     if (!a.boss || !b.boss) throw new Error('no pg-boss');
     // Small batches, queued by both replicas (as if both had run the slot), so both post.
     await Promise.all([
-      enqueueCopies(a.boss, digest.id, slot, SUBSCRIBERS, 5),
-      enqueueCopies(b.boss, digest.id, slot, SUBSCRIBERS, 5),
+      enqueueCopies(a.boss, { subject: 'digest', id: digest.id }, slot, SUBSCRIBERS, 5),
+      enqueueCopies(b.boss, { subject: 'digest', id: digest.id }, slot, SUBSCRIBERS, 5),
     ]);
     await until(async () => {
       const [row] = await a.db.query<{ n: string }>(

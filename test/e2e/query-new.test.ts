@@ -133,7 +133,12 @@ describe('/alation query new', () => {
     expect(text).toContain('Revenue by region');
     expect(text).toContain(`Warehouse (id ${warehouse})`);
     expect(text).toContain('SELECT region, sum(amount)');
-    const buttons = (post.blocks as Json[]).flatMap((b) => (b.elements as Json[]) ?? []);
+    const buttons = (post.blocks as Json[])
+      .filter((b) => b.type === 'actions')
+      .flatMap((b) => (b.elements as Json[]) ?? []);
+    // Published: everyone asked can see it, and the announcement says whose access read it.
+    expect(text).toContain('Everyone here who has connected Alation can see this query');
+    expect(text).toContain('as seen by alice in Alation');
     expect(buttons).toEqual([
       expect.objectContaining({
         action_id: 'query_open_compose',

@@ -154,15 +154,17 @@ describe('link unfurls', () => {
   it('reads the card again for another poster, with their own access, and says whose', async () => {
     await t.connectAlation(DEFAULT_OWNER, 7);
     const bob = { tenantId: DEFAULT_OWNER.tenantId, userId: 'U0BOB00001' };
+    t.slack.addUser({ id: bob.userId, name: 'bob' });
     await t.connectAlation(bob, 9);
     const url = `${t.alation.url}/table/12/`;
     await paste([url]);
     const first = await unfurlsOf(1);
-    expect(textOf(first[url])).toContain(`As seen by <@${DEFAULT_OWNER.userId}> in Alation.`);
+    // Named, not mentioned: a mention would notify the poster.
+    expect(textOf(first[url])).toContain('As seen by alice in Alation.');
     await paste([url], bob.userId);
     const second = await unfurlsOf(2);
     // Not Ada's card from the cache: Bob's own read, named as his.
     expect(dataRequests().map((r) => r.userId)).toEqual([7, 9]);
-    expect(textOf(second[url])).toContain(`As seen by <@${bob.userId}> in Alation.`);
+    expect(textOf(second[url])).toContain('As seen by bob in Alation.');
   });
 });

@@ -2,7 +2,9 @@
 // modal with or without the reason), the submission, and the announcement in the channel.
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
+import { audienceObjectOf } from '../../audience/check.ts';
 import { ownerOf } from '../../auth/owner.ts';
+import type { AlationClient } from '../../client/alation.ts';
 import {
   type AddFlagBody,
   FLAG_TYPES,
@@ -20,7 +22,6 @@ import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { buttonValue } from '../../slack/button-value.ts';
 import { modalOriginSchema, readMetadata, submitModal } from '../../slack/modal-submission.ts';
-import { announce } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { clip } from '../../views/blocks.ts';
 import {
@@ -44,6 +45,7 @@ import {
 } from '../../views/flag-modal.ts';
 import { buildAddRefusedModal } from '../../views/flag-request-modal.ts';
 import { ACTION_QUERY_FLAG } from '../../views/query.ts';
+import { checkedAnnouncements, type RenderAnnouncement } from '../announce-checked.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import {
   type Client,
@@ -175,7 +177,46 @@ function sameSubject(a: FlagSubject | undefined, b: FlagSubject): boolean {
   return a !== undefined && a.otype === b.otype && a.id === b.id;
 }
 
+/**
+ * The announcement of a flag: its subject (named when Alation can name it) and its reason, so it
+ * is checked against the subject where Alation can be asked about it (a query).
+ */
+function flagAnnouncement(deps: CommandDeps, flag: TrustFlag, subject: SubjectRef, by: string) {
+  return {
+    message: buildFlagAddedMessage({
+      flag,
+      subject,
+      slackUserId: by,
+      alationBaseUrl: deps.alationBaseUrl,
+    }),
+    object: audienceObjectOf(flag.subject),
+    title: `${FLAG_LABELS[flag.flag_type]} on ${subject.name?.trim() || subjectWords(flag.subject)}`,
+  };
+}
+
+/** The flag's subject, named with `alation`'s access when it can be. */
+async function namedSubject(
+  alation: AlationClient | undefined,
+  flag: TrustFlag,
+  known: SubjectRef | undefined,
+  log: Logger,
+): Promise<SubjectRef> {
+  const subject = { otype: flag.subject.otype, id: flag.subject.id };
+  if (sameSubject(known, subject) && known?.name !== undefined)
+    return { ...subject, name: known.name };
+  if (!alation) return subject;
+  return lookupSubject(alation, subject, log);
+}
+
 export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
+  // Read again with someone's own access: "Share anyway" (the announcer), or each reader's DM.
+  const render: RenderAnnouncement = async (alation, announced, log) => {
+    const flag = await alation.flags.get(announced.id);
+    const subject = await namedSubject(alation, flag, undefined, log);
+    return flagAnnouncement(deps, flag, subject, announced.by);
+  };
+  const announcements = checkedAnnouncements(deps, 'flag', render);
+
   async function added(
     client: Client,
     owner: Owner,
@@ -183,31 +224,22 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
     metadata: AddMetadata,
     log: Logger,
   ): Promise<void> {
-    const subject = { otype: flag.subject.otype, id: flag.subject.id };
-    let named: SubjectRef = sameSubject(metadata.subject, subject)
-      ? { ...subject, name: metadata.subject?.name }
-      : subject;
-    if (named.name === undefined) {
-      try {
-        const features = await deps.features();
-        named = await lookupSubject(features.alationFor(owner), subject, log);
-      } catch (error) {
-        log.debug({ err: error }, 'no name for the flagged object');
-      }
+    let alation: AlationClient | undefined;
+    try {
+      alation = (await deps.features()).alationFor(owner);
+    } catch (error) {
+      log.debug({ err: error }, 'no name for the flagged object');
     }
+    const named = await namedSubject(alation, flag, metadata.subject, log);
     log.info({ flagId: flag.id, flagType: flag.flag_type }, 'added a trust flag');
-    await announce(
+    await announcements.announce({
       client,
-      owner.userId,
-      metadata,
-      buildFlagAddedMessage({
-        flag,
-        subject: named,
-        slackUserId: owner.userId,
-        alationBaseUrl: deps.alationBaseUrl,
-      }),
+      owner,
+      where: metadata,
+      rendered: flagAnnouncement(deps, flag, named, owner.userId),
+      id: flag.id,
       log,
-    );
+    });
   }
 
   /** The Add flag modal, with the subject filled in (and named, if that is quick) when known. */
@@ -238,6 +270,7 @@ export function addFlagAction(deps: CommandDeps, options: { ackBudgetMs?: number
     },
 
     register(app: App) {
+      announcements.register(app);
       // Flag… on a query's details card: the same form, the query already filled in.
       app.action(ACTION_QUERY_FLAG, async ({ ack, body, action, client, respond, context }) => {
         await ack();

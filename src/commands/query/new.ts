@@ -8,13 +8,13 @@ import type { Logger } from '../../log.ts';
 import { requestContext } from '../../middleware/request-context.ts';
 import { reportFailure } from '../../slack/failure.ts';
 import { modalOriginSchema, readMetadata, submitModal } from '../../slack/modal-submission.ts';
-import { announce } from '../../slack/reply.ts';
 import type { Owner } from '../../store/credentials.ts';
 import { echo } from '../../views/blocks.ts';
 import {
   ACTION_OPEN_CATALOG,
   ACTION_OPEN_COMPOSE,
   buildCreatedMessage,
+  titleOf,
 } from '../../views/query.ts';
 import {
   BLOCK_DATASOURCE,
@@ -24,6 +24,7 @@ import {
   buildNewQueryModal,
   VIEW_QUERY_NEW,
 } from '../../views/query-modal.ts';
+import { checkedAnnouncements, type RenderAnnouncement } from '../announce-checked.ts';
 import type { CommandDeps, CommandInput } from '../command.ts';
 import {
   checkForm,
@@ -74,7 +75,22 @@ function logFailure(log: Logger, error: unknown): void {
   }
 }
 
+/** The announcement of a new query: its title and SQL, so it is checked against the query. */
+function createdAnnouncement(deps: CommandDeps, query: CreatedQuery, by: string) {
+  const message = buildCreatedMessage({
+    query,
+    alationBaseUrl: deps.alationBaseUrl,
+    creatorUserId: by,
+  });
+  return { message, object: { kind: 'query' as const, id: query.id }, title: titleOf(query) };
+}
+
 export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: number } = {}) {
+  // Read again with someone's own access: "Share anyway" (the creator), or each reader's DM.
+  const render: RenderAnnouncement = async (alation, announced) =>
+    createdAnnouncement(deps, await alation.queries.get(announced.id), announced.by);
+  const announcements = checkedAnnouncements(deps, 'query', render);
+
   async function succeeded(
     client: Client,
     owner: Owner,
@@ -89,12 +105,14 @@ export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
       // Only a convenience for next time; the query exists either way.
       log.warn({ err: error }, 'could not remember the data source');
     }
-    const message = buildCreatedMessage({
-      query,
-      alationBaseUrl: deps.alationBaseUrl,
-      creatorUserId: owner.userId,
+    await announcements.announce({
+      client,
+      owner,
+      where: metadata,
+      rendered: createdAnnouncement(deps, query, owner.userId),
+      id: query.id,
+      log,
     });
-    await announce(client, owner.userId, metadata, message, log);
   }
 
   return {
@@ -131,6 +149,7 @@ export function newQueryAction(deps: CommandDeps, options: { ackBudgetMs?: numbe
     },
 
     register(app: App) {
+      announcements.register(app);
       // Link buttons still send an action; there is nothing to do but acknowledge it.
       app.action(ACTION_OPEN_COMPOSE, async ({ ack }) => {
         await ack();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIENCE_CACHE_MS, createAudience } from '../../../src/audience/check.ts';
 import { ForbiddenError, ServerError } from '../../../src/client/errors.ts';
+import { createSlackUsers } from '../../../src/slack/users.ts';
 
 const client = {
   conversations: {
@@ -41,6 +42,7 @@ function setup() {
           },
         },
       }) as never,
+    users: createSlackUsers({ now: () => now, keepMs: AUDIENCE_CACHE_MS }),
     now: () => now,
   });
   return { audience, asked, tick: (ms: number) => (now = new Date(now.getTime() + ms)) };

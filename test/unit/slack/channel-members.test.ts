@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { channelPeople, hasMember } from '../../../src/slack/channel-members.ts';
+import { createSlackUsers } from '../../../src/slack/users.ts';
+
+/** The users.info look-ups through a cache, as the audience check makes them. */
+const lookupWith = (client: never) => {
+  const users = createSlackUsers({ now: () => new Date(0), keepMs: 600_000 });
+  return (id: string) => users.lookup(client, 'T1', id);
+};
 
 /** conversations.members paged `pageSize` at a time, users.info from a table. */
 function fakeClient(ids: string[], bots: Set<string>, pageSize = 200) {
@@ -30,7 +37,7 @@ describe('channelPeople', () => {
     const ids = Array.from({ length: 450 }, (_, i) => `U${i}`);
     ids.push('UBOT', 'UDELETED', 'UGONE');
     const { client, calls } = fakeClient(ids, new Set(['UBOT']));
-    const found = await channelPeople(client, 'C1', 500);
+    const found = await channelPeople(client, 'C1', 500, lookupWith(client));
     expect(found.complete).toBe(true);
     expect(found.people).toHaveLength(450);
     expect(found.people).not.toContain('UBOT');
@@ -40,7 +47,7 @@ describe('channelPeople', () => {
   it('stops at the cap and says the list is partial', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `U${i}`);
     const { client, calls } = fakeClient(ids, new Set());
-    const found = await channelPeople(client, 'C1', 250);
+    const found = await channelPeople(client, 'C1', 250, lookupWith(client));
     expect(found).toMatchObject({ complete: false });
     expect(found.people).toHaveLength(250);
     expect(calls.filter((c) => c.startsWith('info'))).toHaveLength(250);
@@ -48,7 +55,10 @@ describe('channelPeople', () => {
 
   it('a channel of exactly the cap is complete', async () => {
     const { client } = fakeClient(['U1', 'U2'], new Set());
-    expect(await channelPeople(client, 'C1', 2)).toEqual({ people: ['U1', 'U2'], complete: true });
+    expect(await channelPeople(client, 'C1', 2, lookupWith(client))).toEqual({
+      people: ['U1', 'U2'],
+      complete: true,
+    });
   });
 });
 

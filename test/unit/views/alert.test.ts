@@ -93,7 +93,7 @@ describe('buildAlertCard', () => {
 
   it('says whose Alation access it was read with, when given', () => {
     expect(text(buildAlertCard(input({ seenBy: 'U0ADA' })))).toContain(
-      'As seen by <@U0ADA> in Alation.',
+      'As seen by Slack user U0ADA in Alation.',
     );
     expect(text(buildAlertCard(input()))).not.toContain('As seen by');
   });

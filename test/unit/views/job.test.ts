@@ -36,10 +36,12 @@ describe('buildJobCard', () => {
         jobStatus: 'successful',
         msg: null,
         result: null,
-        watch: { ...watch, status },
+        watch: { ...watch, status, ownerName: 'Ada <!channel>' },
         now,
       });
-      expect(textOf(card)).toContain('As seen by <@U1> in Alation.');
+      // Named, not mentioned: a mention would notify the owner on every update.
+      expect(textOf(card)).toContain('As seen by Ada &lt;!channel&gt; in Alation.');
+      expect(textOf(card)).not.toContain('As seen by <@U1>');
     }
   });
 
