@@ -20,7 +20,14 @@ export interface CardFacts {
 }
 
 /** The card for an episode, from the alert and what the episode keeps of its last result. */
-export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'resolved', now: Date) {
+export function renderCard(
+  alert: Alert,
+  episode: Episode,
+  phase: 'open' | 'resolved',
+  now: Date,
+  /** The creator's Slack name, for the "as seen by" line (their id when Slack gave none). */
+  ownerName?: string,
+) {
   const shown = episode.shown;
   return buildAlertCard({
     alertId: alert.id,
@@ -38,7 +45,7 @@ export function renderCard(alert: Alert, episode: Episode, phase: 'open' | 'reso
     rows: shown?.rows ?? [],
     ...(shown?.matched === undefined ? {} : { matched: shown.matched }),
     muted: alert.status === 'muted',
-    seenBy: alert.owner.userId,
+    seenBy: { userId: alert.owner.userId, name: ownerName },
     ...(alert.status === 'paused' && alert.pausedReason
       ? { pausedReason: alert.pausedReason }
       : {}),
@@ -128,7 +135,9 @@ export async function apply(
   };
   if (alert.personal) return applyPersonal(deps, alert, next, facts, shown);
   let episode = next.episode && { ...next.episode, shown };
-  const card = (e: Episode, phase: 'open' | 'resolved') => renderCard(alert, e, phase, facts.now);
+  const ownerName = await deps.ownerName?.(deps.slack, alert.owner);
+  const card = (e: Episode, phase: 'open' | 'resolved') =>
+    renderCard(alert, e, phase, facts.now, ownerName);
   for (const effect of next.effects) {
     switch (effect.kind) {
       case 'post_card': {

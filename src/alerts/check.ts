@@ -39,6 +39,8 @@ export interface CheckDeps {
   log: Logger;
   now(): Date;
   leaseMs?: number;
+  /** The creator's Slack name for the card's "as seen by" line; undefined when Slack gave none. */
+  ownerName?(slack: Client, owner: Owner): Promise<string | undefined>;
   /** Personal alerts' copies (issue 18): their subscriptions and the fan-out queue. */
   personal?: PublishDeps;
 }

@@ -60,7 +60,13 @@ export async function failedCheck(
         .update({
           channel: after.channelId,
           ts: after.episode.cardTs,
-          ...renderCard(after, after.episode, 'open', deps.now()),
+          ...renderCard(
+            after,
+            after.episode,
+            'open',
+            deps.now(),
+            await deps.ownerName?.(deps.slack, after.owner),
+          ),
         })
         .catch((err: unknown) =>
           deps.log.warn({ err, alertId: alert.id }, 'could not mark a paused alert’s card'),

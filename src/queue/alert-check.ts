@@ -129,6 +129,7 @@ export function alertCheckDeps(
     | 'now'
     | 'alertSubscriptions'
     | 'alertScheduler'
+    | 'slackUsers'
   >,
   slack: AllMiddlewareArgs['client'],
   log: Logger,
@@ -141,6 +142,8 @@ export function alertCheckDeps(
     slack,
     log: log.child({ component: 'alerts' }),
     now: features.now,
+    ownerName: async (client, owner) =>
+      (await features.slackUsers.viewer(client, owner.tenantId, owner.userId)).name,
     personal: {
       subscriptions: features.alertSubscriptions,
       slack,

@@ -2,7 +2,7 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { Condition } from '../alerts/condition.ts';
 import type { Episode } from '../alerts/episode.ts';
-import { seenByLine } from './audience.ts';
+import { seenByLine, type Viewer } from './audience.ts';
 import { codeBlock, context, escapeMrkdwn, mrkdwn, plainText, section } from './blocks.ts';
 import { ACTION_CONNECT_ALATION } from './connect.ts';
 import type { SlackMessage } from './help.ts';
@@ -79,7 +79,7 @@ export interface AlertCardInput {
   matched?: number;
   muted: boolean;
   /** Whose Alation access the checks read the query with (the creator), for the context line. */
-  seenBy?: string;
+  seenBy?: Viewer;
   /** Why checks stopped (the creator must act), when paused. */
   pausedReason?: string;
   snoozedUntil?: Date;
@@ -170,7 +170,7 @@ export function buildAlertCard(input: AlertCardInput): SlackMessage {
     );
   }
   // Everyone here reads the result one person's access allowed (issue 18): say whose.
-  if (input.seenBy) notes.push(seenByLine(undefined, { userId: input.seenBy }));
+  if (input.seenBy) notes.push(seenByLine(undefined, input.seenBy));
   if (notes.length > 0) blocks.push({ type: 'context', elements: notes.map(mrkdwn) });
   blocks.push(cardButtons(input));
   const state =

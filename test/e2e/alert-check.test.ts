@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CheckDeps, checkAlert } from '../../src/alerts/check.ts';
 import type { Condition } from '../../src/alerts/condition.ts';
 import { acknowledge, REMIND_EVERY_MS } from '../../src/alerts/episode.ts';
+import { alertCheckDeps } from '../../src/queue/alert-check.ts';
 import { createAlertStore } from '../../src/store/alerts.ts';
 import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
@@ -34,6 +35,8 @@ async function setup(options: Parameters<typeof startTestBot>[0] = {}) {
     cpu: t.features.cpu,
     log: captured.log,
     now: () => now,
+    // The worker's own: the creator's Slack name for the card's "as seen by" line.
+    ownerName: alertCheckDeps(t.features, t.bot.app.client, captured.log).ownerName,
   };
   let run = 0;
   /** A new latest result, five minutes after the previous one. */
@@ -81,6 +84,9 @@ describe('checkAlert', () => {
     expect(text(card)).toContain('*Triggered*');
     expect(text(card)).toContain('Rows: *1*');
     expect(text(card)).toMatch(/compose[^|]*\|Open in Compose> to see result \d+ in Alation/);
+    // Whose access it read with, by name: a mention would notify the creator on every card.
+    expect(text(card)).toContain(`As seen by ${SLACK_DEFAULTS.userName} in Alation`);
+    expect(text(card)).not.toContain(`<@${DEFAULT_OWNER.userId}>`);
 
     result('id,status\n1,failed\n2,failed\n');
     await checkAlert(deps, alert.id);

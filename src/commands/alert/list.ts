@@ -76,7 +76,13 @@ export function listAlertsAction(deps: CommandDeps, edit: ReturnType<typeof newA
       .update({
         channel: alert.channelId,
         ts: episode.cardTs,
-        ...renderCard(alert, episode, 'open', features.now()),
+        ...renderCard(
+          alert,
+          episode,
+          'open',
+          features.now(),
+          (await features.slackUsers.viewer(client, alert.owner.tenantId, alert.owner.userId)).name,
+        ),
       })
       .catch((err: unknown) => log.warn({ err, alertId }, 'could not redraw an alert card'));
   }

@@ -92,7 +92,10 @@ describe('buildAlertCard', () => {
   });
 
   it('says whose Alation access it was read with, when given', () => {
-    expect(text(buildAlertCard(input({ seenBy: 'U0ADA' })))).toContain(
+    expect(
+      text(buildAlertCard(input({ seenBy: { userId: 'U0ADA', name: 'Ada <!here>' } }))),
+    ).toContain('As seen by Ada &lt;!here&gt; in Alation.');
+    expect(text(buildAlertCard(input({ seenBy: { userId: 'U0ADA' } })))).toContain(
       'As seen by Slack user U0ADA in Alation.',
     );
     expect(text(buildAlertCard(input()))).not.toContain('As seen by');
