@@ -14,9 +14,9 @@
  */
 import { parseArgs } from 'node:util';
 import { DIGEST_QUEUE } from '../src/queue/digest-run.ts';
-import { SLACK_DEFAULTS } from '../test/emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../test/support/bot.ts';
 import { type TestDatabase, testDatabases } from '../test/support/databases.ts';
+import { createQueryDigest } from '../test/support/query-digest.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,24 +55,13 @@ async function fanOut(label: string, database: TestDatabase, instances: 1 | 2, r
     const datasourceId = first.alation.addDataSource({ title: 'Warehouse' }).id;
     const query = first.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
     first.alation.addResult(query.id, { csv: 'region,total\nEMEA,1200.50\n', rowCount: 1 });
-    const digest = await first.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: SLACK_DEFAULTS.channelId,
-        name: 'Fan-out',
-        params: {
-          kind: 'query_result',
-          queryId: query.id,
-          attachCsv: false,
-          onlyIfChanged: false,
-          includeChart: false,
-          personal: true,
-        },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date(),
-    );
+    const digest = await createQueryDigest(first, {
+      owner: DEFAULT_OWNER,
+      queryId: query.id,
+      name: 'Fan-out',
+      personal: true,
+      since: new Date(),
+    });
     for (let i = 0; i < COUNT; i++) {
       const owner = {
         tenantId: DEFAULT_OWNER.tenantId,

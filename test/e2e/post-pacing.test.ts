@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIGEST_COPY_QUEUE, enqueueCopies } from '../../src/queue/digest-copies.ts';
 import type { Owner } from '../../src/store/credentials.ts';
-import { SLACK_DEFAULTS } from '../emulators/slack.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
 import { testDatabases } from '../support/databases.ts';
+import { createQueryDigest } from '../support/query-digest.ts';
 import { until } from '../support/wait.ts';
 
 const bots: TestBot[] = [];
@@ -35,24 +35,13 @@ describe.runIf(postgres)('two replicas fanning out under Slack’s rate', () => 
     const datasourceId = a.alation.addDataSource({ title: 'Warehouse' }).id;
     const query = a.alation.addQuery({ datasourceId, title: 'Sales', content: 'SELECT 1' });
     const { resultId } = a.alation.addResult(query.id, { csv: 'r,t\nEMEA,1\n', rowCount: 1 });
-    const digest = await a.features.digests.create(
-      {
-        owner: DEFAULT_OWNER,
-        channelId: SLACK_DEFAULTS.channelId,
-        name: 'Fan-out',
-        params: {
-          kind: 'query_result',
-          queryId: query.id,
-          attachCsv: false,
-          onlyIfChanged: false,
-          includeChart: false,
-          personal: true,
-        },
-        cron: '0 9 * * *',
-        tz: 'UTC',
-      },
-      new Date(),
-    );
+    const digest = await createQueryDigest(a, {
+      owner: DEFAULT_OWNER,
+      queryId: query.id,
+      name: 'Fan-out',
+      personal: true,
+      since: new Date(),
+    });
     const users = Array.from(
       { length: SUBSCRIBERS },
       (_, i) => `U0PACE${String(i).padStart(4, '0')}`,

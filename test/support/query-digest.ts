@@ -1,4 +1,4 @@
-// A plain query-result digest saved straight to the store: no CSV, no chart, daily at 09:00 UTC.
+// A plain (or personal) query-result digest saved straight to the store: no CSV, no chart, daily at 09:00 UTC.
 // For tests about who posts it, when and with which token, not about the digest form.
 import type { Owner } from '../../src/store/credentials.ts';
 import type { Digest } from '../../src/store/digests.ts';
@@ -14,6 +14,8 @@ export function createQueryDigest(
     channelId?: string;
     /** When it was saved: its first slot is the next 09:00 after this. Default a day ago. */
     since?: Date;
+    /** Delivered to each subscriber as themselves (a personal digest). */
+    personal?: boolean;
   },
 ): Promise<Digest> {
   return t.features.digests.create(
@@ -27,6 +29,7 @@ export function createQueryDigest(
         attachCsv: false,
         onlyIfChanged: false,
         includeChart: false,
+        ...(input.personal ? { personal: true } : {}),
       },
       cron: '0 9 * * *',
       tz: 'UTC',
