@@ -25,6 +25,7 @@ import {
   manySubscribers,
   press,
   queueDrained,
+  saveOneLineRun,
   twoReplicas,
 } from '../support/copies.ts';
 import { testDatabases } from '../support/databases.ts';
@@ -181,11 +182,11 @@ describe.runIf(postgres)('two replicas on one PostgreSQL', () => {
       a.features.subscriptions.subscribe(digest.id, o),
     );
     const slot = 'manual:replicas';
-    await a.features.subscriptions.saveRun(digest.id, slot, {
-      message: {
-        text: 'Pipeline',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'EMEA 1200' } }],
-      },
+    await saveOneLineRun(a, {
+      digestId: digest.id,
+      slot,
+      title: 'Pipeline',
+      line: 'EMEA 1200',
       resultId,
     });
     // Both replicas queue the whole fan-out, as if both had run the slot.

@@ -4,8 +4,8 @@
 // Counts come from the emulator's rate tier, not from timings.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIGEST_COPY_QUEUE, enqueueCopies } from '../../src/queue/digest-copies.ts';
-import type { Owner } from '../../src/store/credentials.ts';
 import { DEFAULT_OWNER, startTestBot, type TestBot } from '../support/bot.ts';
+import { manySubscribers, saveOneLineRun } from '../support/copies.ts';
 import { testDatabases } from '../support/databases.ts';
 import { createQueryDigest } from '../support/query-digest.ts';
 import { until } from '../support/wait.ts';
@@ -20,7 +20,6 @@ const SUBSCRIBERS = 40;
 const SLACK_CAP = { perWorkspace: 10, perChannel: 1, windowMs: 1_000 };
 /** The bots' budget, below it as an operator would set it: 6 a second across both replicas. */
 const POSTS_PER_MINUTE = 360;
-const as = (userId: string): Owner => ({ tenantId: DEFAULT_OWNER.tenantId, userId });
 
 const postgres = testDatabases().find((d) => d.name === 'postgres');
 describe.runIf(postgres)('two replicas fanning out under Slack’s rate', () => {
@@ -42,21 +41,15 @@ describe.runIf(postgres)('two replicas fanning out under Slack’s rate', () => 
       personal: true,
       since: new Date(),
     });
-    const users = Array.from(
-      { length: SUBSCRIBERS },
-      (_, i) => `U0PACE${String(i).padStart(4, '0')}`,
+    const users = await manySubscribers(a, SUBSCRIBERS, (o) =>
+      a.features.subscriptions.subscribe(digest.id, o),
     );
-    for (const [i, id] of users.entries()) {
-      a.slack.addUser({ id, name: id.toLowerCase() });
-      await a.connectAlation(as(id), 100 + i);
-      await a.features.subscriptions.subscribe(digest.id, as(id));
-    }
     const slot = 'manual:pacing';
-    await a.features.subscriptions.saveRun(digest.id, slot, {
-      message: {
-        text: 'Sales',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'EMEA 1' } }],
-      },
+    await saveOneLineRun(a, {
+      digestId: digest.id,
+      slot,
+      title: 'Sales',
+      line: 'EMEA 1',
       resultId,
     });
     const tier = a.slack.rateLimit({ method: 'chat.postMessage', ...SLACK_CAP });

@@ -130,6 +130,20 @@ export async function manySubscribers(
   return users;
 }
 
+/** A run of a personal digest as its slot saved it, one line of text, for copies to fan out. */
+export function saveOneLineRun(
+  t: TestBot,
+  run: { digestId: string; slot: string; title: string; line: string; resultId: number },
+) {
+  return t.features.subscriptions.saveRun(run.digestId, run.slot, {
+    message: {
+      text: run.title,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: run.line } }],
+    },
+    resultId: run.resultId,
+  });
+}
+
 /** Alation users who asked for the latest result of `queryId` since request `from`, in order. */
 export const latestAskedBy = (t: TestBot, queryId: number, from: number) =>
   t.alation.requests
