@@ -4,6 +4,7 @@
 // thread to start or a chart to finish.
 import { type ChartChoice, chooseAuto, planFromChoice } from './choose.ts';
 import { createRecordSplitter } from './csv-records.ts';
+import type { ChartStream } from './service.ts';
 import { type ColumnTally, newTally, tallyCell, typeOf } from './values.ts';
 
 /** Bytes looked at before deciding. */
@@ -42,4 +43,50 @@ export function mayChart(
     (choice && planFromChoice(choice, header, types)) !== undefined ||
     chooseAuto(types, seen) !== undefined
   );
+}
+
+/**
+ * Holds a result's first bytes, and opens the pool's stream (`start`) only if the first
+ * PREFIX_BYTES could make a chart; otherwise the chart is none, at once. Whatever the size of
+ * the chunks that arrive (the relay's are 512 KB), only PREFIX_BYTES are typed here, and the
+ * chunks are held as they are: the pool's stream makes the one copy the thread needs.
+ */
+export function prefiltered(
+  choice: ChartChoice | undefined,
+  start: () => ChartStream | undefined,
+): ChartStream {
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let decided = false;
+  let real: ChartStream | undefined;
+  const decide = (complete: boolean) => {
+    decided = true;
+    const prefix = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
+    held.length = 0;
+    const head = prefix.subarray(0, PREFIX_BYTES);
+    if (mayChart(head, complete && head.length === prefix.length, choice)) {
+      real = start();
+      if (real && prefix.length > 0) void real.write(prefix);
+    }
+  };
+  return {
+    async write(chunk) {
+      if (!decided) {
+        held.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        heldBytes += chunk.byteLength;
+        if (heldBytes >= PREFIX_BYTES) decide(false);
+        return;
+      }
+      await real?.write(chunk);
+    },
+    async end() {
+      if (!decided) decide(true);
+      return real ? real.end() : undefined;
+    },
+    abort(reason) {
+      decided = true;
+      held.length = 0;
+      real?.abort(reason);
+    },
+  };
 }

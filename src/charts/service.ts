@@ -13,7 +13,7 @@ import { ALT_TEXT_MAX } from './alt-text.ts';
 import type { Chart, ChartRequest } from './chart.ts';
 import { parseChoice } from './choose.ts';
 import { type ChartMemo, createChartMemo } from './memo.ts';
-import { mayChart, PREFIX_BYTES } from './prefilter.ts';
+import { prefiltered } from './prefilter.ts';
 
 const WARM_TASK = taskRef<typeof import('./warm-task.ts').default>(
   new URL('./warm-task.ts', import.meta.url),
@@ -52,52 +52,12 @@ export function createCharts(pool: CpuPool, log: Logger): Charts {
           return undefined;
         }
       };
-      return prefiltered(request, start);
+      return prefiltered(request.choice, start);
     },
     async warm() {
       await pool.run(WARM_TASK, {}).catch((err: unknown) => {
         log.warn({ err }, 'could not load the chart renderer ahead of time');
       });
-    },
-  };
-}
-
-/**
- * Holds the first PREFIX_BYTES, and opens the pool's stream only if they could make a chart;
- * otherwise the chart is none, at once.
- */
-function prefiltered(request: ChartRequest, start: () => ChartStream | undefined): ChartStream {
-  const held: Buffer[] = [];
-  let heldBytes = 0;
-  let decided = false;
-  let real: ChartStream | undefined;
-  const decide = (complete: boolean) => {
-    decided = true;
-    const prefix = Buffer.concat(held);
-    if (mayChart(prefix, complete, request.choice)) {
-      real = start();
-      if (real && prefix.length > 0) void real.write(prefix);
-    }
-    held.length = 0;
-  };
-  return {
-    async write(chunk) {
-      if (!decided) {
-        held.push(Buffer.from(chunk));
-        heldBytes += chunk.byteLength;
-        if (heldBytes >= PREFIX_BYTES) decide(false);
-        return;
-      }
-      await real?.write(chunk);
-    },
-    async end() {
-      if (!decided) decide(true);
-      return real ? real.end() : undefined;
-    },
-    abort(reason) {
-      decided = true;
-      held.length = 0;
-      real?.abort(reason);
     },
   };
 }
