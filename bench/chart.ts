@@ -15,6 +15,7 @@
  * Options: --rounds 5, --ack-rounds 5, --burst 50, --parts 1,2,3, --nice 0 (part 2; -10 as root
  * keeps other work on the machine from disturbing the bot as much), --workers-apart (part 2: the
  * bot's pool and database threads on the emulators' core, its event loop alone on its own),
+ * --loop-alone (with --workers-apart: every other thread of the bot too, V8's and libuv's),
  * --only chart,plain (part 2: which of the two share kinds), --cpu-prof <dir> (part 2: V8 CPU
  * profiles of the bot's threads), --compare <checkout> (part 2: another checkout beside this one,
  * round by round).
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     parts: { type: 'string', default: '1,2,3' },
     nice: { type: 'string', default: '0' },
     'workers-apart': { type: 'boolean', default: false },
+    'loop-alone': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     compare: { type: 'string' },
     only: { type: 'string', default: 'chart,plain' },
@@ -150,6 +152,7 @@ async function acksWhileCharting(rounds: number, burst: number) {
       verbose: false,
       nice: Number(values.nice),
       workersApart: values['workers-apart'],
+      loopAlone: values['loop-alone'],
       root: undefined,
       cpuProf: values['cpu-prof'],
       compare: values.compare,

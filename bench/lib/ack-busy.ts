@@ -61,6 +61,11 @@ export interface BusyOptions {
    */
   workersApart?: boolean;
   /**
+   * With workersApart: every thread of the bot but the event loop's (V8's GC and compiler
+   * threads and libuv's too), so nothing of the bot's own competes with its acks for the core.
+   */
+  loopAlone?: boolean;
+  /**
    * A nice value for the bot, the load generator and this process (negative needs root), so
    * other work on the machine disturbs the measurement less; 0 leaves them as they are.
    */
@@ -286,12 +291,16 @@ function threadCpuByName(pid: number | undefined): Map<string, number> {
 const cpuDelta = (after: Map<string, number>, before: Map<string, number>) =>
   new Map([...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)]));
 
-/** The bot's worker threads (named WorkerThread) onto core 0, the emulators' (Linux). */
-function pinWorkersApart(pid: number | undefined): void {
+/**
+ * The bot's worker threads (named WorkerThread) onto core 0, the emulators' (Linux); with
+ * `all`, every thread but the event loop's.
+ */
+function pinWorkersApart(pid: number | undefined, all: boolean): void {
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      if (comm === 'WorkerThread') spawnSync('taskset', ['-pc', '0', tid]);
+      if (comm === 'WorkerThread' || (all && tid !== String(pid)))
+        spawnSync('taskset', ['-pc', '0', tid]);
     }
   } catch {
     // No /proc: nothing to move.
@@ -425,7 +434,8 @@ export async function runBusy(o: BusyOptions): Promise<void> {
         threadMs: new Map(),
       });
     for (let r = 0; r < o.warmup + o.rounds; r++) {
-      if (o.workersApart && pinned) for (const bot of bots) pinWorkersApart(bot.child.pid);
+      if (o.workersApart && pinned)
+        for (const bot of bots) pinWorkersApart(bot.child.pid, o.loopAlone ?? false);
       const order = r % 2 === 0 ? bots : [...bots].reverse();
       for (const bot of order) {
         const got = await round(bot, (r + bots.indexOf(bot)) % 2 === 0);
