@@ -15,7 +15,7 @@
  * Options: --rounds 5, --ack-rounds 5, --burst 50, --parts 1,2,3, --nice 0 (part 2; -10 as root
  * keeps other work on the machine from disturbing the bot as much), --workers-apart (part 2: the
  * bot's pool and database threads on the emulators' core, its event loop alone on its own),
- * --loop-alone (with --workers-apart: every other thread of the bot too, V8's and libuv's),
+ * --loop-alone (--workers-apart and every other thread of the bot too, V8's and libuv's),
  * --only chart,plain (part 2: which of the two share kinds), --cpu-prof <dir> (part 2: V8 CPU
  * profiles of the bot's threads), --compare <checkout> (part 2: another checkout beside this one,
  * round by round).
@@ -151,7 +151,7 @@ async function acksWhileCharting(rounds: number, burst: number) {
       csv: chart ? 'chart' : 'plain-series',
       verbose: false,
       nice: Number(values.nice),
-      workersApart: values['workers-apart'],
+      workersApart: values['workers-apart'] || values['loop-alone'],
       loopAlone: values['loop-alone'],
       root: undefined,
       cpuProf: values['cpu-prof'],

@@ -61,7 +61,7 @@ export interface BusyOptions {
    */
   workersApart?: boolean;
   /**
-   * With workersApart: every thread of the bot but the event loop's (V8's GC and compiler
+   * Used with workersApart: every thread of the bot but the event loop's (V8's GC and compiler
    * threads and libuv's too), so nothing of the bot's own competes with its acks for the core.
    */
   loopAlone?: boolean;
