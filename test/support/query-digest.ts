@@ -1,4 +1,5 @@
-// A plain (or personal) query-result digest saved straight to the store: no CSV, no chart, daily at 09:00 UTC.
+// A plain (or personal) query-result digest saved straight to the store: no CSV, no chart,
+// daily at 09:00 UTC.
 // For tests about who posts it, when and with which token, not about the digest form.
 import type { Owner } from '../../src/store/credentials.ts';
 import type { Digest } from '../../src/store/digests.ts';
